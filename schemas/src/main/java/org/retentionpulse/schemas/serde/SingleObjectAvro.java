@@ -1,0 +1,232 @@
+package org.retentionpulse.schemas.serde;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaCompatibility;
+import org.apache.avro.SchemaNormalization;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.message.BadHeaderException;
+import org.apache.avro.message.BinaryMessageDecoder;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.message.MissingSchemaException;
+import org.apache.avro.message.SchemaStore;
+import org.apache.avro.specific.SpecificRecord;
+import org.retentionpulse.schemas.Cancellation;
+import org.retentionpulse.schemas.ChurnRiskAlert;
+import org.retentionpulse.schemas.MetricUpdate;
+import org.retentionpulse.schemas.Purchase;
+import org.retentionpulse.schemas.Signup;
+import org.retentionpulse.schemas.SurveyResponse;
+
+/**
+ * Avro single-object encoding of the six record types: the marker {@code C3 01}, the 8-byte little-endian
+ * CRC-64-AVRO fingerprint of the writer schema, then the binary body. The fingerprint lets a reader tell
+ * which schema version wrote a record without a schema registry; older writer schemas are made readable
+ * with {@link #registerWriterSchema(Schema)} and are resolved against the current (reader) schema.
+ *
+ * <p>All methods are thread-safe: Avro documents {@link BinaryMessageEncoder} and {@link BinaryMessageDecoder}
+ * as thread-safe (they keep their scratch buffers in thread-locals), so one instance per type is shared.
+ */
+public final class SingleObjectAvro {
+
+    /** Length of the header: marker plus fingerprint. */
+    public static final int HEADER_LENGTH = 10;
+
+    private static final byte MARKER_0 = (byte) 0xC3;
+    private static final byte MARKER_1 = (byte) 0x01;
+
+    /** Writer schemas the decoders may meet besides the current ones; the decoders look here on a miss. */
+    private static final SchemaStore.Cache WRITER_SCHEMAS = new SchemaStore.Cache();
+
+    private static final List<Codec<?>> CODECS = List.of(
+        new Codec<>(Signup.class, Signup.getClassSchema(), Signup.getEncoder(),
+            Signup.createDecoder(WRITER_SCHEMAS)),
+        new Codec<>(Purchase.class, Purchase.getClassSchema(), Purchase.getEncoder(),
+            Purchase.createDecoder(WRITER_SCHEMAS)),
+        new Codec<>(Cancellation.class, Cancellation.getClassSchema(), Cancellation.getEncoder(),
+            Cancellation.createDecoder(WRITER_SCHEMAS)),
+        new Codec<>(SurveyResponse.class, SurveyResponse.getClassSchema(), SurveyResponse.getEncoder(),
+            SurveyResponse.createDecoder(WRITER_SCHEMAS)),
+        new Codec<>(MetricUpdate.class, MetricUpdate.getClassSchema(), MetricUpdate.getEncoder(),
+            MetricUpdate.createDecoder(WRITER_SCHEMAS)),
+        new Codec<>(ChurnRiskAlert.class, ChurnRiskAlert.getClassSchema(), ChurnRiskAlert.getEncoder(),
+            ChurnRiskAlert.createDecoder(WRITER_SCHEMAS)));
+
+    private static final Map<Class<?>, Codec<?>> BY_CLASS = index(Codec::type);
+    private static final Map<String, Codec<?>> BY_NAME = index(codec -> codec.readerSchema().getFullName());
+    /** Every decodable writer schema by fingerprint: the six current ones plus those registered later. */
+    private static final Map<Long, WriterVersion> BY_FINGERPRINT = new ConcurrentHashMap<>();
+
+    static {
+        for (Codec<?> codec : CODECS) {
+            Schema current = codec.readerSchema();
+            BY_FINGERPRINT.put(SchemaNormalization.parsingFingerprint64(current), new WriterVersion(codec, current));
+        }
+    }
+
+    /** Reused per thread by the structural check; binaryDecoder(...) re-targets it at each record. */
+    private static final ThreadLocal<BinaryDecoder> CHECK_DECODER = new ThreadLocal<>();
+
+    private SingleObjectAvro() {
+    }
+
+    /**
+     * Encodes one of the six record types with its current schema.
+     *
+     * @throws IllegalArgumentException if the record is of another type or breaks its schema
+     *                                  (e.g. a null required field, an amount with more than 2 decimals)
+     */
+    public static byte[] encode(SpecificRecord record) {
+        Codec<?> codec = record == null ? null : BY_CLASS.get(record.getClass());
+        if (codec == null) {
+            throw new IllegalArgumentException("No single-object codec for "
+                + (record == null ? "null" : record.getClass().getName()));
+        }
+        return codec.encode(record);
+    }
+
+    /**
+     * Decodes a record written by {@link #encode} with the current or a registered schema version,
+     * resolved to the current schema of its type.
+     *
+     * @throws InvalidEventException {@link RejectReason#UNKNOWN_SCHEMA} if the writer schema is unknown,
+     *                               {@link RejectReason#UNDECODABLE} if the bytes are not a valid record
+     */
+    public static SpecificRecord decode(byte[] bytes) {
+        if (bytes == null || bytes.length < HEADER_LENGTH || !isSingleObject(bytes)) {
+            throw new InvalidEventException(RejectReason.UNDECODABLE,
+                "Not Avro single-object encoding: expected marker C3 01 and a " + HEADER_LENGTH + "-byte header, got "
+                    + (bytes == null ? "null" : bytes.length + " bytes"));
+        }
+        long fingerprint = ByteBuffer.wrap(bytes, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        WriterVersion version = BY_FINGERPRINT.get(fingerprint);
+        if (version == null) {
+            throw unknownSchema(fingerprint);
+        }
+        checkStructure(bytes, version);
+        return version.codec().decode(bytes, fingerprint);
+    }
+
+    /**
+     * Walks the body with the writer schema without materialising anything, so that a corrupt length
+     * prefix is caught here as too long for the record instead of making the decoder allocate it (Avro
+     * would allocate up to 2 GiB for a 15-byte record). Also rejects trailing bytes after the datum.
+     */
+    private static void checkStructure(byte[] bytes, WriterVersion version) {
+        BinaryDecoder decoder = DecoderFactory.get()
+            .binaryDecoder(bytes, HEADER_LENGTH, bytes.length - HEADER_LENGTH, CHECK_DECODER.get());
+        CHECK_DECODER.set(decoder);
+        boolean complete;
+        try {
+            GenericDatumReader.skip(version.writerSchema(), decoder);
+            complete = decoder.isEnd();
+        } catch (IOException | RuntimeException e) {
+            throw new InvalidEventException(RejectReason.UNDECODABLE, "Malformed "
+                + version.writerSchema().getName() + " body (" + bytes.length + " bytes): " + e, e);
+        }
+        if (!complete) {
+            throw new InvalidEventException(RejectReason.UNDECODABLE,
+                "Trailing bytes after the " + version.writerSchema().getName() + " record");
+        }
+    }
+
+    /**
+     * Whether the bytes start with the single-object marker {@code C3 01}. A JSON text never does (0xC3
+     * followed by 0x01 is not even valid UTF-8), so this tells the two wire formats apart; it does not
+     * check that the rest decodes.
+     */
+    public static boolean isSingleObject(byte[] bytes) {
+        return bytes != null && bytes.length >= 2 && bytes[0] == MARKER_0 && bytes[1] == MARKER_1;
+    }
+
+    /**
+     * Makes records written with an older (or newer) version of one of the six schemas decodable. The
+     * schema must have the full name of one of them and be resolvable to its current version.
+     *
+     * @throws IllegalArgumentException if the schema is of another type or cannot be read as the current one
+     */
+    public static void registerWriterSchema(Schema writerSchema) {
+        Codec<?> codec = BY_NAME.get(writerSchema.getFullName());
+        if (codec == null) {
+            throw new IllegalArgumentException("Not a schema of a known record type: " + writerSchema.getFullName());
+        }
+        SchemaCompatibility.SchemaPairCompatibility compatibility =
+            SchemaCompatibility.checkReaderWriterCompatibility(codec.readerSchema(), writerSchema);
+        if (compatibility.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
+            throw new IllegalArgumentException("Writer schema " + writerSchema.getFullName()
+                + " cannot be read with the current schema: " + compatibility.getDescription());
+        }
+        WRITER_SCHEMAS.addSchema(writerSchema);
+        BY_FINGERPRINT.put(SchemaNormalization.parsingFingerprint64(writerSchema), new WriterVersion(codec, writerSchema));
+    }
+
+    /** The CRC-64-AVRO fingerprint the current schema of {@code type} writes into the header. */
+    public static long fingerprint(Class<? extends SpecificRecord> type) {
+        Codec<?> codec = BY_CLASS.get(type);
+        if (codec == null) {
+            throw new IllegalArgumentException("No single-object codec for " + type.getName());
+        }
+        return SchemaNormalization.parsingFingerprint64(codec.readerSchema());
+    }
+
+    private static InvalidEventException unknownSchema(long fingerprint) {
+        return new InvalidEventException(RejectReason.UNKNOWN_SCHEMA,
+            "Unknown writer schema fingerprint " + Long.toHexString(fingerprint));
+    }
+
+    private static <K> Map<K, Codec<?>> index(Function<Codec<?>, K> key) {
+        Map<K, Codec<?>> index = new HashMap<>();
+        for (Codec<?> codec : CODECS) {
+            index.put(key.apply(codec), codec);
+        }
+        return Map.copyOf(index);
+    }
+
+    /** A writer schema the decoders accept, and the codec of the class it resolves to. */
+    private record WriterVersion(Codec<?> codec, Schema writerSchema) {
+    }
+
+    /** The encoder and decoder of one generated class. */
+    private record Codec<T extends SpecificRecord>(
+        Class<T> type, Schema readerSchema, BinaryMessageEncoder<T> encoder, BinaryMessageDecoder<T> decoder) {
+
+        byte[] encode(SpecificRecord record) {
+            ByteBuffer buffer;
+            try {
+                buffer = encoder.encode(type.cast(record));
+            } catch (IOException | RuntimeException e) {
+                throw new IllegalArgumentException("Cannot encode " + type.getSimpleName() + ": " + e.getMessage(), e);
+            }
+            // The encoder returns a copy wrapped in a buffer; take its array when it is exactly the content.
+            if (buffer.hasArray() && buffer.arrayOffset() == 0 && buffer.position() == 0
+                && buffer.remaining() == buffer.array().length) {
+                return buffer.array();
+            }
+            byte[] bytes = new byte[buffer.remaining()];
+            buffer.get(bytes);
+            return bytes;
+        }
+
+        SpecificRecord decode(byte[] bytes, long fingerprint) {
+            try {
+                return decoder.decode(bytes);
+            } catch (MissingSchemaException e) {
+                throw unknownSchema(fingerprint);
+            } catch (BadHeaderException e) {
+                throw new InvalidEventException(RejectReason.UNDECODABLE, e.getMessage(), e);
+            } catch (IOException | RuntimeException e) {
+                throw new InvalidEventException(RejectReason.UNDECODABLE,
+                    "Cannot decode " + type.getSimpleName() + " body: " + e, e);
+            }
+        }
+    }
+}

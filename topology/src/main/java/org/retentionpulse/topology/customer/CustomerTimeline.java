@@ -1,0 +1,120 @@
+package org.retentionpulse.topology.customer;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * A customer's accepted events within the retention horizon, in event-time order (ties in arrival order),
+ * plus the lifecycle before the oldest one kept.
+ *
+ * <p>Events can arrive out of order. Inserting one can change how later events count (a late cancellation
+ * makes a later cancellation ignored; a late reactivation moves later purchases to other segments), so
+ * {@link #insert} returns every event whose {@link Lifecycle.Fact} changed. Events older than the horizon are
+ * folded into the base lifecycle, which keeps the state of a customer bounded.
+ */
+public final class CustomerTimeline {
+    private Lifecycle base;
+    private final ArrayList<TimelineEntry> entries;
+
+    public CustomerTimeline() {
+        this(Lifecycle.NEW, new ArrayList<>());
+    }
+
+    public CustomerTimeline(Lifecycle base, List<TimelineEntry> entries) {
+        this.base = base;
+        this.entries = new ArrayList<>(entries);
+    }
+
+    public Lifecycle base() {
+        return base;
+    }
+
+    public List<TimelineEntry> entries() {
+        return Collections.unmodifiableList(entries);
+    }
+
+    /** A change of how an event counts; {@code before} is null for the inserted event itself. */
+    public record FactChange(TimelineEntry entry, Lifecycle.Fact before, Lifecycle.Fact after) {
+    }
+
+    /**
+     * Inserts an event after every event with the same or an earlier time and returns the facts that changed:
+     * first the new event's, then those of later events whose count changed because of it.
+     */
+    public List<FactChange> insert(TimelineEntry entry) {
+        int index = upperBound(entry.time());
+        Lifecycle state = base;
+        for (int i = 0; i < index; i++) {
+            state = state.after(entries.get(i));
+        }
+        List<FactChange> changes = new ArrayList<>(2);
+        changes.add(new FactChange(entry, null, state.factOf(entry)));
+        Lifecycle old = state;
+        Lifecycle updated = state.after(entry);
+        // Later events only count differently while the two histories disagree about the lifecycle.
+        for (int i = index; i < entries.size() && !old.equals(updated); i++) {
+            TimelineEntry later = entries.get(i);
+            Lifecycle.Fact before = old.factOf(later);
+            Lifecycle.Fact after = updated.factOf(later);
+            if (!before.equals(after)) {
+                changes.add(new FactChange(later, before, after));
+            }
+            old = old.after(later);
+            updated = updated.after(later);
+        }
+        entries.add(index, entry);
+        return changes;
+    }
+
+    /** The facts of all kept events, in timeline order. */
+    public List<Lifecycle.Fact> facts() {
+        List<Lifecycle.Fact> facts = new ArrayList<>(entries.size());
+        Lifecycle state = base;
+        for (TimelineEntry e : entries) {
+            facts.add(state.factOf(e));
+            state = state.after(e);
+        }
+        return facts;
+    }
+
+    /** The lifecycle after every kept event. */
+    public Lifecycle current() {
+        Lifecycle state = base;
+        for (TimelineEntry e : entries) {
+            state = state.after(e);
+        }
+        return state;
+    }
+
+    /** Folds events older than {@code cutoff} into the base lifecycle; returns how many were folded. */
+    public int prune(long cutoff) {
+        int n = 0;
+        while (n < entries.size() && entries.get(n).time() < cutoff) {
+            base = base.after(entries.get(n));
+            n++;
+        }
+        if (n > 0) {
+            entries.subList(0, n).clear();
+        }
+        return n;
+    }
+
+    public boolean isEmpty() {
+        return entries.isEmpty();
+    }
+
+    private int upperBound(long time) {
+        int lo = 0;
+        int hi = entries.size();
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (entries.get(mid).time() <= time) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+}

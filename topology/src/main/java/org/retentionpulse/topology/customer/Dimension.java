@@ -1,0 +1,21 @@
+package org.retentionpulse.topology.customer;
+
+import java.util.Locale;
+
+/** A customer attribute that metrics can be segmented by. */
+public enum Dimension {
+    PLAN, COUNTRY, CHANNEL;
+
+    public String key() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static Dimension parse(String name) {
+        for (Dimension d : values()) {
+            if (d.key().equalsIgnoreCase(name.trim())) {
+                return d;
+            }
+        }
+        throw new IllegalArgumentException("unknown dimension '" + name + "'; known: plan, country, channel");
+    }
+}

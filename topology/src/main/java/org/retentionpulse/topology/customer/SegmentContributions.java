@@ -1,0 +1,229 @@
+package org.retentionpulse.topology.customer;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.retentionpulse.topology.metrics.Counter;
+import org.retentionpulse.topology.metrics.SegmentDelta;
+import org.retentionpulse.topology.time.WindowSet;
+import org.retentionpulse.topology.time.WindowSpec;
+
+/**
+ * Turns the fact changes of one customer record into a {@link SegmentDelta}: additive counts per
+ * (segment, bucket), and difference-array changes of the distinct purchaser counts P1/P2.
+ * One instance per record; not thread-safe.
+ */
+public final class SegmentContributions {
+    private final List<Dimension> dimensions;
+    private final WindowSet windows;
+    private final Map<String, Map<Long, long[]>> counts = new LinkedHashMap<>();
+    private final List<SegmentDelta.CoverageChange> coverage = new ArrayList<>();
+
+    public SegmentContributions(List<Dimension> dimensions, WindowSet windows) {
+        this.dimensions = dimensions;
+        this.windows = windows;
+    }
+
+    /** Records everything a set of fact changes (from {@link CustomerTimeline#insert}) changes. */
+    public SegmentContributions addAll(CustomerTimeline timeline, List<CustomerTimeline.FactChange> changes) {
+        boolean purchases = false;
+        for (CustomerTimeline.FactChange change : changes) {
+            if (change.before() != null) {
+                count(change.entry(), change.before(), -1);
+            }
+            count(change.entry(), change.after(), +1);
+            purchases |= change.entry().kind() == TimelineEntry.Kind.PURCHASE;
+        }
+        if (purchases) {
+            purchaserCoverage(timeline, changes);
+        }
+        return this;
+    }
+
+    private void count(TimelineEntry entry, Lifecycle.Fact fact, int sign) {
+        long[] c = new long[Counter.COUNT];
+        c[Counter.EVENTS.ordinal()] = sign;
+        switch (entry.kind()) {
+            case SIGNUP -> {
+                if (fact.effective()) {
+                    c[Counter.SIGNUPS.ordinal()] = sign;
+                    if (fact.reactivation()) {
+                        c[Counter.REACTIVATIONS.ordinal()] = sign;
+                    }
+                    if ("referral".equals(entry.signupDimensions().channel())) {
+                        c[Counter.REFERRAL_SIGNUPS.ordinal()] = sign;
+                    }
+                } else {
+                    c[Counter.IGNORED_SIGNUPS.ordinal()] = sign;
+                }
+            }
+            case CANCELLATION -> c[(fact.effective() ? Counter.CANCELLATIONS : Counter.IGNORED_CANCELLATIONS).ordinal()] = sign;
+            case PURCHASE -> {
+                c[Counter.ORDERS.ordinal()] = sign;
+                c[Counter.REVENUE_CENTS.ordinal()] = sign * entry.amountCents();
+            }
+            case SURVEY -> countSurvey(entry, sign, c);
+        }
+        long bucket = windows.bucketOf(entry.time());
+        for (String segment : Segment.of(fact.dimensions(), dimensions)) {
+            long[] total = counts.computeIfAbsent(segment, s -> new HashMap<>()).computeIfAbsent(bucket, b -> new long[Counter.COUNT]);
+            for (int i = 0; i < total.length; i++) {
+                total[i] += c[i];
+            }
+        }
+    }
+
+    private static void countSurvey(TimelineEntry entry, int sign, long[] c) {
+        int score = entry.score();
+        switch (entry.survey()) {
+            case NPS -> c[(score >= 9 ? Counter.NPS_PROMOTERS : score >= 7 ? Counter.NPS_PASSIVES : Counter.NPS_DETRACTORS).ordinal()] = sign;
+            case CSAT -> {
+                c[Counter.CSAT_RESPONSES.ordinal()] = sign;
+                if (score >= 4) {
+                    c[Counter.CSAT_POSITIVE.ordinal()] = sign;
+                }
+            }
+            case CES -> {
+                c[Counter.CES_RESPONSES.ordinal()] = sign;
+                c[Counter.CES_SCORE_SUM.ordinal()] = (long) sign * score;
+            }
+        }
+    }
+
+    /**
+     * P1/P2 change only in windows around the purchases whose segment changed; for each affected segment we
+     * compare the purchase counts per window before and after and encode the difference as range changes.
+     */
+    private void purchaserCoverage(CustomerTimeline timeline, List<CustomerTimeline.FactChange> changes) {
+        IdentityHashMap<TimelineEntry, Lifecycle.Fact> before = new IdentityHashMap<>();
+        Map<String, SegmentFilter> affected = new LinkedHashMap<>();
+        long minTime = Long.MAX_VALUE;
+        long maxTime = Long.MIN_VALUE;
+        for (CustomerTimeline.FactChange change : changes) {
+            if (change.entry().kind() != TimelineEntry.Kind.PURCHASE) {
+                continue;
+            }
+            before.put(change.entry(), change.before());
+            minTime = Math.min(minTime, change.entry().time());
+            maxTime = Math.max(maxTime, change.entry().time());
+            Dimensions now = change.after().dimensions();
+            if (change.before() == null) {
+                affected.putIfAbsent(Segment.ALL, SegmentFilter.ALL);
+                for (Dimension d : dimensions) {
+                    affected.putIfAbsent(Segment.of(d, now.value(d)), new SegmentFilter(d, now.value(d)));
+                }
+            } else {
+                Dimensions was = change.before().dimensions();
+                for (Dimension d : dimensions) {
+                    if (!was.value(d).equals(now.value(d))) {
+                        affected.putIfAbsent(Segment.of(d, was.value(d)), new SegmentFilter(d, was.value(d)));
+                        affected.putIfAbsent(Segment.of(d, now.value(d)), new SegmentFilter(d, now.value(d)));
+                    }
+                }
+            }
+        }
+        if (affected.isEmpty()) {
+            return;
+        }
+        List<TimelineEntry> entries = timeline.entries();
+        List<Lifecycle.Fact> facts = timeline.facts();
+        for (Map.Entry<String, SegmentFilter> segment : affected.entrySet()) {
+            SegmentFilter filter = segment.getValue();
+            long[] beforeTimes = new long[entries.size()];
+            long[] afterTimes = new long[entries.size()];
+            int nb = 0;
+            int na = 0;
+            for (int i = 0; i < entries.size(); i++) {
+                TimelineEntry e = entries.get(i);
+                if (e.kind() != TimelineEntry.Kind.PURCHASE) {
+                    continue;
+                }
+                Lifecycle.Fact after = facts.get(i);
+                if (filter.matches(after.dimensions())) {
+                    afterTimes[na++] = e.time();
+                }
+                Lifecycle.Fact was = before.containsKey(e) ? before.get(e) : after;
+                if (was != null && filter.matches(was.dimensions())) {
+                    beforeTimes[nb++] = e.time();
+                }
+            }
+            for (int s = 0; s < windows.size(); s++) {
+                encodeCoverage(segment.getKey(), s, windows.get(s), beforeTimes, nb, afterTimes, na, minTime, maxTime);
+            }
+        }
+    }
+
+    private void encodeCoverage(String segment, int specIndex, WindowSpec spec, long[] before, int nb, long[] after, int na,
+                                long minTime, long maxTime) {
+        long first = spec.firstIndexContaining(minTime);
+        long last = spec.lastIndexContaining(maxTime);
+        int prevP1 = 0;
+        int prevP2 = 0;
+        for (long k = first; k <= last; k++) {
+            long cb = countIn(before, nb, spec.start(k), spec.end(k));
+            long ca = countIn(after, na, spec.start(k), spec.end(k));
+            int p1 = (ca >= 1 ? 1 : 0) - (cb >= 1 ? 1 : 0);
+            int p2 = (ca >= 2 ? 1 : 0) - (cb >= 2 ? 1 : 0);
+            if (p1 != prevP1 || p2 != prevP2) {
+                coverage.add(new SegmentDelta.CoverageChange(segment, specIndex, k, p1 - prevP1, p2 - prevP2));
+                prevP1 = p1;
+                prevP2 = p2;
+            }
+        }
+        if (prevP1 != 0 || prevP2 != 0) {
+            coverage.add(new SegmentDelta.CoverageChange(segment, specIndex, last + 1, -prevP1, -prevP2));
+        }
+    }
+
+    /** Number of sorted times in [from, to). */
+    private static long countIn(long[] times, int n, long from, long to) {
+        return lowerBound(times, n, to) - lowerBound(times, n, from);
+    }
+
+    private static int lowerBound(long[] times, int n, long value) {
+        int lo = 0;
+        int hi = n;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (times[mid] < value) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    public SegmentDelta build(int sourcePartition, long sourceStreamTime) {
+        List<SegmentDelta.BucketChange> changes = new ArrayList<>();
+        for (Map.Entry<String, Map<Long, long[]>> segment : counts.entrySet()) {
+            for (Map.Entry<Long, long[]> bucket : segment.getValue().entrySet()) {
+                if (!isZero(bucket.getValue())) {
+                    changes.add(new SegmentDelta.BucketChange(segment.getKey(), bucket.getKey(), bucket.getValue()));
+                }
+            }
+        }
+        return new SegmentDelta(sourcePartition, sourceStreamTime, changes, coverage);
+    }
+
+    private static boolean isZero(long[] values) {
+        for (long v : values) {
+            if (v != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Which purchases count in a segment: all of them, or those whose dimension has a given value. */
+    private record SegmentFilter(Dimension dimension, String value) {
+        static final SegmentFilter ALL = new SegmentFilter(null, null);
+
+        boolean matches(Dimensions dims) {
+            return dimension == null || value.equals(dims.value(dimension));
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package org.retentionpulse.topology.metrics;
+
+/**
+ * The additive per-bucket counts of spec section 4. A window's count is the sum over its buckets; the
+ * distinct-customer counts P1/P2 and the instant count S are not additive and are kept elsewhere.
+ */
+public enum Counter {
+    /** N: effective signups. */
+    SIGNUPS,
+    REACTIVATIONS,
+    /** C: effective cancellations. */
+    CANCELLATIONS,
+    IGNORED_SIGNUPS,
+    IGNORED_CANCELLATIONS,
+    /** Effective signups whose channel is {@code referral}. */
+    REFERRAL_SIGNUPS,
+    /** O. */
+    ORDERS,
+    /** R in minor units (two decimals), exact. */
+    REVENUE_CENTS,
+    NPS_PROMOTERS,
+    NPS_PASSIVES,
+    NPS_DETRACTORS,
+    CSAT_RESPONSES,
+    CSAT_POSITIVE,
+    CES_RESPONSES,
+    CES_SCORE_SUM,
+    /** Accepted events of any kind: a window or segment with none (and nobody active) has no record. */
+    EVENTS;
+
+    public static final int COUNT = values().length;
+}

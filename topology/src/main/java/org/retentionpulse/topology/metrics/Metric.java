@@ -1,0 +1,225 @@
+package org.retentionpulse.topology.metrics;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.math.RoundingMode;
+import org.retentionpulse.schemas.MetricComponents;
+
+/**
+ * The twelve metrics of spec section 4: each computes its value from a window's {@link WindowCounts}
+ * exactly (integer or decimal arithmetic, never floating point), rounded half-even to 4 decimals, or null
+ * where the spec says the metric is undefined, and names the components it publishes.
+ */
+public enum Metric {
+    /** 100 * C / S. */
+    CHURN_RATE("churn_rate") {
+        @Override
+        public BigDecimal value(WindowCounts c) {
+            return ratio(BigInteger.valueOf(100 * c.get(Counter.CANCELLATIONS)), BigInteger.valueOf(c.activeAtStart()));
+        }
+
+        @Override
+        void components(WindowCounts c, MetricComponents.Builder b) {
+            lifecycle(c, b);
+        }
+    },
+    /** 100 * (E - N) / S. */
+    RETENTION_RATE("retention_rate") {
+        @Override
+        public BigDecimal value(WindowCounts c) {
+            return ratio(BigInteger.valueOf(100 * (c.activeAtEnd() - c.get(Counter.SIGNUPS))), BigInteger.valueOf(c.activeAtStart()));
+        }
+
+        @Override
+        void components(WindowCounts c, MetricComponents.Builder b) {
+            lifecycle(c, b);
+        }
+    },
+    /** 100 * P2 / P1. */
+    REPEAT_PURCHASE_RATE("repeat_purchase_rate") {
+        @Override
+        public BigDecimal value(WindowCounts c) {
+            return ratio(BigInteger.valueOf(100 * c.repeatPurchasers()), BigInteger.valueOf(c.purchasers()));
+        }
+
+        @Override
+        void components(WindowCounts c, MetricComponents.Builder b) {
+            b.setP1(c.purchasers()).setP2(c.repeatPurchasers());
+        }
+    },
+    /** 100 * (promoters - detractors) / responses. */
+    NPS("nps") {
+        @Override
+        public BigDecimal value(WindowCounts c) {
+            long prom = c.get(Counter.NPS_PROMOTERS);
+            long detr = c.get(Counter.NPS_DETRACTORS);
+            long all = prom + c.get(Counter.NPS_PASSIVES) + detr;
+            return ratio(BigInteger.valueOf(100 * (prom - detr)), BigInteger.valueOf(all));
+        }
+
+        @Override
+        void components(WindowCounts c, MetricComponents.Builder b) {
+            b.setProm(c.get(Counter.NPS_PROMOTERS)).setPass(c.get(Counter.NPS_PASSIVES)).setDetr(c.get(Counter.NPS_DETRACTORS));
+        }
+    },
+    /** 100 * satisfied (4..5) / responses. */
+    CSAT("csat") {
+        @Override
+        public BigDecimal value(WindowCounts c) {
+            return ratio(BigInteger.valueOf(100 * c.get(Counter.CSAT_POSITIVE)), BigInteger.valueOf(c.get(Counter.CSAT_RESPONSES)));
+        }
+
+        @Override
+        void components(WindowCounts c, MetricComponents.Builder b) {
+            b.setCsatN(c.get(Counter.CSAT_RESPONSES)).setCsatPos(c.get(Counter.CSAT_POSITIVE));
+        }
+    },
+    /** 100 * (mean score / 5) = 20 * sum / n. */
+    CES("ces") {
+        @Override
+        public BigDecimal value(WindowCounts c) {
+            return ratio(BigInteger.valueOf(20 * c.get(Counter.CES_SCORE_SUM)), BigInteger.valueOf(c.get(Counter.CES_RESPONSES)));
+        }
+
+        @Override
+        void components(WindowCounts c, MetricComponents.Builder b) {
+            b.setCesN(c.get(Counter.CES_RESPONSES)).setCesSum(c.get(Counter.CES_SCORE_SUM));
+        }
+    },
+    /** R, exact; 0 when there are no orders. */
+    REVENUE("revenue") {
+        @Override
+        public BigDecimal value(WindowCounts c) {
+            return BigDecimal.valueOf(c.get(Counter.REVENUE_CENTS), 2).setScale(SCALE, RoundingMode.UNNECESSARY);
+        }
+
+        @Override
+        void components(WindowCounts c, MetricComponents.Builder b) {
+            orders(c, b);
+        }
+    },
+    /** R / O. */
+    AOV("aov") {
+        @Override
+        public BigDecimal value(WindowCounts c) {
+            return ratio(BigInteger.valueOf(c.get(Counter.REVENUE_CENTS)), BigInteger.valueOf(100 * c.get(Counter.ORDERS)));
+        }
+
+        @Override
+        void components(WindowCounts c, MetricComponents.Builder b) {
+            orders(c, b);
+        }
+    },
+    /** O / P1. */
+    PURCHASE_FREQUENCY("purchase_frequency") {
+        @Override
+        public BigDecimal value(WindowCounts c) {
+            return ratio(BigInteger.valueOf(c.get(Counter.ORDERS)), BigInteger.valueOf(c.purchasers()));
+        }
+
+        @Override
+        void components(WindowCounts c, MetricComponents.Builder b) {
+            b.setO(c.get(Counter.ORDERS)).setP1(c.purchasers());
+        }
+    },
+    /**
+     * aov * purchase_frequency * (100 / churn_rate) = (R/O) * (O/P1) * (S/C) = R*S / (P1*C), computed from the
+     * exact counts; null when any factor is undefined or churn is zero.
+     */
+    CLV("clv") {
+        @Override
+        public BigDecimal value(WindowCounts c) {
+            long orders = c.get(Counter.ORDERS);
+            long cancellations = c.get(Counter.CANCELLATIONS);
+            if (orders == 0 || c.purchasers() == 0 || c.activeAtStart() == 0 || cancellations == 0) {
+                return null;
+            }
+            BigInteger numerator = BigInteger.valueOf(c.get(Counter.REVENUE_CENTS)).multiply(BigInteger.valueOf(c.activeAtStart()));
+            BigInteger denominator = BigInteger.valueOf(100).multiply(BigInteger.valueOf(c.purchasers())).multiply(BigInteger.valueOf(cancellations));
+            return ratio(numerator, denominator);
+        }
+
+        @Override
+        void components(WindowCounts c, MetricComponents.Builder b) {
+            orders(c, b);
+            b.setP1(c.purchasers()).setS(c.activeAtStart()).setC(c.get(Counter.CANCELLATIONS));
+        }
+    },
+    /** 100 * referral signups / N. */
+    REFERRAL_SHARE("referral_share") {
+        @Override
+        public BigDecimal value(WindowCounts c) {
+            return ratio(BigInteger.valueOf(100 * c.get(Counter.REFERRAL_SIGNUPS)), BigInteger.valueOf(c.get(Counter.SIGNUPS)));
+        }
+
+        @Override
+        void components(WindowCounts c, MetricComponents.Builder b) {
+            b.setN(c.get(Counter.SIGNUPS)).setReferralSignups(c.get(Counter.REFERRAL_SIGNUPS));
+        }
+    },
+    /** E, never null. */
+    ACTIVE_CUSTOMERS("active_customers") {
+        @Override
+        public BigDecimal value(WindowCounts c) {
+            return BigDecimal.valueOf(c.activeAtEnd()).setScale(SCALE, RoundingMode.UNNECESSARY);
+        }
+
+        @Override
+        void components(WindowCounts c, MetricComponents.Builder b) {
+            lifecycle(c, b);
+        }
+    };
+
+    /** Decimals of published values. */
+    public static final int SCALE = 4;
+
+    private final String key;
+
+    Metric(String key) {
+        this.key = key;
+    }
+
+    /** The metric's name on the wire, e.g. {@code churn_rate}. */
+    public String key() {
+        return key;
+    }
+
+    /** The metric value rounded half-even to {@link #SCALE} decimals, or null where undefined. */
+    public abstract BigDecimal value(WindowCounts counts);
+
+    abstract void components(WindowCounts counts, MetricComponents.Builder builder);
+
+    /** The components this metric publishes; the others stay null. */
+    public MetricComponents components(WindowCounts counts) {
+        MetricComponents.Builder builder = MetricComponents.newBuilder();
+        components(counts, builder);
+        return builder.build();
+    }
+
+    public static Metric fromKey(String key) {
+        for (Metric m : values()) {
+            if (m.key.equals(key)) {
+                return m;
+            }
+        }
+        throw new IllegalArgumentException("unknown metric '" + key + "'");
+    }
+
+    private static BigDecimal ratio(BigInteger numerator, BigInteger denominator) {
+        if (denominator.signum() == 0) {
+            return null;
+        }
+        return new BigDecimal(numerator).divide(new BigDecimal(denominator), SCALE, RoundingMode.HALF_EVEN);
+    }
+
+    private static void lifecycle(WindowCounts c, MetricComponents.Builder b) {
+        b.setS(c.activeAtStart()).setN(c.get(Counter.SIGNUPS)).setC(c.get(Counter.CANCELLATIONS)).setE(c.activeAtEnd())
+                .setReactivations(c.get(Counter.REACTIVATIONS))
+                .setIgnoredSignups(c.get(Counter.IGNORED_SIGNUPS))
+                .setIgnoredCancellations(c.get(Counter.IGNORED_CANCELLATIONS));
+    }
+
+    private static void orders(WindowCounts c, MetricComponents.Builder b) {
+        b.setO(c.get(Counter.ORDERS)).setR(BigDecimal.valueOf(c.get(Counter.REVENUE_CENTS), 2));
+    }
+}

@@ -1,0 +1,58 @@
+package org.retentionpulse.topology.serde;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.retentionpulse.schemas.StreamTimeTick;
+import org.retentionpulse.schemas.serde.EventSerde;
+import org.retentionpulse.schemas.serde.WireFormat;
+
+/**
+ * Reads input records: a {@link StreamTimeTick} control record when the header {@value #CONTROL_HEADER}
+ * says {@value #TICK}, otherwise one of the four customer events (Avro single-object or JSON, detected per
+ * record) validated against the spec's rules. Anything else throws, which routes the record to the
+ * dead-letter topic through the deserialization exception handler.
+ */
+public final class InputEventDeserializer implements Deserializer<SpecificRecord> {
+    public static final String CONTROL_HEADER = "retention-pulse.control";
+    public static final String TICK = "tick";
+
+    private final Deserializer<SpecificRecord> events;
+
+    public InputEventDeserializer(String reportingCurrency) {
+        this.events = new EventSerde(WireFormat.AVRO, reportingCurrency).deserializer();
+    }
+
+    @Override
+    public void configure(Map<String, ?> configs, boolean isKey) {
+        events.configure(configs, isKey);
+    }
+
+    @Override
+    public SpecificRecord deserialize(String topic, byte[] data) {
+        return events.deserialize(topic, data);
+    }
+
+    @Override
+    public SpecificRecord deserialize(String topic, Headers headers, byte[] data) {
+        Header control = headers == null ? null : headers.lastHeader(CONTROL_HEADER);
+        if (control != null && TICK.equals(new String(control.value(), StandardCharsets.UTF_8))) {
+            if (data == null || data.length != Long.BYTES) {
+                throw new SerializationException("tick control record must carry 8 bytes of epoch millis");
+            }
+            return new StreamTimeTick(Instant.ofEpochMilli(ByteBuffer.wrap(data).getLong()));
+        }
+        return events.deserialize(topic, data);
+    }
+
+    /** The value of a tick control record. */
+    public static byte[] tickValue(long epochMillis) {
+        return ByteBuffer.allocate(Long.BYTES).putLong(epochMillis).array();
+    }
+}

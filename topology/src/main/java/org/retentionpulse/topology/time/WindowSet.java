@@ -1,0 +1,84 @@
+package org.retentionpulse.topology.time;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The configured window specs with their shared grace period and bucket width. A bucket is the greatest
+ * common divisor of every size and advance, so every window is a whole number of buckets and per-bucket
+ * counters can be summed into any window.
+ */
+public final class WindowSet {
+    private final List<WindowSpec> specs;
+    private final long graceMs;
+    private final long bucketMs;
+    private final long longestSizeMs;
+
+    public WindowSet(List<WindowSpec> specs, Duration grace) {
+        if (specs.isEmpty()) {
+            throw new IllegalArgumentException("at least one window spec is required");
+        }
+        if (grace.isNegative()) {
+            throw new IllegalArgumentException("grace must not be negative: " + grace);
+        }
+        this.specs = List.copyOf(specs);
+        this.graceMs = grace.toMillis();
+        long gcd = 0;
+        long longest = 0;
+        for (WindowSpec spec : specs) {
+            gcd = gcd(gcd, spec.sizeMs());
+            gcd = gcd(gcd, spec.advanceMs());
+            longest = Math.max(longest, spec.sizeMs());
+        }
+        this.bucketMs = gcd;
+        this.longestSizeMs = longest;
+    }
+
+    private static long gcd(long a, long b) {
+        return b == 0 ? a : gcd(b, a % b);
+    }
+
+    public List<WindowSpec> specs() {
+        return specs;
+    }
+
+    public int size() {
+        return specs.size();
+    }
+
+    public WindowSpec get(int index) {
+        return specs.get(index);
+    }
+
+    public long graceMs() {
+        return graceMs;
+    }
+
+    public long bucketMs() {
+        return bucketMs;
+    }
+
+    public long bucketOf(long t) {
+        return Math.floorDiv(t, bucketMs) * bucketMs;
+    }
+
+    /** How long state about an instant stays useful: the longest window plus grace. */
+    public long horizonMs() {
+        return longestSizeMs + graceMs;
+    }
+
+    /** A window closes once stream time passes its end plus grace. */
+    public boolean isClosed(long windowEnd, long streamTime) {
+        return streamTime > windowEnd + graceMs;
+    }
+
+    /** True when every window (of every spec) containing {@code t} is closed at {@code streamTime}. */
+    public boolean isLate(long t, long streamTime) {
+        for (WindowSpec spec : specs) {
+            if (!isClosed(spec.latestEndContaining(t), streamTime)) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,137 @@
+package org.retentionpulse.topology;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.retentionpulse.reference.MetricKey;
+import org.retentionpulse.schemas.MetricUpdate;
+import org.retentionpulse.schemas.serde.MetricUpdateSerde;
+import org.retentionpulse.topology.serde.InputEventDeserializer;
+
+/**
+ * Runs JSON Lines events through the real topology on a TopologyTestDriver, the way replay does on a
+ * broker: records in arrival order on one input partition, then a tick far in the future closes every window.
+ */
+final class PipelineDriver implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final TopologyConfig config;
+    private final TopologyTestDriver driver;
+    private final TestInputTopic<String, byte[]> input;
+    private final TestOutputTopic<String, MetricUpdate> updates;
+    private final TestOutputTopic<byte[], byte[]> deadLetters;
+    private final TestOutputTopic<String, byte[]> late;
+    private final List<MetricUpdate> seen = new ArrayList<>();
+
+    PipelineDriver(TopologyConfig config) {
+        this.config = config;
+        Properties props = RetentionPulseTopology.requiredStreamsProperties(config);
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "pipeline-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        driver = new TopologyTestDriver(RetentionPulseTopology.build(config), props, Instant.parse("2024-01-01T00:00:00Z"));
+        input = driver.createInputTopic(config.topics().inputs().get(0), new StringSerializer(), new ByteArraySerializer());
+        updates = driver.createOutputTopic(config.topics().metricUpdates(), new StringDeserializer(),
+                new MetricUpdateSerde(config.outputFormat()).deserializer());
+        deadLetters = driver.createOutputTopic(config.topics().deadLetters(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        late = driver.createOutputTopic(config.topics().lateEvents(), new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    static TopologyConfig config(String... windows) {
+        TopologyConfig defaults = TopologyConfig.defaults().withStores(TopologyConfig.StoreKind.IN_MEMORY)
+                .withTopics(TopologyConfig.Topics.defaults().withInputs(List.of("events")))
+                .withUpdateInterval(Duration.ZERO);
+        if (windows.length == 0) {
+            return defaults;
+        }
+        return defaults.withWindows(java.util.Arrays.stream(windows).map(org.retentionpulse.topology.time.WindowSpec::parse).toList(),
+                TopologyConfig.DEFAULT_GRACE);
+    }
+
+    /** Sends one JSON line keyed by its customer_id (null key when the line is not JSON). */
+    void send(String line) {
+        String key = null;
+        try {
+            JsonNode node = JSON.readTree(line);
+            if (node != null && node.hasNonNull("customer_id")) {
+                key = node.get("customer_id").asText();
+            }
+        } catch (java.io.IOException notJson) {
+            // still sent: the pipeline must reject it to the dead-letter topic
+        }
+        input.pipeInput(key, line.getBytes(StandardCharsets.UTF_8));
+    }
+
+    void sendAll(List<String> lines) {
+        lines.forEach(this::send);
+    }
+
+    /** Advances this partition's stream time without an event. */
+    void tick(Instant at) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(InputEventDeserializer.CONTROL_HEADER, InputEventDeserializer.TICK.getBytes(StandardCharsets.UTF_8));
+        input.pipeInput(new TestRecord<>(null, InputEventDeserializer.tickValue(at.toEpochMilli()), headers, at));
+    }
+
+    /** Closes every window: a tick beyond the last possible window end plus grace. */
+    void closeAllWindows() {
+        tick(Instant.parse("2100-01-01T00:00:00Z"));
+    }
+
+    void advanceWallClock(Duration d) {
+        driver.advanceWallClockTime(d);
+    }
+
+    List<MetricUpdate> updates() {
+        seen.addAll(updates.readValuesToList());
+        return seen;
+    }
+
+    SortedMap<MetricKey, BigDecimal> finals() {
+        SortedMap<MetricKey, BigDecimal> finals = new TreeMap<>();
+        for (MetricUpdate u : updates()) {
+            if (u.getFinal$()) {
+                MetricKey key = new MetricKey(u.getMetric(), u.getWindow(), u.getSegment(), u.getWindowStart());
+                if (finals.containsKey(key)) {
+                    throw new AssertionError("two final records for " + key);
+                }
+                finals.put(key, u.getValue());
+            }
+        }
+        return finals;
+    }
+
+    List<TestRecord<byte[], byte[]>> deadLetters() {
+        return deadLetters.readRecordsToList();
+    }
+
+    List<TestRecord<String, byte[]>> lateEvents() {
+        return late.readRecordsToList();
+    }
+
+    TopologyConfig config() {
+        return config;
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+    }
+}

@@ -5,8 +5,10 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * A customer's accepted events within the retention horizon, in event-time order (ties in arrival order),
- * plus the lifecycle before the oldest one kept.
+ * A customer's accepted events within the retention horizon, in event-time order, plus the lifecycle before
+ * the oldest one kept. At the same instant, signups and cancellations come before purchases and surveys (an
+ * event takes the dimensions of a signup "at or before" its time, whichever arrived first); otherwise ties keep
+ * arrival order.
  *
  * <p>Events can arrive out of order. Inserting one can change how later events count (a late cancellation
  * makes a later cancellation ignored; a late reactivation moves later purchases to other segments), so
@@ -39,11 +41,11 @@ public final class CustomerTimeline {
     }
 
     /**
-     * Inserts an event after every event with the same or an earlier time and returns the facts that changed:
+     * Inserts an event after every event that sorts before or with it and returns the facts that changed:
      * first the new event's, then those of later events whose count changed because of it.
      */
     public List<FactChange> insert(TimelineEntry entry) {
-        int index = upperBound(entry.time());
+        int index = upperBound(entry);
         Lifecycle state = base;
         for (int i = 0; i < index; i++) {
             state = state.after(entries.get(i));
@@ -100,16 +102,24 @@ public final class CustomerTimeline {
         return n;
     }
 
+    private static int rank(TimelineEntry e) {
+        return e.kind() == TimelineEntry.Kind.SIGNUP || e.kind() == TimelineEntry.Kind.CANCELLATION ? 0 : 1;
+    }
+
     public boolean isEmpty() {
         return entries.isEmpty();
     }
 
-    private int upperBound(long time) {
+    /** Index after every entry that sorts before or with {@code entry}: by time, then lifecycle events first. */
+    private int upperBound(TimelineEntry entry) {
+        long time = entry.time();
+        int rank = rank(entry);
         int lo = 0;
         int hi = entries.size();
         while (lo < hi) {
             int mid = (lo + hi) >>> 1;
-            if (entries.get(mid).time() <= time) {
+            TimelineEntry e = entries.get(mid);
+            if (e.time() < time || (e.time() == time && rank(e) <= rank)) {
                 lo = mid + 1;
             } else {
                 hi = mid;

@@ -1,0 +1,63 @@
+package org.retentionpulse.app.cli;
+
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.retentionpulse.app.config.AppDefaults;
+import org.retentionpulse.app.config.PipelineSettings;
+import org.retentionpulse.app.config.Settings;
+import org.retentionpulse.app.pipeline.Pipeline;
+import org.retentionpulse.app.pipeline.TopicProvisioner;
+import org.retentionpulse.topology.TopologyConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code retention-pulse run}: the pipeline alone against an existing cluster (the production mode). */
+@Command(name = "run",
+        description = {"Runs the pipeline against an existing Kafka cluster until Ctrl-C or SIGTERM.",
+                "Settings come from --config FILE, then RETENTION_PULSE_* environment variables, then options. "
+                        + "Start several instances with the same application id to scale out."})
+public final class RunCommand implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
+
+    @Mixin
+    PipelineOptions pipeline;
+
+    @Override
+    public Integer call() throws Exception {
+        Settings settings = pipeline.load();
+        settings.get(AppDefaults.BOOTSTRAP_SERVERS);
+        log.info("Settings:\n{}", format(settings.describe()));
+        PipelineSettings ps = new PipelineSettings(settings);
+        int partitions;
+        try (TopicProvisioner topics = new TopicProvisioner(ps.clientProperties())) {
+            TopologyConfig draft = ps.topology(1);
+            if (settings.getBoolean(AppDefaults.TOPICS_CREATE)) {
+                topics.createMissing(draft.topics(), settings.getInt(AppDefaults.TOPICS_PARTITIONS),
+                        (short) settings.getInt(AppDefaults.TOPICS_REPLICATION_FACTOR));
+            }
+            partitions = topics.inputPartitions(draft.topics().inputs());
+        }
+        TopologyConfig topology = ps.topology(partitions);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Pipeline running = new Pipeline(topology, ps.streamsProperties(topology, Map.of()));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            log.info("Shutting down...");
+            running.close();
+            stopped.countDown();
+        }, "retention-pulse-shutdown"));
+        running.start();
+        log.info("Pipeline started: {} input partitions, inputs {}, metric updates to {}", partitions,
+                topology.topics().inputs(), topology.topics().metricUpdates());
+        stopped.await();
+        return 0;
+    }
+
+    static String format(Map<String, String> described) {
+        StringBuilder sb = new StringBuilder();
+        described.forEach((k, v) -> sb.append("  ").append(k).append(" = ").append(v).append('\n'));
+        return sb.toString();
+    }
+}

@@ -1,0 +1,55 @@
+package org.retentionpulse.app.config;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Built-in defaults of every setting, with the keys documented in README.md's configuration table. */
+public final class AppDefaults {
+    public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
+    public static final String APPLICATION_ID = "application.id";
+    public static final String STATE_DIR = "state.dir";
+    public static final String PROCESSING_GUARANTEE = "processing.guarantee";
+    public static final String WINDOWS = "windows";
+    public static final String GRACE = "grace";
+    public static final String DIMENSIONS = "dimensions";
+    public static final String REPORTING_CURRENCY = "reporting.currency";
+    public static final String UPDATE_INTERVAL = "update.interval";
+    public static final String OUTPUT_FORMAT = "output.format";
+    public static final String TOPICS_INPUTS = "topics.inputs";
+    public static final String TOPICS_METRIC_UPDATES = "topics.metric-updates";
+    public static final String TOPICS_ALERTS = "topics.alerts";
+    public static final String TOPICS_LATE_EVENTS = "topics.late-events";
+    public static final String TOPICS_DEAD_LETTERS = "topics.dead-letters";
+    public static final String TOPICS_CREATE = "topics.create";
+    public static final String TOPICS_PARTITIONS = "topics.partitions";
+    public static final String TOPICS_REPLICATION_FACTOR = "topics.replication-factor";
+    public static final String SEGMENT_PARTITIONS = "segment.partitions";
+    public static final String STREAM_THREADS = "stream.threads";
+
+    private AppDefaults() {
+    }
+
+    static Map<String, String> values() {
+        Map<String, String> d = new LinkedHashMap<>();
+        d.put(APPLICATION_ID, "retention-pulse");
+        d.put(STATE_DIR, System.getProperty("java.io.tmpdir") + "/retention-pulse-state");
+        d.put(PROCESSING_GUARANTEE, "exactly_once_v2");
+        d.put(WINDOWS, "P1D/P1D,P7D/P1D,P30D/P1D");
+        d.put(GRACE, "PT6H");
+        d.put(DIMENSIONS, "plan,country,channel");
+        d.put(REPORTING_CURRENCY, "EUR");
+        d.put(UPDATE_INTERVAL, "PT1S");
+        d.put(OUTPUT_FORMAT, "avro");
+        d.put(TOPICS_INPUTS, "customer-signups,customer-purchases,customer-cancellations,customer-surveys");
+        d.put(TOPICS_METRIC_UPDATES, "retention-metric-updates");
+        d.put(TOPICS_ALERTS, "churn-risk-alerts");
+        d.put(TOPICS_LATE_EVENTS, "retention-late-events");
+        d.put(TOPICS_DEAD_LETTERS, "retention-dead-letters");
+        d.put(TOPICS_CREATE, "true");
+        d.put(TOPICS_PARTITIONS, "3");
+        d.put(TOPICS_REPLICATION_FACTOR, "1");
+        d.put(SEGMENT_PARTITIONS, "1");
+        d.put(STREAM_THREADS, "1");
+        return d;
+    }
+}

@@ -1,0 +1,67 @@
+package org.retentionpulse.app.config;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.streams.StreamsConfig;
+import org.retentionpulse.schemas.serde.WireFormat;
+import org.retentionpulse.topology.RetentionPulseTopology;
+import org.retentionpulse.topology.TopologyConfig;
+import org.retentionpulse.topology.customer.Dimension;
+import org.retentionpulse.topology.time.WindowSpec;
+
+/** Turns {@link Settings} into the typed topology config and the Kafka client properties. */
+public final class PipelineSettings {
+    private final Settings settings;
+
+    public PipelineSettings(Settings settings) {
+        this.settings = settings;
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    /** The topology config; {@code sourcePartitions} must come from the actual input topics. */
+    public TopologyConfig topology(int sourcePartitions) {
+        TopologyConfig.Topics topics = new TopologyConfig.Topics(
+                settings.getList(AppDefaults.TOPICS_INPUTS),
+                settings.get(AppDefaults.TOPICS_METRIC_UPDATES),
+                settings.get(AppDefaults.TOPICS_ALERTS),
+                settings.get(AppDefaults.TOPICS_LATE_EVENTS),
+                settings.get(AppDefaults.TOPICS_DEAD_LETTERS));
+        List<WindowSpec> windows = settings.getList(AppDefaults.WINDOWS).stream().map(WindowSpec::parse).toList();
+        List<Dimension> dimensions = settings.getList(AppDefaults.DIMENSIONS).stream().map(Dimension::parse).toList();
+        return TopologyConfig.defaults()
+                .withTopics(topics)
+                .withWindows(windows, settings.getDuration(AppDefaults.GRACE))
+                .withDimensions(dimensions)
+                .withReportingCurrency(settings.get(AppDefaults.REPORTING_CURRENCY))
+                .withPartitions(sourcePartitions, settings.getInt(AppDefaults.SEGMENT_PARTITIONS))
+                .withUpdateInterval(settings.getDuration(AppDefaults.UPDATE_INTERVAL))
+                .withOutputFormat(WireFormat.parse(settings.get(AppDefaults.OUTPUT_FORMAT)));
+    }
+
+    /** Properties shared by every Kafka client: bootstrap servers and all {@code kafka.*} settings. */
+    public Properties clientProperties() {
+        Properties props = new Properties();
+        props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, settings.get(AppDefaults.BOOTSTRAP_SERVERS));
+        props.putAll(settings.withPrefix("kafka."));
+        return props;
+    }
+
+    /** Kafka Streams properties: exactly-once by default, the topology's handlers, then {@code streams.*} overrides. */
+    public Properties streamsProperties(TopologyConfig topology, Map<String, Object> extra) {
+        Properties props = clientProperties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.get(AppDefaults.APPLICATION_ID));
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, settings.get(AppDefaults.PROCESSING_GUARANTEE));
+        props.put(StreamsConfig.STATE_DIR_CONFIG, settings.get(AppDefaults.STATE_DIR));
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.getInt(AppDefaults.STREAM_THREADS));
+        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, settings.getInt(AppDefaults.TOPICS_REPLICATION_FACTOR));
+        props.putAll(RetentionPulseTopology.requiredStreamsProperties(topology));
+        props.putAll(extra);
+        props.putAll(settings.withPrefix("streams."));
+        return props;
+    }
+}

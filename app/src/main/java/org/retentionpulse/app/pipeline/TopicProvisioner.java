@@ -1,0 +1,98 @@
+package org.retentionpulse.app.pipeline;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.retentionpulse.topology.TopologyConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates the application's topics when they are missing and reads how many partitions the input topics
+ * have (the segment stage waits for the stream time of each).
+ */
+public final class TopicProvisioner implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(TopicProvisioner.class);
+
+    private final Admin admin;
+
+    public TopicProvisioner(Properties clientProperties) {
+        this.admin = Admin.create(clientProperties);
+    }
+
+    /** Creates missing topics: inputs with {@code partitions}, metric updates compacted, the rest with one partition per input partition. */
+    public void createMissing(TopologyConfig.Topics topics, int partitions, short replication) {
+        List<NewTopic> wanted = new ArrayList<>();
+        for (String input : topics.inputs()) {
+            wanted.add(new NewTopic(input, partitions, replication));
+        }
+        wanted.add(new NewTopic(topics.metricUpdates(), partitions, replication)
+                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+        wanted.add(new NewTopic(topics.alerts(), partitions, replication));
+        wanted.add(new NewTopic(topics.lateEvents(), partitions, replication));
+        wanted.add(new NewTopic(topics.deadLetters(), partitions, replication));
+        create(wanted);
+    }
+
+    private void create(Collection<NewTopic> topics) {
+        try {
+            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            List<NewTopic> missing = topics.stream().filter(t -> !existing.contains(t.name())).toList();
+            if (missing.isEmpty()) {
+                return;
+            }
+            log.info("Creating topics {}", missing.stream().map(NewTopic::name).toList());
+            admin.createTopics(missing).values().forEach((name, future) -> {
+                try {
+                    future.get(30, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("cannot create topic " + name + ": " + e.getCause().getMessage(), e);
+                    }
+                } catch (InterruptedException | TimeoutException e) {
+                    throw new IllegalStateException("cannot create topic " + name + ": " + e, e);
+                }
+            });
+        } catch (InterruptedException | ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot list topics: " + e.getMessage(), e);
+        }
+    }
+
+    /** The partition count of the input topics; they must agree because the customer stage is co-partitioned. */
+    public int inputPartitions(List<String> inputs) {
+        try {
+            Map<String, TopicDescription> descriptions = admin.describeTopics(inputs).allTopicNames().get(30, TimeUnit.SECONDS);
+            Set<Integer> counts = descriptions.values().stream().map(d -> d.partitions().size()).collect(java.util.stream.Collectors.toSet());
+            if (counts.size() != 1) {
+                throw new IllegalStateException("input topics must have the same number of partitions (events of one customer "
+                        + "must meet in one task), but they have " + descriptions.entrySet().stream()
+                        .map(e -> e.getKey() + "=" + e.getValue().partitions().size()).toList());
+            }
+            return counts.iterator().next();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot describe input topics " + inputs + ": " + e.getCause().getMessage(), e);
+        } catch (InterruptedException | TimeoutException e) {
+            throw new IllegalStateException("cannot describe input topics " + inputs + ": " + e, e);
+        }
+    }
+
+    public Admin admin() {
+        return admin;
+    }
+
+    @Override
+    public void close() {
+        admin.close();
+    }
+}

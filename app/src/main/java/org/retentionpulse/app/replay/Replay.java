@@ -1,0 +1,341 @@
+package org.retentionpulse.app.replay;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.retentionpulse.app.config.AppDefaults;
+import org.retentionpulse.app.config.PipelineSettings;
+import org.retentionpulse.app.config.Settings;
+import org.retentionpulse.app.pipeline.Pipeline;
+import org.retentionpulse.app.pipeline.TopicProvisioner;
+import org.retentionpulse.schemas.ChurnRiskAlert;
+import org.retentionpulse.schemas.MetricUpdate;
+import org.retentionpulse.schemas.serde.CanonicalJson;
+import org.retentionpulse.schemas.serde.ChurnRiskAlertSerde;
+import org.retentionpulse.schemas.serde.MetricUpdateSerde;
+import org.retentionpulse.tools.broker.EmbeddedKafkaBroker;
+import org.retentionpulse.topology.RetentionPulseTopology;
+import org.retentionpulse.topology.TopologyConfig;
+import org.retentionpulse.topology.serde.InputEventDeserializer;
+import org.retentionpulse.topology.time.WindowSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The batch door to the streaming pipeline: writes a JSON Lines file to a fresh input topic in file order
+ * (one partition, so stream time is the file's), ends it with a tick that closes every window, runs the
+ * real topology on Kafka with exactly-once, waits until it has consumed everything, and writes every final
+ * metric record (and every alert) as JSON Lines.
+ */
+public final class Replay {
+    private static final Logger log = LoggerFactory.getLogger(Replay.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String INPUT_TOPIC = "events";
+
+    /** What a replay did. */
+    public record Result(long lines, long blankLines, long finals, long alerts, long deadLetters, long lateEvents,
+                         Map<String, Long> rejectedByReason, Duration elapsed) {
+    }
+
+    private final ReplayOptions options;
+    private final Settings settings;
+    private final PrintStream progress;
+
+    public Replay(ReplayOptions options, Settings settings, PrintStream progress) {
+        this.options = options;
+        this.settings = settings;
+        this.progress = progress;
+    }
+
+    public Result run() throws IOException, InterruptedException {
+        long started = System.nanoTime();
+        if (!Files.isReadable(options.input())) {
+            throw new IllegalArgumentException("cannot read input file " + options.input());
+        }
+        EmbeddedKafkaBroker broker = null;
+        Path stateDir = Files.createTempDirectory("retention-pulse-replay-state");
+        try {
+            String bootstrap = options.bootstrapServers();
+            if (bootstrap == null) {
+                progress.println("Starting an embedded Kafka broker...");
+                broker = EmbeddedKafkaBroker.builder().start();
+                bootstrap = broker.bootstrapServers();
+            }
+            String runId = "replay-" + LocalDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
+                    + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
+            Map<String, String> overrides = new HashMap<>();
+            overrides.put(AppDefaults.BOOTSTRAP_SERVERS, bootstrap);
+            overrides.put(AppDefaults.APPLICATION_ID, "retention-pulse-" + runId);
+            overrides.put(AppDefaults.STATE_DIR, stateDir.toString());
+            overrides.put(AppDefaults.UPDATE_INTERVAL, "PT0S");
+            PipelineSettings pipelineSettings = new PipelineSettings(Settings.load(null, Map.of(), merged(overrides)));
+            TopologyConfig topology = pipelineSettings.topology(1).withTopics(
+                    TopologyConfig.Topics.defaults().withInputs(List.of(INPUT_TOPIC)).prefixed(runId + "."));
+            Properties client = pipelineSettings.clientProperties();
+            try (TopicProvisioner topics = new TopicProvisioner(client)) {
+                topics.createMissing(topology.topics(), 1, (short) pipelineSettings.settings().getInt(AppDefaults.TOPICS_REPLICATION_FACTOR));
+                String inputTopic = topology.topics().inputs().get(0);
+                Result result;
+                try (Pipeline pipeline = new Pipeline(topology, pipelineSettings.streamsProperties(topology, Map.of()))) {
+                    pipeline.start();
+                    long[] counts = produce(client, inputTopic, topology.windowSet());
+                    progress.printf("Wrote %,d events to %s; waiting for the pipeline...%n", counts[0], inputTopic);
+                    awaitConsumed(topics.admin(), "retention-pulse-" + runId, List.of(inputTopic,
+                            "retention-pulse-" + runId + "-" + RetentionPulseTopology.SEGMENT_DELTAS + "-repartition"));
+                    Map<String, Long> rejected = pipeline.rejections();
+                    pipeline.close();
+                    long finals = writeFinals(client, topology.topics().metricUpdates(), options.metricsOut());
+                    long alerts = options.alertsOut() == null ? 0 : writeAlerts(client, topology.topics().alerts(), options.alertsOut());
+                    long dead = count(client, topology.topics().deadLetters());
+                    long late = count(client, topology.topics().lateEvents());
+                    result = new Result(counts[0], counts[1], finals, alerts, dead, late, rejected,
+                            Duration.ofNanos(System.nanoTime() - started));
+                }
+                if (options.bootstrapServers() != null && !options.keepTopics()) {
+                    deleteTopics(topics.admin(), runId);
+                }
+                return result;
+            }
+        } finally {
+            if (broker != null) {
+                broker.close();
+            }
+            deleteRecursively(stateDir);
+        }
+    }
+
+    private Map<String, String> merged(Map<String, String> overrides) {
+        Map<String, String> all = new HashMap<>(settings.values());
+        all.putAll(overrides);
+        return all;
+    }
+
+    /** Produces every line in file order; returns {lines produced, blank lines skipped}. */
+    private long[] produce(Properties client, String topic, WindowSet windows) throws IOException {
+        Properties props = new Properties();
+        props.putAll(client);
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        long lines = 0;
+        long blank = 0;
+        long maxTime = Long.MIN_VALUE;
+        long lastReport = System.nanoTime();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+             BufferedReader reader = Files.newBufferedReader(options.input(), StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                if (line.isBlank()) {
+                    blank++;
+                    continue;
+                }
+                byte[] key = null;
+                try {
+                    JsonNode node = JSON.readTree(line);
+                    if (node != null && node.hasNonNull("customer_id")) {
+                        key = node.get("customer_id").asText().getBytes(StandardCharsets.UTF_8);
+                    }
+                    maxTime = Math.max(maxTime, eventTime(node));
+                } catch (IOException notJson) {
+                    // produced as it is: the pipeline rejects it to the dead-letter topic
+                }
+                producer.send(new ProducerRecord<>(topic, key, line.getBytes(StandardCharsets.UTF_8)));
+                lines++;
+                if (System.nanoTime() - lastReport > TimeUnit.SECONDS.toNanos(2)) {
+                    progress.printf("  %,d events written%n", lines);
+                    lastReport = System.nanoTime();
+                }
+            }
+            long tick = maxTime == Long.MIN_VALUE ? System.currentTimeMillis() : maxTime + windows.horizonMs() + windows.bucketMs() + 1;
+            RecordHeaders headers = new RecordHeaders();
+            headers.add(InputEventDeserializer.CONTROL_HEADER, InputEventDeserializer.TICK.getBytes(StandardCharsets.UTF_8));
+            producer.send(new ProducerRecord<>(topic, null, tick, null, InputEventDeserializer.tickValue(tick), headers));
+            producer.flush();
+        }
+        return new long[] {lines, blank};
+    }
+
+    private static long eventTime(JsonNode node) {
+        JsonNode t = node == null ? null : node.get("occurred_at");
+        if (t == null) {
+            return Long.MIN_VALUE;
+        }
+        try {
+            return t.isNumber() ? t.asLong() : Instant.parse(t.asText()).toEpochMilli();
+        } catch (RuntimeException e) {
+            return Long.MIN_VALUE;
+        }
+    }
+
+    /** Waits until the application's committed offsets reach the end of every topic it reads. */
+    private void awaitConsumed(Admin admin, String applicationId, List<String> topics) throws InterruptedException {
+        long deadline = System.nanoTime() + options.timeout().toNanos();
+        long lastReport = 0;
+        while (true) {
+            try {
+                Map<TopicPartition, Long> ends = endOffsets(admin, topics);
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(applicationId)
+                        .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+                long behind = 0;
+                for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
+                    OffsetAndMetadata c = committed.get(end.getKey());
+                    behind += Math.max(0, end.getValue() - (c == null ? 0 : c.offset()));
+                }
+                if (behind == 0 && !ends.isEmpty()) {
+                    return;
+                }
+                if (System.nanoTime() - lastReport > TimeUnit.SECONDS.toNanos(3)) {
+                    progress.printf("  pipeline: %,d records still to process%n", behind);
+                    lastReport = System.nanoTime();
+                }
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                log.debug("offset lookup failed, retrying", e);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the pipeline did not finish within " + options.timeout()
+                        + " (raise --timeout for large inputs)");
+            }
+            TimeUnit.MILLISECONDS.sleep(200);
+        }
+    }
+
+    private static Map<TopicPartition, Long> endOffsets(Admin admin, List<String> topics)
+            throws InterruptedException, java.util.concurrent.ExecutionException, java.util.concurrent.TimeoutException {
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        admin.describeTopics(topics).allTopicNames().get(10, TimeUnit.SECONDS).forEach((name, d) ->
+                d.partitions().forEach(p -> request.put(new TopicPartition(name, p.partition()), OffsetSpec.latest())));
+        Map<TopicPartition, Long> ends = new HashMap<>();
+        for (Map.Entry<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> e
+                : admin.listOffsets(request).all().get(10, TimeUnit.SECONDS).entrySet()) {
+            ends.put(e.getKey(), e.getValue().offset());
+        }
+        return ends;
+    }
+
+    private long writeFinals(Properties client, String topic, Path out) throws IOException {
+        MetricUpdateSerde serde = new MetricUpdateSerde();
+        TreeMap<String, String> finals = new TreeMap<>();
+        long[] duplicates = {0};
+        readAll(client, topic, record -> {
+            MetricUpdate update = serde.decode(record.value());
+            if (update.getFinal$()) {
+                String key = update.getWindow() + '|' + update.getWindowStart() + '|' + update.getSegment() + '|' + update.getMetric();
+                if (finals.put(key, CanonicalJson.formatMetricUpdate(update)) != null) {
+                    duplicates[0]++;
+                }
+            }
+        });
+        if (duplicates[0] > 0) {
+            throw new IllegalStateException(duplicates[0] + " windows have more than one final record");
+        }
+        writeLines(out, finals.values());
+        return finals.size();
+    }
+
+    private long writeAlerts(Properties client, String topic, Path out) throws IOException {
+        ChurnRiskAlertSerde serde = new ChurnRiskAlertSerde();
+        List<String> alerts = new ArrayList<>();
+        readAll(client, topic, record -> alerts.add(CanonicalJson.formatAlert(serde.decode(record.value()))));
+        writeLines(out, alerts);
+        return alerts.size();
+    }
+
+    private static long count(Properties client, String topic) {
+        long[] n = {0};
+        readAll(client, topic, record -> n[0]++);
+        return n[0];
+    }
+
+    /** Reads a topic from the beginning to its current end, committed records only. */
+    private static void readAll(Properties client, String topic, Consumer<ConsumerRecord<byte[], byte[]>> sink) {
+        Properties props = new Properties();
+        props.putAll(client);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString().toLowerCase(java.util.Locale.ROOT));
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).sorted(Comparator.comparingInt(TopicPartition::partition)).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
+                consumer.poll(Duration.ofMillis(200)).forEach(sink);
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("could not read " + topic + " to its end within 5 minutes");
+                }
+            }
+        }
+    }
+
+    private static void writeLines(Path out, Iterable<String> lines) throws IOException {
+        Path parent = out.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        try (BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
+            for (String line : lines) {
+                w.write(line);
+                w.newLine();
+            }
+        }
+    }
+
+    private static void deleteTopics(Admin admin, String runId) {
+        try {
+            List<String> names = admin.listTopics().names().get(30, TimeUnit.SECONDS).stream()
+                    .filter(n -> n.startsWith(runId + ".") || n.startsWith("retention-pulse-" + runId)).toList();
+            admin.deleteTopics(names).all().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.warn("Could not delete the replay's topics (prefix {}): {}", runId, e.toString());
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            log.debug("could not delete {}", dir, e);
+        }
+    }
+}

@@ -4,6 +4,10 @@ import java.io.PrintWriter;
 
 import org.apache.kafka.common.utils.AppInfoParser;
 import org.retentionpulse.app.cli.BrokerCommand;
+import org.retentionpulse.app.cli.DemoCommand;
+import org.retentionpulse.app.cli.GenerateCommand;
+import org.retentionpulse.app.cli.ReplayCommand;
+import org.retentionpulse.app.cli.RunCommand;
 import org.slf4j.LoggerFactory;
 
 import picocli.CommandLine;
@@ -30,6 +34,10 @@ import picocli.CommandLine.Spec;
     scope = ScopeType.INHERIT,
     description = "Live retention metrics and churn-risk alerts from customer events in Kafka.",
     subcommands = {
+        DemoCommand.class,
+        RunCommand.class,
+        ReplayCommand.class,
+        GenerateCommand.class,
         BrokerCommand.class,
         CommandLine.HelpCommand.class,
     }

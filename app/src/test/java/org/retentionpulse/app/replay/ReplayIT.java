@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.OutputStream;
 import java.math.BigDecimal;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,8 +41,13 @@ class ReplayIT {
         broker.close();
     }
 
-    static Path resource(String name) throws URISyntaxException {
-        return Path.of(ReplayIT.class.getResource("/reference/" + name).toURI());
+    /** The spec's example files ship in the topology test jar; copy one out to a real file. */
+    static Path resource(String name, Path dir) throws IOException {
+        Path file = dir.resolve(name);
+        try (var in = ReplayIT.class.getResourceAsStream("/reference/" + name)) {
+            Files.copy(in, file);
+        }
+        return file;
     }
 
     static Replay.Result replay(Path input, Path metrics, String windows) throws IOException, InterruptedException {
@@ -65,8 +69,8 @@ class ReplayIT {
     @Test
     void replayOfTheEdgesExampleWritesExactlyTheExpectedFinals(@TempDir Path dir) throws Exception {
         Path metrics = dir.resolve("metrics.jsonl");
-        Replay.Result result = replay(resource("edges.jsonl"), metrics, "P1D/P1D,P2D/P1D");
-        SortedMap<MetricKey, BigDecimal> expected = FinalValue.toSortedMap(ReferenceModel.readExpected(resource("edges.expected.jsonl")));
+        Replay.Result result = replay(resource("edges.jsonl", dir), metrics, "P1D/P1D,P2D/P1D");
+        SortedMap<MetricKey, BigDecimal> expected = FinalValue.toSortedMap(ReferenceModel.readExpected(resource("edges.expected.jsonl", dir)));
         List<String> differences = FinalValueComparison.differences(expected, readFinals(metrics));
         assertTrue(differences.isEmpty(), () -> String.join("\n", differences));
         assertEquals(24, result.lines());

@@ -1,0 +1,202 @@
+package org.retentionpulse.app.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.core.config.Configurator;
+import org.retentionpulse.app.config.AppDefaults;
+import org.retentionpulse.app.config.PipelineSettings;
+import org.retentionpulse.app.config.Settings;
+import org.retentionpulse.app.demo.LiveView;
+import org.retentionpulse.app.pipeline.Pipeline;
+import org.retentionpulse.app.pipeline.TopicProvisioner;
+import org.retentionpulse.schemas.serde.ChurnRiskAlertSerde;
+import org.retentionpulse.schemas.serde.MetricUpdateSerde;
+import org.retentionpulse.schemas.serde.WireFormat;
+import org.retentionpulse.tools.broker.EmbeddedKafkaBroker;
+import org.retentionpulse.tools.generator.EventGenerator;
+import org.retentionpulse.tools.generator.GeneratorConfig;
+import org.retentionpulse.tools.generator.KafkaEventSink;
+import org.retentionpulse.tools.generator.TopicNames;
+import org.retentionpulse.topology.TopologyConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code retention-pulse demo}: the whole system on one machine. An embedded Kafka broker, the topics, the
+ * pipeline with exactly-once, and a live synthetic population whose event time runs {@code --speedup} times
+ * faster than the clock, shown as a live table until Ctrl-C.
+ */
+@Command(name = "demo",
+        description = {"Runs the main job on an embedded Kafka broker: creates the topics, generates live events for a "
+                + "synthetic customer population and shows the current metrics and the latest alerts until Ctrl-C.",
+                "Needs nothing installed but Java 17. On a non-terminal stdout it prints a plain line per refresh."})
+public final class DemoCommand implements Callable<Integer> {
+    @Option(names = "--customers", defaultValue = "20000", description = "Size of the synthetic population.")
+    int customers;
+
+    @Option(names = "--speedup", defaultValue = "3600", description = "Event time runs this many times faster than the clock (3600 = an hour per second).")
+    double speedup;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Random seed of the population.")
+    long seed;
+
+    @Option(names = "--partitions", defaultValue = "3", description = "Partitions of the input topics.")
+    int partitions;
+
+    @Option(names = "--refresh", defaultValue = "PT1S", description = "How often the view refreshes (plain output: every 5 refreshes).")
+    Duration refresh;
+
+    @Option(names = "--plain", description = "Print plain lines even on a terminal.")
+    boolean plain;
+
+    @Override
+    public Integer call() throws Exception {
+        boolean terminal = !plain && System.console() != null;
+        if (terminal) {
+            Configurator.setRootLevel(Level.WARN);
+        }
+        Instant started = Instant.now();
+        Path stateDir = Files.createTempDirectory("retention-pulse-demo-state");
+        System.out.println("Starting an embedded Kafka broker (KRaft)...");
+        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().defaultPartitions(partitions).start();
+        AtomicBoolean running = new AtomicBoolean(true);
+        CountDownLatch finished = new CountDownLatch(1);
+        AtomicReference<Pipeline> pipelineRef = new AtomicReference<>();
+        AtomicReference<EventGenerator> generatorRef = new AtomicReference<>();
+        Thread main = Thread.currentThread();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            running.set(false);
+            EventGenerator g = generatorRef.get();
+            if (g != null) {
+                g.stop();
+            }
+            main.interrupt();
+            try {
+                finished.await(java.util.concurrent.TimeUnit.SECONDS.toMillis(20), java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "demo-shutdown"));
+        try {
+            Map<String, String> overrides = new HashMap<>();
+            overrides.put(AppDefaults.BOOTSTRAP_SERVERS, broker.bootstrapServers());
+            overrides.put(AppDefaults.APPLICATION_ID, "retention-pulse-demo");
+            overrides.put(AppDefaults.STATE_DIR, stateDir.toString());
+            Settings settings = Settings.load(null, System.getenv(), overrides);
+            PipelineSettings ps = new PipelineSettings(settings);
+            TopologyConfig draft = ps.topology(partitions);
+            try (TopicProvisioner topics = new TopicProvisioner(ps.clientProperties())) {
+                topics.createMissing(draft.topics(), partitions, (short) 1);
+            }
+            TopologyConfig topology = ps.topology(partitions);
+            Pipeline pipeline = new Pipeline(topology, ps.streamsProperties(topology, Map.of())).start();
+            pipelineRef.set(pipeline);
+            System.out.println("Pipeline started; generating events for " + customers + " customers at " + speedup + "x real time...");
+
+            EventGenerator generator = EventGenerator.create(GeneratorConfig.builder().seed(seed).customers(customers)
+                    .days(3650).live(true).speedup(speedup).build());
+            generatorRef.set(generator);
+            AtomicLong eventsIn = new AtomicLong();
+            AtomicReference<Instant> eventTime = new AtomicReference<>();
+            Thread producerThread = new Thread(() -> {
+                try (KafkaEventSink sink = KafkaEventSink.create(broker.bootstrapServers(), TopicNames.DEFAULTS, WireFormat.AVRO, Map.of())) {
+                    generator.writeTo(sink, p -> {
+                        eventsIn.set(p.eventsWritten());
+                        eventTime.set(p.eventTime());
+                    });
+                } catch (Exception e) {
+                    if (running.get()) {
+                        System.err.println("generator stopped: " + e);
+                    }
+                }
+            }, "demo-generator");
+            producerThread.setDaemon(true);
+            producerThread.start();
+
+            List<String> windows = topology.windows().stream().map(Object::toString)
+                    .sorted(Comparator.comparing(String::length).thenComparing(Comparator.naturalOrder())).toList();
+            LiveView view = new LiveView(windows, terminal, System.out);
+            watch(broker, topology, view, running, pipeline, eventsIn, eventTime, started, terminal);
+        } finally {
+            System.out.println("\nShutting down...");
+            EventGenerator g = generatorRef.get();
+            if (g != null) {
+                g.stop();
+            }
+            Pipeline p = pipelineRef.get();
+            if (p != null) {
+                p.close(Duration.ofSeconds(10));
+            }
+            broker.close();
+            deleteRecursively(stateDir);
+            System.out.println("Stopped.");
+            finished.countDown();
+        }
+        return 0;
+    }
+
+    private void watch(EmbeddedKafkaBroker broker, TopologyConfig topology, LiveView view, AtomicBoolean running,
+                       Pipeline pipeline, AtomicLong eventsIn, AtomicReference<Instant> eventTime, Instant started,
+                       boolean terminal) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        MetricUpdateSerde metrics = new MetricUpdateSerde();
+        ChurnRiskAlertSerde alerts = new ChurnRiskAlertSerde();
+        String header = "broker " + broker.bootstrapServers();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = new java.util.ArrayList<>();
+            for (String topic : List.of(topology.topics().metricUpdates(), topology.topics().alerts())) {
+                consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+            }
+            consumer.assign(partitions);
+            long nextRender = 0;
+            int renders = 0;
+            while (running.get()) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    if (r.topic().equals(topology.topics().metricUpdates())) {
+                        view.accept(metrics.decode(r.value()));
+                    } else {
+                        view.accept(alerts.decode(r.value()));
+                    }
+                }
+                if (System.nanoTime() >= nextRender) {
+                    if (terminal || renders % 5 == 0) {
+                        view.render(header, eventTime.get(), eventsIn.get(), pipeline.rejections(), Duration.between(started, Instant.now()));
+                    }
+                    renders++;
+                    nextRender = System.nanoTime() + refresh.toNanos();
+                }
+            }
+        } catch (org.apache.kafka.common.errors.InterruptException e) {
+            // Ctrl-C: the shutdown hook interrupted us
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (Exception e) {
+            // a temp dir; nothing else to do
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package org.retentionpulse.app.cli;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.retentionpulse.schemas.serde.WireFormat;
+import org.retentionpulse.tools.generator.EventGenerator;
+import org.retentionpulse.tools.generator.EventSink;
+import org.retentionpulse.tools.generator.FaultRates;
+import org.retentionpulse.tools.generator.GenerationSummary;
+import org.retentionpulse.tools.generator.GeneratorConfig;
+import org.retentionpulse.tools.generator.JsonLinesSink;
+import org.retentionpulse.tools.generator.KafkaEventSink;
+import org.retentionpulse.tools.generator.TopicNames;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code retention-pulse generate}: a synthetic customer population's events, to a file or to Kafka. */
+@Command(name = "generate",
+        description = {"Generates a realistic, deterministic (per --seed) stream of signups, purchases, cancellations and "
+                + "survey responses, to a JSON Lines file (--output) or to Kafka (--bootstrap-servers)."})
+public final class GenerateCommand implements Callable<Integer> {
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Target target;
+
+    static final class Target {
+        @Option(names = "--output", paramLabel = "FILE", description = "Write canonical JSON Lines to FILE ('-' for stdout).")
+        String output;
+
+        @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT", description = "Produce to Kafka, keyed by customer_id.")
+        String bootstrapServers;
+    }
+
+    @Option(names = "--seed", defaultValue = "42", description = "Random seed: the same seed gives the same stream.")
+    long seed;
+
+    @Option(names = "--customers", defaultValue = "10000", description = "Customers who sign up.")
+    int customers;
+
+    @Option(names = "--days", defaultValue = "90", description = "Length of the period in event time.")
+    int days;
+
+    @Option(names = "--start", defaultValue = "2024-01-01T00:00:00Z", description = "Event time of the period's start.")
+    Instant start;
+
+    @Option(names = "--events", defaultValue = "0", description = "Stop after this many events (0 = the whole period).")
+    long events;
+
+    @Option(names = "--rate", defaultValue = "0", paramLabel = "EVENTS/S", description = "Pace (0 = as fast as possible).")
+    double rate;
+
+    @Option(names = "--live", description = "Event time follows the wall clock from now, sped up by --speedup.")
+    boolean live;
+
+    @Option(names = "--speedup", defaultValue = "1440", description = "With --live: how much faster than real time (1440 = a day per minute).")
+    double speedup;
+
+    @Option(names = "--topic", paramLabel = "TOPIC", description = "With --bootstrap-servers: one topic for every event type "
+            + "(default: customer-signups, customer-purchases, customer-cancellations, customer-surveys).")
+    String topic;
+
+    @Option(names = "--format", defaultValue = "avro", description = "Kafka value format: avro or json.")
+    String format;
+
+    @Option(names = "--duplicate-rate", defaultValue = "0", description = "Fraction of events delivered twice.")
+    double duplicateRate;
+
+    @Option(names = "--invalid-rate", defaultValue = "0", description = "Fraction of invalid records (bad score, amount, currency, not JSON).")
+    double invalidRate;
+
+    @Option(names = "--out-of-order-rate", defaultValue = "0", description = "Fraction of events delayed within grace.")
+    double outOfOrderRate;
+
+    @Option(names = "--late-rate", defaultValue = "0", description = "Fraction of events delayed beyond the longest window plus grace.")
+    double lateRate;
+
+    @Override
+    public Integer call() throws Exception {
+        GeneratorConfig config = GeneratorConfig.builder()
+                .seed(seed).customers(customers).days(days).start(start).targetEvents(events)
+                .eventsPerSecond(rate).live(live).speedup(speedup)
+                .faults(FaultRates.NONE.withDuplicateRate(duplicateRate).withInvalidRate(invalidRate)
+                        .withOutOfOrder(outOfOrderRate, FaultRates.DEFAULT_MAX_OUT_OF_ORDER_DELAY)
+                        .withLate(lateRate, FaultRates.DEFAULT_MIN_LATE_DELAY))
+                .build();
+        EventGenerator generator = EventGenerator.create(config);
+        Runtime.getRuntime().addShutdownHook(new Thread(generator::stop, "generate-stop"));
+        GenerationSummary summary;
+        try (EventSink sink = sink()) {
+            summary = generator.writeTo(sink, p -> System.err.printf("  %,d events, %,.0f/s, event time %s%n",
+                    p.eventsWritten(), p.eventsPerSecond(), p.eventTime()));
+        }
+        System.err.printf("Generated %,d events in %.1f s (%s)%n", summary.eventsWritten(),
+                summary.elapsed().toMillis() / 1000.0, summary.byFault());
+        return 0;
+    }
+
+    private EventSink sink() {
+        if (target.output != null) {
+            return target.output.equals("-") ? JsonLinesSink.toStdout() : JsonLinesSink.toFile(Path.of(target.output));
+        }
+        TopicNames topics = topic == null ? TopicNames.DEFAULTS : TopicNames.single(topic);
+        return KafkaEventSink.create(target.bootstrapServers, topics, WireFormat.parse(format), Map.of());
+    }
+}

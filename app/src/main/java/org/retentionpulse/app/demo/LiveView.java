@@ -1,0 +1,121 @@
+package org.retentionpulse.app.demo;
+
+import java.io.PrintStream;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.retentionpulse.schemas.ChurnRiskAlert;
+import org.retentionpulse.schemas.MetricUpdate;
+import org.retentionpulse.topology.customer.Segment;
+import org.retentionpulse.topology.metrics.Metric;
+
+/**
+ * What the demo shows: for segment {@code all}, the latest value of every metric per window spec, the last
+ * closed (final) values, and the latest alerts. Redraws the screen on a terminal, prints one plain line per
+ * refresh otherwise.
+ */
+public final class LiveView {
+    private final List<String> windows;
+    private final boolean terminal;
+    private final PrintStream out;
+    /** window -> metric -> latest open-window update (the newest window start wins). */
+    private final Map<String, Map<String, MetricUpdate>> current = new TreeMap<>();
+    private final Map<String, MetricUpdate> lastFinal = new TreeMap<>();
+    private final Deque<ChurnRiskAlert> alerts = new ArrayDeque<>();
+    private long updates;
+    private long finals;
+
+    public LiveView(List<String> windows, boolean terminal, PrintStream out) {
+        this.windows = windows;
+        this.terminal = terminal;
+        this.out = out;
+    }
+
+    public void accept(MetricUpdate u) {
+        updates++;
+        if (!Segment.ALL.equals(u.getSegment())) {
+            return;
+        }
+        if (u.getFinal$()) {
+            finals++;
+            MetricUpdate previous = lastFinal.get(u.getWindow() + u.getMetric());
+            if (previous == null || !previous.getWindowStart().isAfter(u.getWindowStart())) {
+                lastFinal.put(u.getWindow() + u.getMetric(), u);
+            }
+            return;
+        }
+        Map<String, MetricUpdate> byMetric = current.computeIfAbsent(u.getWindow(), w -> new TreeMap<>());
+        MetricUpdate previous = byMetric.get(u.getMetric());
+        if (previous == null || !previous.getWindowStart().isAfter(u.getWindowStart())) {
+            byMetric.put(u.getMetric(), u);
+        }
+    }
+
+    public void accept(ChurnRiskAlert alert) {
+        alerts.addFirst(alert);
+        while (alerts.size() > 8) {
+            alerts.removeLast();
+        }
+    }
+
+    public void render(String header, Instant eventTime, long eventsIn, Map<String, Long> rejected, Duration uptime) {
+        if (!terminal) {
+            out.printf("[%s] event time %s | events in %,d | rejected %s | updates %,d, finals %,d | %s%n",
+                    fmt(uptime), eventTime == null ? "-" : eventTime, eventsIn, rejected, updates, finals, headline());
+            return;
+        }
+        StringBuilder s = new StringBuilder("\033[H\033[2J");
+        s.append("Retention Pulse demo   ").append(header).append("   (Ctrl-C to stop)\n");
+        s.append(String.format("uptime %s   event time %s   events in %,d   rejected %s   metric updates %,d (%,d final)%n%n",
+                fmt(uptime), eventTime == null ? "-" : eventTime.toString().replace('T', ' '), eventsIn, rejected, updates, finals));
+        s.append(String.format("%-22s", "segment all"));
+        for (String w : windows) {
+            s.append(String.format("%16s", w));
+        }
+        s.append(String.format("%22s%n", "last closed day"));
+        for (Metric m : Metric.values()) {
+            s.append(String.format("%-22s", m.key()));
+            for (String w : windows) {
+                MetricUpdate u = current.getOrDefault(w, Map.of()).get(m.key());
+                s.append(String.format("%16s", u == null ? "…" : value(u.getValue())));
+            }
+            MetricUpdate f = lastFinal.get(windows.get(0) + m.key());
+            s.append(String.format("%22s%n", f == null ? "…" : value(f.getValue()) + " (" + f.getWindowStart().toString().substring(5, 10) + ")"));
+        }
+        s.append("\nLatest churn-risk alerts:\n");
+        if (alerts.isEmpty()) {
+            s.append("  none yet\n");
+        }
+        for (ChurnRiskAlert a : alerts) {
+            s.append(String.format("  %-8s %-12s score %.2f  %s%n", a.getLevel(), a.getCustomerId(), a.getScore(),
+                    a.getReasons().stream().map(r -> r.getSignal() + (r.getExplanation().isEmpty() ? "" : ": " + r.getExplanation())).toList()));
+        }
+        out.print(s);
+        out.flush();
+    }
+
+    private String headline() {
+        StringBuilder s = new StringBuilder();
+        Map<String, MetricUpdate> daily = current.getOrDefault(windows.get(windows.size() - 1), Map.of());
+        for (String metric : List.of("active_customers", "churn_rate", "repeat_purchase_rate", "nps", "revenue")) {
+            MetricUpdate u = daily.get(metric);
+            if (u != null) {
+                s.append(metric).append('=').append(value(u.getValue())).append(' ');
+            }
+        }
+        return windows.get(windows.size() - 1) + ": " + s.toString().trim();
+    }
+
+    private static String value(BigDecimal v) {
+        return v == null ? "null" : v.stripTrailingZeros().toPlainString();
+    }
+
+    private static String fmt(Duration d) {
+        return String.format("%d:%02d", d.toMinutes(), d.toSecondsPart());
+    }
+}

@@ -76,19 +76,19 @@ public final class DemoCommand implements Callable<Integer> {
         Instant started = Instant.now();
         Path stateDir = Files.createTempDirectory("retention-pulse-demo-state");
         System.out.println("Starting an embedded Kafka broker (KRaft)...");
-        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().defaultPartitions(partitions).start();
+        // Simulated event time runs ahead of the clock; Kafka 4 rejects record timestamps over an hour in the future by default.
+        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().defaultPartitions(partitions)
+                .brokerProperty("log.message.timestamp.after.max.ms", Long.toString(Long.MAX_VALUE)).start();
         AtomicBoolean running = new AtomicBoolean(true);
         CountDownLatch finished = new CountDownLatch(1);
         AtomicReference<Pipeline> pipelineRef = new AtomicReference<>();
         AtomicReference<EventGenerator> generatorRef = new AtomicReference<>();
-        Thread main = Thread.currentThread();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             running.set(false);
             EventGenerator g = generatorRef.get();
             if (g != null) {
                 g.stop();
             }
-            main.interrupt();
             try {
                 finished.await(java.util.concurrent.TimeUnit.SECONDS.toMillis(20), java.util.concurrent.TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
@@ -111,8 +111,9 @@ public final class DemoCommand implements Callable<Integer> {
             pipelineRef.set(pipeline);
             System.out.println("Pipeline started; generating events for " + customers + " customers at " + speedup + "x real time...");
 
+            // Live event time starts a month back, so the 30-day windows fill up with history first.
             EventGenerator generator = EventGenerator.create(GeneratorConfig.builder().seed(seed).customers(customers)
-                    .days(3650).live(true).speedup(speedup).build());
+                    .days(3650).live(true).speedup(speedup).build(), java.time.Clock.offset(java.time.Clock.systemUTC(), Duration.ofDays(-30)));
             generatorRef.set(generator);
             AtomicLong eventsIn = new AtomicLong();
             AtomicReference<Instant> eventTime = new AtomicReference<>();

@@ -23,8 +23,9 @@ public final class LiveView {
     private final List<String> windows;
     private final boolean terminal;
     private final PrintStream out;
-    /** window -> metric -> latest open-window update (the newest window start wins). */
-    private final Map<String, Map<String, MetricUpdate>> current = new TreeMap<>();
+    /** window -> metric -> window start -> latest update of that open window. */
+    private final Map<String, Map<String, TreeMap<Instant, MetricUpdate>>> open = new TreeMap<>();
+    private Instant eventTime = Instant.EPOCH;
     private final Map<String, MetricUpdate> lastFinal = new TreeMap<>();
     private final Deque<ChurnRiskAlert> alerts = new ArrayDeque<>();
     private long updates;
@@ -49,11 +50,26 @@ public final class LiveView {
             }
             return;
         }
-        Map<String, MetricUpdate> byMetric = current.computeIfAbsent(u.getWindow(), w -> new TreeMap<>());
-        MetricUpdate previous = byMetric.get(u.getMetric());
-        if (previous == null || !previous.getWindowStart().isAfter(u.getWindowStart())) {
-            byMetric.put(u.getMetric(), u);
+        open.computeIfAbsent(u.getWindow(), w -> new TreeMap<>()).computeIfAbsent(u.getMetric(), m -> new TreeMap<>())
+                .put(u.getWindowStart(), u);
+    }
+
+    /**
+     * The current value of a rolling window is that of the earliest window still running at the current
+     * event time: for P30D/P1D, the last 30 days. Windows that have ended are dropped.
+     */
+    private MetricUpdate current(String window, String metric) {
+        TreeMap<Instant, MetricUpdate> byStart = open.getOrDefault(window, Map.of()).get(metric);
+        if (byStart == null) {
+            return null;
         }
+        while (!byStart.isEmpty() && !byStart.firstEntry().getValue().getWindowEnd().isAfter(eventTime)) {
+            if (byStart.size() == 1) {
+                return byStart.firstEntry().getValue();
+            }
+            byStart.pollFirstEntry();
+        }
+        return byStart.isEmpty() ? null : byStart.firstEntry().getValue();
     }
 
     public void accept(ChurnRiskAlert alert) {
@@ -81,7 +97,7 @@ public final class LiveView {
         for (Metric m : Metric.values()) {
             s.append(String.format("%-22s", m.key()));
             for (String w : windows) {
-                MetricUpdate u = current.getOrDefault(w, Map.of()).get(m.key());
+                MetricUpdate u = current(w, m.key());
                 s.append(String.format("%16s", u == null ? "…" : value(u.getValue())));
             }
             MetricUpdate f = lastFinal.get(windows.get(0) + m.key());
@@ -101,9 +117,8 @@ public final class LiveView {
 
     private String headline() {
         StringBuilder s = new StringBuilder();
-        Map<String, MetricUpdate> daily = current.getOrDefault(windows.get(windows.size() - 1), Map.of());
         for (String metric : List.of("active_customers", "churn_rate", "repeat_purchase_rate", "nps", "revenue")) {
-            MetricUpdate u = daily.get(metric);
+            MetricUpdate u = current(windows.get(windows.size() - 1), metric);
             if (u != null) {
                 s.append(metric).append('=').append(value(u.getValue())).append(' ');
             }

@@ -25,7 +25,13 @@ import org.retentionpulse.reference.FinalValue;
 import org.retentionpulse.reference.FinalValueComparison;
 import org.retentionpulse.reference.MetricKey;
 import org.retentionpulse.reference.ReferenceModel;
+import org.retentionpulse.reference.WindowSpecRef;
 import org.retentionpulse.tools.broker.EmbeddedKafkaBroker;
+import org.retentionpulse.tools.generator.EventGenerator;
+import org.retentionpulse.tools.generator.FaultRates;
+import org.retentionpulse.tools.generator.GeneratorConfig;
+import org.retentionpulse.tools.generator.JsonLinesSink;
+import org.retentionpulse.tools.generator.ProgressListener;
 
 /** Replay on a real Kafka broker (KRaft, in-process) against the spec's worked example. */
 class ReplayIT {
@@ -78,5 +84,32 @@ class ReplayIT {
         assertEquals(Map.of("amount_scale", 1L, "currency_mismatch", 1L, "not_json", 1L, "score_out_of_range", 1L),
                 result.rejectedByReason());
         assertTrue(Files.readAllLines(metrics).get(0).contains("\"final\":true"));
+    }
+
+    @Test
+    void replayOfAGeneratedStreamWithFaultsEqualsTheReferenceModel(@TempDir Path dir) throws Exception {
+        Path events = dir.resolve("events.jsonl");
+        GeneratorConfig config = GeneratorConfig.builder().seed(7).customers(3000).days(75).targetEvents(30_000)
+                .faults(FaultRates.NONE.withDuplicateRate(0.01).withInvalidRate(0.005)
+                        .withOutOfOrder(0.02, FaultRates.DEFAULT_MAX_OUT_OF_ORDER_DELAY))
+                .build();
+        try (JsonLinesSink sink = JsonLinesSink.toFile(events)) {
+            EventGenerator.create(config).writeTo(sink, ProgressListener.NONE);
+        }
+        Path metrics = dir.resolve("metrics.jsonl");
+        Replay.Result result = replay(events, metrics, "P1D/P1D,P7D/P1D,P30D/P1D");
+
+        ReferenceModel reference = new ReferenceModel(WindowSpecRef.parseAll("P1D/P1D,P7D/P1D,P30D/P1D"));
+        for (String line : Files.readAllLines(events)) {
+            if (!line.isBlank()) {
+                reference.accept(line);
+            }
+        }
+        SortedMap<MetricKey, BigDecimal> expected = reference.finals();
+        List<String> differences = FinalValueComparison.differences(expected, readFinals(metrics));
+        assertTrue(differences.isEmpty(), () -> differences.size() + " differences, first: "
+                + String.join("\n", differences.subList(0, Math.min(20, differences.size()))));
+        assertTrue(expected.size() > 10_000, "a stream this size has many windows and segments: " + expected.size());
+        assertEquals(reference.rejectedByReason().values().stream().mapToLong(Long::longValue).sum(), result.deadLetters());
     }
 }

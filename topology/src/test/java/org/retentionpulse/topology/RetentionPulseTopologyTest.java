@@ -110,6 +110,20 @@ class RetentionPulseTopologyTest {
         }
     }
 
+    @Test
+    void ignoredCancellationCountsInTheSegmentOfASignupAtTheSameInstantThatArrivedAfterIt() {
+        try (PipelineDriver pipeline = new PipelineDriver(PipelineDriver.config("P1D/P1D"))) {
+            // ann is not active, so the cancellation is ignored; her signup at that very instant is at or before it
+            pipeline.send("{\"type\":\"cancellation\",\"event_id\":\"c1\",\"customer_id\":\"ann\",\"occurred_at\":\"2024-03-01T10:00:00Z\"}");
+            pipeline.send(signup("s1", "ann", "2024-03-01T10:00:00Z"));
+            pipeline.closeAllWindows();
+            SortedMap<MetricKey, BigDecimal> finals = pipeline.finals();
+            assertEquals(0, BigDecimal.ONE.compareTo(finals.get(key("active_customers", "P1D/P1D", "plan=pro", "2024-03-01T00:00:00Z"))));
+            List<String> unknown = finals.keySet().stream().map(MetricKey::segment).filter(s -> s.endsWith("=unknown")).distinct().toList();
+            assertEquals(List.of(), unknown, "no segment had an event of a customer without dimensions");
+        }
+    }
+
     static MetricKey key(String metric, String window, String segment, String start) {
         return new MetricKey(metric, window, segment, Instant.parse(start));
     }

@@ -7,8 +7,8 @@ import java.util.List;
 /**
  * A customer's accepted events within the retention horizon, in event-time order, plus the lifecycle before
  * the oldest one kept. At the same instant, signups and cancellations come before purchases and surveys (an
- * event takes the dimensions of a signup "at or before" its time, whichever arrived first); otherwise ties keep
- * arrival order.
+ * event takes the dimensions of a signup "at or before" its time, whichever arrived first, and so does an
+ * ignored signup or cancellation); otherwise ties keep arrival order.
  *
  * <p>Events can arrive out of order. Inserting one can change how later events count (a late cancellation
  * makes a later cancellation ignored; a late reactivation moves later purchases to other segments), so
@@ -42,40 +42,49 @@ public final class CustomerTimeline {
 
     /**
      * Inserts an event after every event that sorts before or with it and returns the facts that changed:
-     * first the new event's, then those of later events whose count changed because of it.
+     * first the new event's, then those of other events whose count changed because of it.
      */
     public List<FactChange> insert(TimelineEntry entry) {
         int index = upperBound(entry);
-        Lifecycle state = base;
-        for (int i = 0; i < index; i++) {
-            state = state.after(entries.get(i));
-        }
-        List<FactChange> changes = new ArrayList<>(2);
-        changes.add(new FactChange(entry, null, state.factOf(entry)));
-        Lifecycle old = state;
-        Lifecycle updated = state.after(entry);
-        // Later events only count differently while the two histories disagree about the lifecycle.
-        for (int i = index; i < entries.size() && !old.equals(updated); i++) {
-            TimelineEntry later = entries.get(i);
-            Lifecycle.Fact before = old.factOf(later);
-            Lifecycle.Fact after = updated.factOf(later);
-            if (!before.equals(after)) {
-                changes.add(new FactChange(later, before, after));
-            }
-            old = old.after(later);
-            updated = updated.after(later);
-        }
+        List<Lifecycle.Fact> before = facts();
         entries.add(index, entry);
+        List<Lifecycle.Fact> after = facts();
+        List<FactChange> changes = new ArrayList<>(2);
+        changes.add(new FactChange(entry, null, after.get(index)));
+        // Not only later events: an ignored signup or cancellation at the same instant can move to other segments.
+        for (int i = 0; i < entries.size(); i++) {
+            if (i != index) {
+                Lifecycle.Fact was = before.get(i < index ? i : i - 1);
+                if (!was.equals(after.get(i))) {
+                    changes.add(new FactChange(entries.get(i), was, after.get(i)));
+                }
+            }
+        }
         return changes;
     }
 
-    /** The facts of all kept events, in timeline order. */
+    /**
+     * The facts of all kept events, in timeline order. An ignored signup or cancellation counts in the segments
+     * of the latest effective signup at or before its time, as a purchase does, so a reactivation at the same
+     * instant that sorts after it still gives it the new dimensions.
+     */
     public List<Lifecycle.Fact> facts() {
         List<Lifecycle.Fact> facts = new ArrayList<>(entries.size());
         Lifecycle state = base;
-        for (TimelineEntry e : entries) {
+        int instantStart = 0;
+        for (int i = 0; i < entries.size(); i++) {
+            TimelineEntry e = entries.get(i);
             facts.add(state.factOf(e));
             state = state.after(e);
+            if (i + 1 == entries.size() || entries.get(i + 1).time() != e.time()) {
+                for (int j = instantStart; j < i; j++) {
+                    Lifecycle.Fact fact = facts.get(j);
+                    if (!fact.effective() && !fact.dimensions().equals(state.dimensions())) {
+                        facts.set(j, new Lifecycle.Fact(state.dimensions(), false, false));
+                    }
+                }
+                instantStart = i + 1;
+            }
         }
         return facts;
     }

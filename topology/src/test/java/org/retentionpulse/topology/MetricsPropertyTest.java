@@ -1,0 +1,338 @@
+package org.retentionpulse.topology;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.retentionpulse.reference.FinalValueComparison;
+import org.retentionpulse.reference.MetricKey;
+import org.retentionpulse.reference.ReferenceModel;
+import org.retentionpulse.reference.WindowSpecRef;
+import org.retentionpulse.topology.customer.Dimension;
+import org.retentionpulse.topology.time.WindowSpec;
+
+/**
+ * Random event streams ({@link RandomEventStream}) through the topology and through the independent
+ * {@link ReferenceModel}: every final value, the number of late events and the number of dead letters must be
+ * exactly the same. A failing seed is reported with its first differences and a stream shrunk to the fewest lines
+ * that still disagree, ready to become a regression test.
+ */
+class MetricsPropertyTest {
+    /** More streams or other seeds for a deeper search: {@code -Dmetrics.property.streams=5000 -Dmetrics.property.firstSeed=10000}. */
+    private static final int SHORT_WINDOW_STREAMS = Integer.getInteger("metrics.property.streams", 320);
+    private static final long FIRST_SEED = Long.getLong("metrics.property.firstSeed", 0);
+    private static final int DEFAULT_WINDOW_STREAMS = Math.max(6, SHORT_WINDOW_STREAMS / 50);
+    private static final Duration SHRINK_BUDGET = Duration.ofSeconds(90);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static final List<List<String>> SHORT_WINDOW_SETS = List.of(
+            List.of("P1D/P1D"),
+            List.of("P1D/P1D", "P2D/P1D"),
+            List.of("P1D/P1D", "P3D/P1D"),
+            List.of("P1D/P1D", "P2D/P1D", "P3D/P1D"),
+            List.of("P2D/P1D"),
+            List.of("P3D/P1D"),
+            List.of("P2D/P2D", "P1D/P1D"),
+            List.of("PT12H/PT6H", "P1D/P1D"));
+    private static final List<Duration> GRACES = List.of(Duration.ofHours(6), Duration.ofHours(6), Duration.ofHours(6),
+            Duration.ofHours(6), Duration.ofHours(6), Duration.ofHours(6), Duration.ZERO, Duration.ofHours(1), Duration.ofDays(1));
+
+    /** One generated run: the pipeline settings and the input lines in arrival order. */
+    record Scenario(long seed, List<String> windows, Duration grace, List<Dimension> dimensions, List<String> lines) {
+
+        /** Short windows, several days to three weeks; mostly the default grace and dimensions. */
+        static Scenario shortWindows(long seed) {
+            SplittableRandom random = new SplittableRandom(~seed);
+            List<String> windows = SHORT_WINDOW_SETS.get(random.nextInt(SHORT_WINDOW_SETS.size()));
+            Duration grace = GRACES.get(random.nextInt(GRACES.size()));
+            List<Dimension> dimensions = List.of(Dimension.values());
+            if (random.nextInt(8) == 0) {
+                List<Dimension> subset = new ArrayList<>(dimensions);
+                subset.remove(random.nextInt(subset.size()));
+                if (random.nextBoolean()) {
+                    subset.remove(random.nextInt(subset.size()));
+                }
+                dimensions = subset;
+            }
+            int events = 20 + random.nextInt(281);
+            int customers = 5 + random.nextInt(56);
+            int days = 2 + random.nextInt(20);
+            return new Scenario(seed, windows, grace, dimensions,
+                    RandomEventStream.generate(seed, refs(windows), grace, events, customers, days));
+        }
+
+        /** The contract's defaults (P1D, P7D and P30D windows, grace PT6H) over five to six weeks. */
+        static Scenario defaultWindows(long seed) {
+            SplittableRandom random = new SplittableRandom(~seed);
+            List<String> windows = TopologyConfig.DEFAULT_WINDOWS.stream().map(WindowSpec::toString).toList();
+            Duration grace = TopologyConfig.DEFAULT_GRACE;
+            return new Scenario(seed, windows, grace, List.of(Dimension.values()), RandomEventStream.generate(seed,
+                    refs(windows), grace, 200 + random.nextInt(101), 10 + random.nextInt(51), 32 + random.nextInt(12)));
+        }
+
+        Scenario withLines(List<String> shorter) {
+            return new Scenario(seed, windows, grace, dimensions, shorter);
+        }
+
+        @Override
+        public String toString() {
+            return "seed " + seed + ", windows " + windows + ", grace " + grace + ", dimensions " + dimensions
+                    + ", " + lines.size() + " lines";
+        }
+    }
+
+    static LongStream shortWindowSeeds() {
+        return LongStream.range(FIRST_SEED, FIRST_SEED + SHORT_WINDOW_STREAMS);
+    }
+
+    static LongStream defaultWindowSeeds() {
+        return LongStream.range(FIRST_SEED + 1_000_000, FIRST_SEED + 1_000_000 + DEFAULT_WINDOW_STREAMS);
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("shortWindowSeeds")
+    void shortWindowFinalsEqualTheReferenceModel(long seed) {
+        assertAgreesWithReference(Scenario.shortWindows(seed));
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("defaultWindowSeeds")
+    void defaultWindowFinalsEqualTheReferenceModel(long seed) {
+        assertAgreesWithReference(Scenario.defaultWindows(seed));
+    }
+
+    /**
+     * The comparison is only as strong as the streams: over all seeds they must reach every corner the generator
+     * promises, measured by the reference model, not by the generator's intentions.
+     */
+    @Test
+    void generatedStreamsReachEveryCornerOfTheContract() {
+        Coverage coverage = new Coverage();
+        shortWindowSeeds().mapToObj(Scenario::shortWindows).forEach(coverage::add);
+        defaultWindowSeeds().mapToObj(Scenario::defaultWindows).forEach(coverage::add);
+        List<String> missing = coverage.missing();
+        assertTrue(missing.isEmpty(), () -> "generated streams never reach: " + missing + "\n" + coverage);
+    }
+
+    private static void assertAgreesWithReference(Scenario scenario) {
+        List<String> differences = differences(scenario);
+        if (differences.isEmpty()) {
+            return;
+        }
+        Scenario minimal = shrink(scenario);
+        List<String> minimalDifferences = differences(minimal);
+        fail(scenario + ": " + differences.size() + " differences with the reference model, first:\n  "
+                + String.join("\n  ", differences.subList(0, Math.min(10, differences.size())))
+                + "\nshrunk to " + minimal.lines().size() + " lines:\n" + String.join("\n", minimal.lines())
+                + "\nwhich give " + minimalDifferences.size() + " differences, first:\n  "
+                + String.join("\n  ", minimalDifferences.subList(0, Math.min(10, minimalDifferences.size()))));
+    }
+
+    /** Everything on which the pipeline and the reference model disagree for one stream; empty when they agree. */
+    static List<String> differences(Scenario scenario) {
+        ReferenceModel reference = new ReferenceModel(refs(scenario.windows()), scenario.grace(), "EUR",
+                scenario.dimensions().stream().map(Dimension::key).toList());
+        scenario.lines().forEach(reference::accept);
+        SortedMap<MetricKey, BigDecimal> expected = reference.finals();
+        long expectedRejections = reference.rejectedByReason().values().stream().mapToLong(Long::longValue).sum();
+
+        TopologyConfig config = PipelineDriver.config(scenario.windows().toArray(String[]::new))
+                .withWindows(scenario.windows().stream().map(WindowSpec::parse).toList(), scenario.grace())
+                .withDimensions(scenario.dimensions());
+        List<String> differences = new ArrayList<>();
+        try (PipelineDriver pipeline = new PipelineDriver(config)) {
+            pipeline.sendAll(scenario.lines());
+            int late = pipeline.lateEvents().size();
+            int deadLetters = pipeline.deadLetters().size();
+            pipeline.closeAllWindows();
+            if (late != reference.lateEvents()) {
+                differences.add("late events: expected " + reference.lateEvents() + " but was " + late);
+            }
+            if (deadLetters != expectedRejections) {
+                differences.add("dead letters: expected " + expectedRejections + " but was " + deadLetters);
+            }
+            differences.addAll(FinalValueComparison.differences(expected, pipeline.finals()));
+        } catch (RuntimeException | AssertionError e) {
+            differences.add("pipeline failed: " + e);
+        }
+        return differences;
+    }
+
+    /**
+     * Drops chunks of lines, halving the chunk size down to single lines, as long as the pipeline still disagrees
+     * with the reference model (any disagreement, not necessarily the first one), within {@link #SHRINK_BUDGET}.
+     */
+    static Scenario shrink(Scenario failing) {
+        long deadline = System.nanoTime() + SHRINK_BUDGET.toNanos();
+        List<String> lines = failing.lines();
+        int chunk = Math.max(1, lines.size() / 2);
+        while (System.nanoTime() < deadline) {
+            boolean dropped = false;
+            for (int from = 0; from < lines.size() && System.nanoTime() < deadline; ) {
+                List<String> candidate = new ArrayList<>(lines.subList(0, from));
+                candidate.addAll(lines.subList(Math.min(lines.size(), from + chunk), lines.size()));
+                if (!candidate.isEmpty() && !differences(failing.withLines(candidate)).isEmpty()) {
+                    lines = candidate;
+                    dropped = true;
+                } else {
+                    from += chunk;
+                }
+            }
+            if (!dropped) {
+                if (chunk == 1) {
+                    break;
+                }
+                chunk = Math.max(1, chunk / 2);
+            }
+        }
+        return failing.withLines(lines);
+    }
+
+    static List<WindowSpecRef> refs(List<String> windows) {
+        return windows.stream().map(WindowSpecRef::parse).toList();
+    }
+
+    /** What the reference model saw over many streams, line by line. */
+    private static final class Coverage {
+        private final Map<String, Long> seen = new TreeMap<>();
+
+        void add(Scenario scenario) {
+            ReferenceModel reference = new ReferenceModel(refs(scenario.windows()), scenario.grace(), "EUR",
+                    scenario.dimensions().stream().map(Dimension::key).toList());
+            Map<String, Set<String>> signupDimensions = new HashMap<>();
+            Set<String> buyers = new HashSet<>();
+            Map<String, Set<String>> typesAtInstant = new HashMap<>();
+            Instant streamTime = Instant.MIN;
+            for (String line : scenario.lines()) {
+                long late = reference.lateEvents();
+                long duplicates = reference.duplicates();
+                Map<String, Long> rejected = reference.rejectedByReason();
+                reference.accept(line);
+                JsonNode json = parse(line);
+                String type = json == null || json.get("type") == null ? "?" : json.get("type").asText();
+                reference.rejectedByReason().forEach((reason, n) -> {
+                    if (n > rejected.getOrDefault(reason, 0L)) {
+                        count("rejected " + reason);
+                    }
+                });
+                boolean accepted = reference.rejectedByReason().equals(rejected) && reference.duplicates() == duplicates;
+                if (reference.duplicates() > duplicates) {
+                    count("duplicate");
+                }
+                if (!accepted) {
+                    continue;
+                }
+                String customer = json.get("customer_id").asText();
+                String at = json.get("occurred_at").asText();
+                Instant time = Instant.parse(at);
+                if (reference.lateEvents() > late) {
+                    count("late " + type);
+                } else if (time.isBefore(streamTime)) {
+                    count("out of order within grace");
+                }
+                streamTime = time.isAfter(streamTime) ? time : streamTime;
+                if (at.endsWith("T00:00:00Z")) {
+                    count("at midnight");
+                } else if (at.endsWith("T23:59:59.999Z")) {
+                    count("1 ms before midnight");
+                }
+                Set<String> tied = typesAtInstant.computeIfAbsent(customer + "@" + at, k -> new HashSet<>());
+                if (!tied.isEmpty() && !tied.contains(type)) {
+                    count("same-instant " + String.join("+", new TreeSet<>(List.of(type, tied.iterator().next()))));
+                }
+                tied.add(type);
+                switch (type) {
+                    case "signup" -> signupDimensions.computeIfAbsent(customer, c -> new HashSet<>())
+                            .add(text(json, "plan") + "/" + text(json, "country") + "/" + text(json, "channel"));
+                    case "purchase" -> buyers.add(customer);
+                    case "survey" -> count("score " + json.get("survey").asText() + " " + json.get("score").asText());
+                    default -> { }
+                }
+            }
+            buyers.stream().filter(c -> !signupDimensions.containsKey(c)).forEach(c -> count("buyer who never signed up"));
+            signupDimensions.values().stream().filter(d -> d.size() > 1).forEach(d -> count("signups with new dimensions"));
+            reference.finalCounts().forEach((windowSegment, counts) -> {
+                if (windowSegment.segment().equals("all")) {
+                    add("reactivation", counts.reactivations());
+                    add("ignored signup", counts.ignoredSignups());
+                    add("ignored cancellation", counts.ignoredCancellations());
+                    add("referral signup", counts.referralSignups());
+                    add("repeat buyer", counts.repeatBuyers());
+                    add("churn", counts.cancellations() > 0 && counts.activeAtStart() > 0 ? 1 : 0);
+                } else if (windowSegment.segment().endsWith("=unknown")) {
+                    add("segment " + windowSegment.segment(), 1);
+                }
+            });
+            count("windows " + scenario.windows());
+            count("grace " + scenario.grace());
+        }
+
+        private static String text(JsonNode json, String field) {
+            return json.hasNonNull(field) ? json.get(field).asText() : "";
+        }
+
+        private void add(String what, long n) {
+            if (n > 0) {
+                count(what);
+            }
+        }
+
+        private void count(String what) {
+            seen.merge(what, 1L, Long::sum);
+        }
+
+        List<String> missing() {
+            List<String> expected = new ArrayList<>(List.of("late signup", "late cancellation", "late purchase",
+                    "late survey", "duplicate", "out of order within grace", "at midnight", "1 ms before midnight",
+                    "same-instant cancellation+signup", "same-instant purchase+signup", "same-instant cancellation+purchase",
+                    "reactivation", "signups with new dimensions", "ignored signup", "ignored cancellation",
+                    "referral signup", "repeat buyer", "churn", "buyer who never signed up",
+                    "segment plan=unknown", "segment country=unknown", "segment channel=unknown",
+                    "grace PT0S", "grace PT6H",
+                    "rejected NOT_JSON", "rejected SCORE_OUT_OF_RANGE", "rejected INVALID_AMOUNT",
+                    "rejected CURRENCY_MISMATCH", "rejected UNKNOWN_SURVEY_TYPE", "rejected MISSING_FIELD"));
+            for (int score = 0; score <= 10; score++) {
+                expected.add("score NPS " + score);
+            }
+            for (int score = 1; score <= 5; score++) {
+                expected.add("score CSAT " + score);
+                expected.add("score CES " + score);
+            }
+            for (List<String> windows : SHORT_WINDOW_SETS) {
+                expected.add("windows " + windows);
+            }
+            return expected.stream().filter(e -> !seen.containsKey(e)).toList();
+        }
+
+        @Override
+        public String toString() {
+            return seen.toString();
+        }
+    }
+
+    private static JsonNode parse(String line) {
+        try {
+            return JSON.readTree(line);
+        } catch (java.io.IOException notJson) {
+            return null;
+        }
+    }
+}

@@ -249,7 +249,7 @@ final class RandomEventStream {
         return write(json);
     }
 
-    /** Lines the contract rejects; each still consumes an event id, so no later valid event reuses it. */
+    /** Lines the contract rejects; an event id they carry is never used by a valid event. */
     private String invalidLine(Customer customer, long time) {
         ObjectNode json;
         switch (random.nextInt(9)) {

@@ -26,6 +26,7 @@ import org.retentionpulse.app.config.PipelineSettings;
 import org.retentionpulse.app.config.Settings;
 import org.retentionpulse.app.demo.LiveView;
 import org.retentionpulse.app.pipeline.Pipeline;
+import org.retentionpulse.app.pipeline.TempDirectory;
 import org.retentionpulse.app.pipeline.TopicProvisioner;
 import org.retentionpulse.schemas.serde.ChurnRiskAlertSerde;
 import org.retentionpulse.schemas.serde.MetricUpdateSerde;
@@ -74,7 +75,8 @@ public final class DemoCommand implements Callable<Integer> {
             Configurator.setRootLevel(Level.WARN);
         }
         Instant started = Instant.now();
-        Path stateDir = Files.createTempDirectory("retention-pulse-demo-state");
+        TempDirectory state = new TempDirectory("retention-pulse-demo-state");
+        Path stateDir = state.path();
         System.out.println("Starting an embedded Kafka broker (KRaft)...");
         // Simulated event time runs ahead of the clock; Kafka 4 rejects record timestamps over an hour in the future by default.
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().defaultPartitions(partitions)
@@ -147,7 +149,7 @@ public final class DemoCommand implements Callable<Integer> {
                 p.close(Duration.ofSeconds(10));
             }
             broker.close();
-            deleteRecursively(stateDir);
+            state.close();
             System.out.println("Stopped.");
             finished.countDown();
         }
@@ -193,11 +195,4 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private static void deleteRecursively(Path dir) {
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (Exception e) {
-            // a temp dir; nothing else to do
-        }
-    }
 }

@@ -44,6 +44,7 @@ import org.retentionpulse.app.config.AppDefaults;
 import org.retentionpulse.app.config.PipelineSettings;
 import org.retentionpulse.app.config.Settings;
 import org.retentionpulse.app.pipeline.Pipeline;
+import org.retentionpulse.app.pipeline.TempDirectory;
 import org.retentionpulse.app.pipeline.TopicProvisioner;
 import org.retentionpulse.schemas.ChurnRiskAlert;
 import org.retentionpulse.schemas.MetricUpdate;
@@ -90,7 +91,8 @@ public final class Replay {
             throw new IllegalArgumentException("cannot read input file " + options.input());
         }
         EmbeddedKafkaBroker broker = null;
-        Path stateDir = Files.createTempDirectory("retention-pulse-replay-state");
+        TempDirectory state = new TempDirectory("retention-pulse-replay-state");
+        Path stateDir = state.path();
         try {
             String bootstrap = options.bootstrapServers();
             if (bootstrap == null) {
@@ -137,7 +139,7 @@ public final class Replay {
             if (broker != null) {
                 broker.close();
             }
-            deleteRecursively(stateDir);
+            state.close();
         }
     }
 
@@ -331,11 +333,4 @@ public final class Replay {
         }
     }
 
-    private static void deleteRecursively(Path dir) {
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException | UncheckedIOException e) {
-            log.debug("could not delete {}", dir, e);
-        }
-    }
 }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import org.retentionpulse.schemas.serde.WireFormat;
+import org.retentionpulse.topology.alerts.AlertPolicy;
 import org.retentionpulse.topology.customer.Dimension;
 import org.retentionpulse.topology.time.WindowSet;
 import org.retentionpulse.topology.time.WindowSpec;
@@ -23,6 +24,7 @@ import org.retentionpulse.topology.time.WindowSpec;
  * @param dedupHorizon how long an event id is remembered (default: longest window + grace)
  * @param outputFormat wire format of the metric, alert and late-event topics
  * @param stores persistent (RocksDB) or in-memory state stores
+ * @param alerts how churn risk is scored and when it alerts
  */
 public record TopologyConfig(
         Topics topics,
@@ -35,7 +37,8 @@ public record TopologyConfig(
         Duration updateInterval,
         Duration dedupHorizon,
         WireFormat outputFormat,
-        StoreKind stores) {
+        StoreKind stores,
+        AlertPolicy alerts) {
 
     public static final List<WindowSpec> DEFAULT_WINDOWS =
             List.of(WindowSpec.parse("P1D/P1D"), WindowSpec.parse("P7D/P1D"), WindowSpec.parse("P30D/P1D"));
@@ -43,6 +46,7 @@ public record TopologyConfig(
 
     public TopologyConfig {
         Objects.requireNonNull(topics, "topics");
+        Objects.requireNonNull(alerts, "alerts");
         windows = List.copyOf(windows);
         dimensions = List.copyOf(dimensions);
         if (windows.isEmpty()) {
@@ -91,7 +95,7 @@ public record TopologyConfig(
 
     public static TopologyConfig defaults() {
         return new TopologyConfig(Topics.defaults(), DEFAULT_WINDOWS, DEFAULT_GRACE, List.of(Dimension.values()), "EUR",
-                1, 1, Duration.ofSeconds(1), null, WireFormat.AVRO, StoreKind.PERSISTENT);
+                1, 1, Duration.ofSeconds(1), null, WireFormat.AVRO, StoreKind.PERSISTENT, AlertPolicy.defaults());
     }
 
     public WindowSet windowSet() {
@@ -100,46 +104,51 @@ public record TopologyConfig(
 
     public TopologyConfig withTopics(Topics t) {
         return new TopologyConfig(t, windows, grace, dimensions, reportingCurrency, sourcePartitions, segmentPartitions,
-                updateInterval, dedupHorizon, outputFormat, stores);
+                updateInterval, dedupHorizon, outputFormat, stores, alerts);
     }
 
     public TopologyConfig withWindows(List<WindowSpec> w, Duration g) {
         return new TopologyConfig(topics, w, g, dimensions, reportingCurrency, sourcePartitions, segmentPartitions,
-                updateInterval, null, outputFormat, stores);
+                updateInterval, null, outputFormat, stores, alerts);
     }
 
     public TopologyConfig withDimensions(List<Dimension> d) {
         return new TopologyConfig(topics, windows, grace, d, reportingCurrency, sourcePartitions, segmentPartitions,
-                updateInterval, dedupHorizon, outputFormat, stores);
+                updateInterval, dedupHorizon, outputFormat, stores, alerts);
     }
 
     public TopologyConfig withReportingCurrency(String c) {
         return new TopologyConfig(topics, windows, grace, dimensions, c, sourcePartitions, segmentPartitions,
-                updateInterval, dedupHorizon, outputFormat, stores);
+                updateInterval, dedupHorizon, outputFormat, stores, alerts);
     }
 
     public TopologyConfig withPartitions(int source, int segment) {
         return new TopologyConfig(topics, windows, grace, dimensions, reportingCurrency, source, segment,
-                updateInterval, dedupHorizon, outputFormat, stores);
+                updateInterval, dedupHorizon, outputFormat, stores, alerts);
     }
 
     public TopologyConfig withUpdateInterval(Duration u) {
         return new TopologyConfig(topics, windows, grace, dimensions, reportingCurrency, sourcePartitions, segmentPartitions,
-                u, dedupHorizon, outputFormat, stores);
+                u, dedupHorizon, outputFormat, stores, alerts);
     }
 
     public TopologyConfig withDedupHorizon(Duration d) {
         return new TopologyConfig(topics, windows, grace, dimensions, reportingCurrency, sourcePartitions, segmentPartitions,
-                updateInterval, d, outputFormat, stores);
+                updateInterval, d, outputFormat, stores, alerts);
     }
 
     public TopologyConfig withOutputFormat(WireFormat f) {
         return new TopologyConfig(topics, windows, grace, dimensions, reportingCurrency, sourcePartitions, segmentPartitions,
-                updateInterval, dedupHorizon, f, stores);
+                updateInterval, dedupHorizon, f, stores, alerts);
     }
 
     public TopologyConfig withStores(StoreKind s) {
         return new TopologyConfig(topics, windows, grace, dimensions, reportingCurrency, sourcePartitions, segmentPartitions,
-                updateInterval, dedupHorizon, outputFormat, s);
+                updateInterval, dedupHorizon, outputFormat, s, alerts);
+    }
+
+    public TopologyConfig withAlerts(AlertPolicy a) {
+        return new TopologyConfig(topics, windows, grace, dimensions, reportingCurrency, sourcePartitions, segmentPartitions,
+                updateInterval, dedupHorizon, outputFormat, stores, a);
     }
 }

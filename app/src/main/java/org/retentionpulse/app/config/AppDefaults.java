@@ -25,6 +25,17 @@ public final class AppDefaults {
     public static final String TOPICS_REPLICATION_FACTOR = "topics.replication-factor";
     public static final String SEGMENT_PARTITIONS = "segment.partitions";
     public static final String STREAM_THREADS = "stream.threads";
+    public static final String ALERTS_INACTIVITY_MULTIPLIER = "alerts.inactivity.multiplier";
+    public static final String ALERTS_INACTIVITY_FLOOR = "alerts.inactivity.floor";
+    public static final String ALERTS_DEFAULT_GAP = "alerts.default-gap";
+    public static final String ALERTS_FREQUENCY_PERIOD = "alerts.frequency.period";
+    public static final String ALERTS_FREQUENCY_DROP_RATIO = "alerts.frequency.drop-ratio";
+    public static final String ALERTS_FREQUENCY_MIN_PREVIOUS = "alerts.frequency.min-previous";
+    public static final String ALERTS_SURVEY_RELEVANCE = "alerts.survey-relevance";
+    public static final String ALERTS_WEIGHTS = "alerts.weights";
+    public static final String ALERTS_THRESHOLD_MEDIUM = "alerts.threshold.medium";
+    public static final String ALERTS_THRESHOLD_HIGH = "alerts.threshold.high";
+    public static final String ALERTS_PROFILE_RETENTION = "alerts.profile-retention";
 
     private AppDefaults() {
     }
@@ -50,6 +61,18 @@ public final class AppDefaults {
         d.put(TOPICS_REPLICATION_FACTOR, "1");
         d.put(SEGMENT_PARTITIONS, "1");
         d.put(STREAM_THREADS, "1");
+        // Churn-risk defaults and their reasoning: org.retentionpulse.topology.alerts.AlertPolicy.
+        d.put(ALERTS_INACTIVITY_MULTIPLIER, "3.0");
+        d.put(ALERTS_INACTIVITY_FLOOR, "P14D");
+        d.put(ALERTS_DEFAULT_GAP, "P30D");
+        d.put(ALERTS_FREQUENCY_PERIOD, "P30D");
+        d.put(ALERTS_FREQUENCY_DROP_RATIO, "0.5");
+        d.put(ALERTS_FREQUENCY_MIN_PREVIOUS, "3");
+        d.put(ALERTS_SURVEY_RELEVANCE, "P90D");
+        d.put(ALERTS_WEIGHTS, "INACTIVE=0.8,DETRACTOR=0.4,LOW_CSAT=0.4,HIGH_EFFORT=0.2,FREQUENCY_DROP=0.4");
+        d.put(ALERTS_THRESHOLD_MEDIUM, "0.4");
+        d.put(ALERTS_THRESHOLD_HIGH, "0.7");
+        d.put(ALERTS_PROFILE_RETENTION, "P180D");
         return d;
     }
 }

@@ -36,6 +36,13 @@ public final class AppDefaults {
     public static final String ALERTS_THRESHOLD_MEDIUM = "alerts.threshold.medium";
     public static final String ALERTS_THRESHOLD_HIGH = "alerts.threshold.high";
     public static final String ALERTS_PROFILE_RETENTION = "alerts.profile-retention";
+    public static final String TOPICS_INPUT_TIMESTAMP_TYPE = "topics.input-timestamp-type";
+    public static final String HTTP_PORT = "http.port";
+    public static final String HTTP_BIND = "http.bind";
+    public static final String HTTP_TOKEN = "http.token";
+    public static final String HTTP_ADVERTISED_HOST = "http.advertised-host";
+    public static final String METRICS_SEGMENT_CAP = "metrics.segment-cap";
+    public static final String API_HISTORY = "api.history";
 
     private AppDefaults() {
     }
@@ -73,6 +80,13 @@ public final class AppDefaults {
         d.put(ALERTS_THRESHOLD_MEDIUM, "0.4");
         d.put(ALERTS_THRESHOLD_HIGH, "0.7");
         d.put(ALERTS_PROFILE_RETENTION, "P180D");
+        d.put(TOPICS_INPUT_TIMESTAMP_TYPE, "CreateTime");
+        d.put(HTTP_PORT, "8080");
+        d.put(HTTP_BIND, "127.0.0.1");
+        d.put(HTTP_TOKEN, "");            // empty: the API is open (bind to localhost, the default)
+        d.put(HTTP_ADVERTISED_HOST, "");  // empty: the bind address, or this host's name when binding to all interfaces
+        d.put(METRICS_SEGMENT_CAP, "20");
+        d.put(API_HISTORY, "P90D");
         return d;
     }
 }

@@ -44,7 +44,8 @@ public final class PipelineSettings {
                 .withPartitions(sourcePartitions, settings.getInt(AppDefaults.SEGMENT_PARTITIONS))
                 .withUpdateInterval(settings.getDuration(AppDefaults.UPDATE_INTERVAL))
                 .withOutputFormat(WireFormat.parse(settings.get(AppDefaults.OUTPUT_FORMAT)))
-                .withAlerts(alertPolicy());
+                .withAlerts(alertPolicy())
+                .withHistoryRetention(settings.getDuration(AppDefaults.API_HISTORY));
     }
 
     /** The churn-risk policy from the {@code alerts.*} settings. */

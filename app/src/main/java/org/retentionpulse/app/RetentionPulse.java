@@ -3,6 +3,7 @@ package org.retentionpulse.app;
 import java.io.PrintWriter;
 
 import org.apache.kafka.common.utils.AppInfoParser;
+import org.retentionpulse.app.cli.BenchCommand;
 import org.retentionpulse.app.cli.BrokerCommand;
 import org.retentionpulse.app.cli.DemoCommand;
 import org.retentionpulse.app.cli.GenerateCommand;
@@ -39,6 +40,7 @@ import picocli.CommandLine.Spec;
         ReplayCommand.class,
         GenerateCommand.class,
         BrokerCommand.class,
+        BenchCommand.class,
         CommandLine.HelpCommand.class,
     }
 )

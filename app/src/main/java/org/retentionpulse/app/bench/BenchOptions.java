@@ -1,0 +1,35 @@
+package org.retentionpulse.app.bench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * What a benchmark run does.
+ *
+ * @param events           events pre-loaded into the input topics (the throughput measurements read all of them)
+ * @param customers        customers the generator simulates
+ * @param partitions       partitions of every input topic (and so customer-stage tasks)
+ * @param latencyLoad      offered load of the latency phase, as a fraction of the measured pipeline rate
+ * @param latencySeconds   how long the paced latency phase produces
+ * @param bootstrapServers an existing cluster, or null for an embedded broker
+ * @param stateDir         parent of the run's state directory, or null for a temporary one
+ * @param skipRestore      skip the restore-from-changelog measurement (the latency phase then restarts on the kept state)
+ * @param skipLatency      skip the latency phase
+ * @param seed             generator seed
+ * @param timeout          longest any phase may take before the run fails
+ */
+public record BenchOptions(long events, int customers, int partitions, double latencyLoad, int latencySeconds,
+                           String bootstrapServers, Path stateDir, boolean skipRestore, boolean skipLatency, long seed,
+                           Duration timeout) {
+    public BenchOptions {
+        if (events < 1 || customers < 1 || partitions < 1) {
+            throw new IllegalArgumentException("events, customers and partitions must be positive");
+        }
+        if (!(latencyLoad > 0 && latencyLoad <= 1)) {
+            throw new IllegalArgumentException("latency load must be a fraction in (0, 1], was " + latencyLoad);
+        }
+        if (latencySeconds < 1) {
+            throw new IllegalArgumentException("latency seconds must be positive");
+        }
+    }
+}

@@ -1,0 +1,157 @@
+package org.retentionpulse.app.bench;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The figures of one benchmark run. Rates are events per second; durations seconds; latencies milliseconds
+ * (-1 when there was no sample); figures of a skipped phase are null.
+ */
+public record BenchResult(
+        long events,
+        long customers,
+        int customersSimulated,
+        int partitions,
+        List<Double> rawConsumeRuns,
+        double rawConsumeEventsPerSecond,
+        double pipelineEventsPerSecond,
+        double pipelineEventsPerSecondWithStartup,
+        double pipelineStartupSeconds,
+        double pipelineSeconds,
+        Latency latency,
+        Map<String, Long> stateDiskBytesByStore,
+        Map<String, Long> stateLiveBytesByStore,
+        Double restoreSeconds,
+        Long restoredRecords,
+        Map<String, Object> machine,
+        Map<String, Object> settings) {
+
+    /** The latency phase: offered load and the latency of each output (and of all outputs together). */
+    public record Latency(double offeredEventsPerSecond, double load, long eventsProduced, double seconds,
+                          Map<String, Summary> byOutput, Summary all, long outputsWithoutHeader) {
+    }
+
+    /** Percentiles of one output's latencies. */
+    public record Summary(int count, long p50, long p99, long max) {
+        static Summary of(LatencyStats stats) {
+            return new Summary(stats.count(), stats.percentile(50), stats.percentile(99), stats.max());
+        }
+
+        Map<String, Object> json() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("count", count);
+            m.put("p50_ms", p50);
+            m.put("p99_ms", p99);
+            m.put("max_ms", max);
+            return m;
+        }
+    }
+
+    public double ratio() {
+        return pipelineEventsPerSecond / rawConsumeEventsPerSecond;
+    }
+
+    public long stateDiskBytes() {
+        return StateFootprint.total(stateDiskBytesByStore);
+    }
+
+    public long stateLiveBytes() {
+        return StateFootprint.total(stateLiveBytesByStore);
+    }
+
+    public double stateBytesPerCustomer() {
+        return stateDiskBytes() / (double) Math.max(1, customers);
+    }
+
+    public double stateLiveBytesPerCustomer() {
+        return stateLiveBytes() / (double) Math.max(1, customers);
+    }
+
+    /** One JSON object: the keys of issue 8 first, then the detail. */
+    public Map<String, Object> json() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("events", events);
+        m.put("customers", customers);
+        m.put("raw_consume_events_per_s", round(rawConsumeEventsPerSecond));
+        m.put("pipeline_events_per_s", round(pipelineEventsPerSecond));
+        m.put("ratio", Math.round(ratio() * 10_000) / 10_000.0);
+        m.put("latency_p50_ms", latency == null ? null : latency.all().p50());
+        m.put("latency_p99_ms", latency == null ? null : latency.all().p99());
+        m.put("latency_max_ms", latency == null ? null : latency.all().max());
+        m.put("state_bytes_per_customer", round(stateBytesPerCustomer()));
+        m.put("state_memory_bytes_per_customer", round(stateLiveBytesPerCustomer()));
+        m.put("restore_seconds", restoreSeconds == null ? null : Math.round(restoreSeconds * 1000) / 1000.0);
+        m.put("customers_simulated", customersSimulated);
+        m.put("partitions", partitions);
+        m.put("raw_consume_runs_events_per_s", rawConsumeRuns.stream().map(BenchResult::round).toList());
+        m.put("pipeline_events_per_s_with_startup", round(pipelineEventsPerSecondWithStartup));
+        m.put("pipeline_startup_seconds", round3(pipelineStartupSeconds));
+        m.put("pipeline_processing_seconds", round3(pipelineSeconds));
+        if (latency != null) {
+            Map<String, Object> l = new LinkedHashMap<>();
+            l.put("offered_events_per_s", round(latency.offeredEventsPerSecond()));
+            l.put("load_fraction_of_max", latency.load());
+            l.put("events_produced", latency.eventsProduced());
+            l.put("seconds", round3(latency.seconds()));
+            Map<String, Object> outputs = new LinkedHashMap<>();
+            latency.byOutput().forEach((k, v) -> outputs.put(k, v.json()));
+            l.put("outputs", outputs);
+            l.put("all_outputs", latency.all().json());
+            l.put("outputs_without_source_header", latency.outputsWithoutHeader());
+            m.put("latency", l);
+        }
+        m.put("state_disk_bytes", stateDiskBytes());
+        m.put("state_disk_bytes_by_store", stateDiskBytesByStore);
+        m.put("state_live_changelog_bytes", stateLiveBytes());
+        m.put("state_live_changelog_bytes_by_store", stateLiveBytesByStore);
+        m.put("restored_records", restoredRecords);
+        m.put("machine", machine);
+        m.put("settings", settings);
+        return m;
+    }
+
+    /** The figures as a plain-text table. */
+    public String table() {
+        StringBuilder t = new StringBuilder();
+        row(t, "events pre-loaded", String.format(Locale.ROOT, "%,d (%,d customers with state, %,d simulated, %d partitions)",
+                events, customers, customersSimulated, partitions));
+        row(t, "raw consume (ceiling)", String.format(Locale.ROOT, "%,.0f events/s (runs: %s)", rawConsumeEventsPerSecond,
+                rawConsumeRuns.stream().map(r -> String.format(Locale.ROOT, "%,.0f", r)).toList()));
+        row(t, "pipeline, cold start", String.format(Locale.ROOT, "%,.0f events/s (%.1f s after %.1f s startup; %,.0f events/s with it)",
+                pipelineEventsPerSecond, pipelineSeconds, pipelineStartupSeconds, pipelineEventsPerSecondWithStartup));
+        row(t, "pipeline / raw", String.format(Locale.ROOT, "%.1f %%", 100 * ratio()));
+        if (latency != null) {
+            row(t, "latency load", String.format(Locale.ROOT, "%,.0f events/s offered (%.0f %% of the pipeline rate) for %.0f s, %,d events",
+                    latency.offeredEventsPerSecond(), 100 * latency.load(), latency.seconds(), latency.eventsProduced()));
+            latency.byOutput().forEach((name, s) -> row(t, "latency " + name, summary(s)));
+            row(t, "latency all outputs", summary(latency.all()));
+        }
+        row(t, "state on disk", String.format(Locale.ROOT, "%,.0f bytes/customer (%,d bytes: %s)", stateBytesPerCustomer(), stateDiskBytes(),
+                stateDiskBytesByStore));
+        row(t, "state live (changelog)", String.format(Locale.ROOT, "%,.0f bytes/customer (%,d bytes: %s)", stateLiveBytesPerCustomer(),
+                stateLiveBytes(), stateLiveBytesByStore));
+        row(t, "restore, state wiped", restoreSeconds == null ? "skipped"
+                : String.format(Locale.ROOT, "%.1f s (%,d changelog records)", restoreSeconds, restoredRecords));
+        row(t, "machine", String.valueOf(machine));
+        return t.toString();
+    }
+
+    private static String summary(Summary s) {
+        return s.count() == 0 ? "no samples" : String.format(Locale.ROOT, "p50 %,d ms, p99 %,d ms, max %,d ms (%,d outputs)",
+                s.p50(), s.p99(), s.max(), s.count());
+    }
+
+    private static void row(StringBuilder t, String name, String value) {
+        t.append(String.format(Locale.ROOT, "  %-24s %s%n", name, value));
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 10) / 10.0;
+    }
+
+    private static double round3(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+}

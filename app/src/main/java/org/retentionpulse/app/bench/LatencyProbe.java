@@ -1,0 +1,121 @@
+package org.retentionpulse.app.bench;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.retentionpulse.topology.OutputHeaders;
+
+/**
+ * Reads the output topics (created with {@code LogAppendTime}) with {@code read_committed} from their current
+ * end and records, per topic, the end-to-end latency of every output: its append time minus its
+ * {@link OutputHeaders#SOURCE_TIMESTAMP} header (the append time of the input record whose effect it publishes
+ * first, the inputs being {@code LogAppendTime} too). Outputs whose source is older than {@code since} (backlog
+ * from before the measured phase) are counted but not sampled.
+ */
+public final class LatencyProbe implements AutoCloseable {
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final Map<String, LatencyStats> byTopic = new LinkedHashMap<>();
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final Thread thread;
+    private volatile long since = Long.MAX_VALUE;
+    private long withoutHeader;
+    private long beforePhase;
+    private volatile RuntimeException failure;
+
+    public LatencyProbe(Properties client, List<String> topics) {
+        Properties props = new Properties();
+        props.putAll(client);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString().toLowerCase(Locale.ROOT));
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "retention-pulse-bench-latency");
+        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
+        consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : topics) {
+            byTopic.put(topic, new LatencyStats());
+            consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+        }
+        consumer.assign(partitions);
+        consumer.seekToEnd(partitions);
+        partitions.forEach(consumer::position); // resolve the end now, before the measured phase starts
+        thread = new Thread(this::poll, "bench-latency-probe");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Samples outputs whose source timestamp is at or after {@code epochMillis} from now on. */
+    public void sampleFrom(long epochMillis) {
+        since = epochMillis;
+    }
+
+    private void poll() {
+        try {
+            while (running.get()) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                    long source = OutputHeaders.sourceTimestamp(r.headers());
+                    synchronized (this) {
+                        if (source < 0) {
+                            withoutHeader++;
+                        } else if (source < since) {
+                            beforePhase++;
+                        } else {
+                            byTopic.get(r.topic()).add(r.timestamp() - source);
+                        }
+                    }
+                }
+            }
+        } catch (org.apache.kafka.common.errors.WakeupException e) {
+            // closing
+        } catch (RuntimeException e) {
+            failure = e;
+        } finally {
+            consumer.close();
+        }
+    }
+
+    /** Samples per topic so far. */
+    public synchronized Map<String, Integer> counts() {
+        Map<String, Integer> out = new LinkedHashMap<>();
+        byTopic.forEach((t, s) -> out.put(t, s.count()));
+        return out;
+    }
+
+    /** Stops reading and returns the samples per topic. */
+    public Map<String, LatencyStats> stop() throws InterruptedException {
+        running.set(false);
+        consumer.wakeup();
+        thread.join(10_000);
+        if (failure != null) {
+            throw new IllegalStateException("reading the output topics failed: " + failure.getMessage(), failure);
+        }
+        return byTopic;
+    }
+
+    public synchronized long outputsWithoutHeader() {
+        return withoutHeader;
+    }
+
+    public synchronized long outputsFromBacklog() {
+        return beforePhase;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (thread.isAlive()) {
+            running.set(false);
+            consumer.wakeup();
+            thread.join(10_000);
+        }
+    }
+}

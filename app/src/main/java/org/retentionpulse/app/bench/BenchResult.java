@@ -20,6 +20,8 @@ public record BenchResult(
         double pipelineEventsPerSecondWithStartup,
         double pipelineStartupSeconds,
         double pipelineSeconds,
+        double rawConsumeEventsPerCpuSecond,
+        double pipelineEventsPerCpuSecond,
         Latency latency,
         Map<String, Long> stateDiskBytesByStore,
         Map<String, Long> stateLiveBytesByStore,
@@ -83,6 +85,9 @@ public record BenchResult(
         m.put("state_bytes_per_customer", round(stateBytesPerCustomer()));
         m.put("state_memory_bytes_per_customer", round(stateLiveBytesPerCustomer()));
         m.put("restore_seconds", restoreSeconds == null ? null : Math.round(restoreSeconds * 1000) / 1000.0);
+        m.put("raw_consume_events_per_cpu_s", round(rawConsumeEventsPerCpuSecond));
+        m.put("pipeline_events_per_cpu_s", round(pipelineEventsPerCpuSecond));
+        m.put("ratio_per_cpu", Math.round(pipelineEventsPerCpuSecond / rawConsumeEventsPerCpuSecond * 10_000) / 10_000.0);
         m.put("customers_simulated", customersSimulated);
         m.put("partitions", partitions);
         m.put("raw_consume_runs_events_per_s", rawConsumeRuns.stream().map(BenchResult::round).toList());
@@ -122,6 +127,8 @@ public record BenchResult(
         row(t, "pipeline, cold start", String.format(Locale.ROOT, "%,.0f events/s (%.1f s after %.1f s startup; %,.0f events/s with it)",
                 pipelineEventsPerSecond, pipelineSeconds, pipelineStartupSeconds, pipelineEventsPerSecondWithStartup));
         row(t, "pipeline / raw", String.format(Locale.ROOT, "%.1f %%", 100 * ratio()));
+        row(t, "per CPU second", String.format(Locale.ROOT, "raw %,.0f events, pipeline %,.0f events (%.1f %%)", rawConsumeEventsPerCpuSecond,
+                pipelineEventsPerCpuSecond, 100 * pipelineEventsPerCpuSecond / rawConsumeEventsPerCpuSecond));
         if (latency != null) {
             row(t, "latency load", String.format(Locale.ROOT, "%,.0f events/s offered (%.0f %% of the pipeline rate) for %.0f s, %,d events",
                     latency.offeredEventsPerSecond(), 100 * latency.load(), latency.seconds(), latency.eventsProduced()));

@@ -121,23 +121,29 @@ public final class Benchmark {
 
                 // 2.-4. Raw consume, pipeline, raw consume.
                 List<Double> raw = new ArrayList<>();
-                raw.add(rawConsume(client, inputs, inputEnds, 1));
+                List<Double> rawPerCpu = new ArrayList<>();
+                raw.add(rawConsume(client, inputs, inputEnds, 1, rawPerCpu));
                 Streams streamsProps = new Streams(pipelineSettings, topology);
                 progress.println("Pipeline from a cold start (exactly-once, all metrics and alerts)...");
                 Pipeline pipeline = new Pipeline(topology, streamsProps.properties());
                 long started = System.nanoTime();
                 pipeline.start();
                 long running = awaitRunning(pipeline, started);
+                long cpuAtRunning = ThreadCpu.nanos(applicationId);
                 awaitCommitted(admin, applicationId, inputs, repartition, "pipeline");
                 long done = System.nanoTime();
+                double pipelineCpuSeconds = (ThreadCpu.nanos(applicationId) - cpuAtRunning) / 1e9;
                 closeLeavingGroup(pipeline);
                 double startupSeconds = (running - started) / 1e9;
                 double processingSeconds = (done - running) / 1e9;
                 double pipelineRate = options.events() / processingSeconds;
                 progress.printf(Locale.ROOT, "  pipeline: %,d events in %.1f s after %.1f s startup: %,.0f events/s%n",
                         options.events(), processingSeconds, startupSeconds, pipelineRate);
-                raw.add(rawConsume(client, inputs, inputEnds, 2));
+                raw.add(rawConsume(client, inputs, inputEnds, 2, rawPerCpu));
                 double rawRate = raw.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+                double rawPerCpuRate = rawPerCpu.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+                progress.printf(Locale.ROOT, "  per CPU second: raw consume %,.0f events, pipeline %,.0f events (%.1f CPU s in the pipeline's threads)%n",
+                        rawPerCpuRate, options.events() / pipelineCpuSeconds, pipelineCpuSeconds);
 
                 // 5. State size, restore.
                 Map<String, Long> disk = StateFootprint.diskBytesByStore(appStateDir);
@@ -176,6 +182,7 @@ public final class Benchmark {
                 double loadAfter = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
                 return new BenchResult(options.events(), customersSeen, options.customers(), options.partitions(), raw, rawRate,
                         pipelineRate, options.events() / (processingSeconds + startupSeconds), startupSeconds, processingSeconds,
+                        rawPerCpuRate, options.events() / pipelineCpuSeconds,
                         latency, disk, live, restoreSeconds, restoredRecords, machine(loadBefore, loadAfter),
                         settingsJson(streamsProps, topology));
             }
@@ -242,7 +249,7 @@ public final class Benchmark {
         return customers.size();
     }
 
-    private double rawConsume(Properties client, List<String> inputs, Map<TopicPartition, Long> ends, int run) {
+    private double rawConsume(Properties client, List<String> inputs, Map<TopicPartition, Long> ends, int run, List<Double> perCpu) {
         progress.printf("Raw consume of all input, run %d...%n", run);
         RawConsumeRate.Result r = RawConsumeRate.measure(client, inputs, ends, progress);
         if (r.records() != options.events()) {
@@ -250,6 +257,7 @@ public final class Benchmark {
         }
         progress.printf(Locale.ROOT, "  raw consume: %,d records (%,d bytes) in %.2f s: %,.0f records/s%n",
                 r.records(), r.bytes(), r.elapsed().toNanos() / 1e9, r.recordsPerSecond());
+        perCpu.add(r.recordsPerCpuSecond());
         return r.recordsPerSecond();
     }
 

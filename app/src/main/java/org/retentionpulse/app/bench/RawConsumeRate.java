@@ -19,9 +19,14 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  */
 public final class RawConsumeRate {
     /** What one read of all the input took. */
-    public record Result(long records, long bytes, Duration elapsed) {
+    public record Result(long records, long bytes, Duration elapsed, long cpuNanos) {
         public double recordsPerSecond() {
             return records / Math.max(1e-9, elapsed.toNanos() / 1e9);
+        }
+
+        /** Records per CPU second of the consuming thread (the classic consumer does its network I/O in poll). */
+        public double recordsPerCpuSecond() {
+            return records / Math.max(1e-9, cpuNanos / 1e9);
         }
     }
 
@@ -42,6 +47,7 @@ public final class RawConsumeRate {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             long start = System.nanoTime();
+            long cpuStart = ThreadCpu.currentThreadNanos();
             long lastReport = start;
             // Positions, not record counts, say when we are done: transaction markers take offsets too.
             while (!atEnd(consumer, partitions, ends)) {
@@ -56,7 +62,7 @@ public final class RawConsumeRate {
                     lastReport = now;
                 }
             }
-            return new Result(records, bytes, Duration.ofNanos(System.nanoTime() - start));
+            return new Result(records, bytes, Duration.ofNanos(System.nanoTime() - start), ThreadCpu.currentThreadNanos() - cpuStart);
         }
     }
 

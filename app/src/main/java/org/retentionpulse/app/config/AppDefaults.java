@@ -25,6 +25,8 @@ public final class AppDefaults {
     public static final String TOPICS_REPLICATION_FACTOR = "topics.replication-factor";
     public static final String SEGMENT_PARTITIONS = "segment.partitions";
     public static final String STREAM_THREADS = "stream.threads";
+    public static final String TICKS_INTERVAL = "ticks.interval";
+    public static final String TICKS_LAG = "ticks.lag";
     public static final String ALERTS_INACTIVITY_MULTIPLIER = "alerts.inactivity.multiplier";
     public static final String ALERTS_INACTIVITY_FLOOR = "alerts.inactivity.floor";
     public static final String ALERTS_DEFAULT_GAP = "alerts.default-gap";
@@ -61,6 +63,8 @@ public final class AppDefaults {
         d.put(TOPICS_REPLICATION_FACTOR, "1");
         d.put(SEGMENT_PARTITIONS, "1");
         d.put(STREAM_THREADS, "1");
+        d.put(TICKS_INTERVAL, "PT0S");
+        d.put(TICKS_LAG, "PT0S");
         // Churn-risk defaults and their reasoning: org.retentionpulse.topology.alerts.AlertPolicy.
         d.put(ALERTS_INACTIVITY_MULTIPLIER, "3.0");
         d.put(ALERTS_INACTIVITY_FLOOR, "P14D");

@@ -11,6 +11,8 @@ public final class AppDefaults {
     public static final String PROCESSING_GUARANTEE = "processing.guarantee";
     public static final String WINDOWS = "windows";
     public static final String GRACE = "grace";
+    /** How long an event id is remembered for duplicate detection; empty = longest window + grace. */
+    public static final String DEDUP_HORIZON = "dedup.horizon";
     public static final String DIMENSIONS = "dimensions";
     public static final String REPORTING_CURRENCY = "reporting.currency";
     public static final String UPDATE_INTERVAL = "update.interval";
@@ -49,6 +51,7 @@ public final class AppDefaults {
         d.put(PROCESSING_GUARANTEE, "exactly_once_v2");
         d.put(WINDOWS, "P1D/P1D,P7D/P1D,P30D/P1D");
         d.put(GRACE, "PT6H");
+        d.put(DEDUP_HORIZON, "");
         d.put(DIMENSIONS, "plan,country,channel");
         d.put(REPORTING_CURRENCY, "EUR");
         d.put(UPDATE_INTERVAL, "PT1S");

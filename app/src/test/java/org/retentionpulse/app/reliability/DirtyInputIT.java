@@ -1,0 +1,169 @@
+package org.retentionpulse.app.reliability;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.retentionpulse.app.config.AppDefaults;
+import org.retentionpulse.app.pipeline.Pipeline;
+import org.retentionpulse.reference.ReferenceModel;
+import org.retentionpulse.schemas.serde.RejectReason;
+import org.retentionpulse.tools.broker.EmbeddedKafkaBroker;
+import org.retentionpulse.tools.generator.FaultRates;
+import org.retentionpulse.topology.customer.CustomerProcessor;
+import org.retentionpulse.topology.customer.LateReason;
+import org.retentionpulse.topology.errors.DeadLetterHandler;
+
+/**
+ * Dirty input on a real broker, four input partitions: every record delivered twice, and 1% poison, each give
+ * exactly the finals and alerts of the clean stream; the dead-letter topic holds exactly the poison records,
+ * byte for byte, with their origin; late events reach the late-events topic with their reason.
+ */
+class DirtyInputIT {
+    private static final int PARTITIONS = 4;
+    private static EmbeddedKafkaBroker broker;
+    private static Map<String, String> client;
+    private static EventStream clean;
+    private static PipelineOutputs cleanOutputs;
+
+    @BeforeAll
+    static void startBrokerAndRunTheCleanStream(@TempDir Path dir) {
+        broker = ReliabilityBroker.builder().start();
+        client = Map.of(AppDefaults.BOOTSTRAP_SERVERS, broker.bootstrapServers());
+        clean = EventStream.generated(31, 1000, 60, 8_000,
+                FaultRates.NONE.withOutOfOrder(0.02, FaultRates.DEFAULT_MAX_OUT_OF_ORDER_DELAY));
+        cleanOutputs = run("dirty-clean", clean, dir, PARTITIONS).outputs;
+        cleanOutputs.assertMatchesReference(clean.reference().finals());
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        broker.close();
+    }
+
+    private record Result(PipelineRun run, PipelineOutputs outputs, Map<String, Long> rejections) {
+    }
+
+    private static Result run(String name, EventStream stream, Path dir, int partitions) {
+        try (PipelineRun run = new PipelineRun(name, client, partitions).createTopics()) {
+            stream.produceAll(run.client(), run.inputTopic());
+            stream.endInput(run.client(), run.inputTopic());
+            Map<String, Long> rejections;
+            try (Pipeline pipeline = run.startInProcess(dir.resolve(name + "-state"))) {
+                run.awaitConsumed(Duration.ofMinutes(2));
+                rejections = pipeline.rejections();
+            }
+            return new Result(run, run.outputs(), rejections);
+        }
+    }
+
+    @Test
+    void everyRecordDeliveredTwiceGivesTheResultsOfTheCleanStream(@TempDir Path dir) {
+        EventStream twice = clean.duplicated();
+
+        Result result = run("dirty-twice", twice, dir, PARTITIONS);
+
+        assertEquals(2 * clean.size(), twice.size());
+        PipelineOutputs.assertSameResults(cleanOutputs, result.outputs());
+        assertEquals(List.of(), result.outputs().deadLetters(), "a duplicate is dropped, not rejected");
+    }
+
+    @Test
+    void poisonRecordsGoToTheDeadLetterTopicExactlyAndTheResultsAreThoseOfTheCleanStream(@TempDir Path dir) {
+        EventStream poisoned = clean.withPoison(0.01, 5);
+        List<InputRecord> poison = poisoned.poison();
+
+        Result result = run("dirty-poison", poisoned, dir, PARTITIONS);
+
+        assertTrue(poison.size() >= 0.008 * clean.size(), "about 1% poison: " + poison.size());
+        PipelineOutputs.assertSameResults(cleanOutputs, result.outputs());
+        List<ConsumerRecord<byte[], byte[]>> dead = result.outputs().deadLetters();
+        assertEquals(sortedValues(poison.stream().map(InputRecord::value).toList()),
+                sortedValues(dead.stream().map(ConsumerRecord::value).toList()), "dead letters = the poison records, bytes");
+        Map<String, ConsumerRecord<byte[], byte[]>> inputs = readInput(result.run());
+        Map<String, Long> byReason = new TreeMap<>();
+        for (ConsumerRecord<byte[], byte[]> d : dead) {
+            assertEquals(result.run().inputTopic(), header(d, DeadLetterHandler.TOPIC_HEADER));
+            ConsumerRecord<byte[], byte[]> source = inputs.get(header(d, DeadLetterHandler.PARTITION_HEADER) + "@"
+                    + header(d, DeadLetterHandler.OFFSET_HEADER));
+            assertNotNull(source, "the partition and offset headers point at an input record");
+            assertArrayEquals(source.value(), d.value(), "the dead letter is its source record unchanged");
+            assertArrayEquals(source.key(), d.key());
+            assertEquals(String.valueOf(source.timestamp()), header(d, DeadLetterHandler.TIMESTAMP_HEADER));
+            assertEquals(source.timestamp(), d.timestamp());
+            String reason = header(d, DeadLetterHandler.REASON_HEADER);
+            byReason.merge(reason, 1L, Long::sum);
+            assertTrue(!header(d, DeadLetterHandler.MESSAGE_HEADER).isBlank());
+        }
+        assertEquals(byReason, result.rejections(), "rejections counted per reason, as the dead letters say");
+        for (RejectReason expected : List.of(RejectReason.NOT_JSON, RejectReason.UNKNOWN_SCHEMA, RejectReason.MISSING_FIELD,
+                RejectReason.SCORE_OUT_OF_RANGE, RejectReason.AMOUNT_SCALE, RejectReason.NEGATIVE_AMOUNT,
+                RejectReason.MALFORMED_AMOUNT, RejectReason.BAD_TIMESTAMP, RejectReason.CURRENCY_MISMATCH,
+                RejectReason.EMPTY_CUSTOMER_ID, RejectReason.UNKNOWN_SURVEY_TYPE)) {
+            assertTrue(byReason.containsKey(expected.code()), "a poison record rejected as " + expected.code() + ": " + byReason);
+        }
+        System.out.printf("DirtyInputIT: %d poison records among %d, dead letters by reason %s%n", poison.size(),
+                poisoned.size(), byReason);
+    }
+
+    @Test
+    void lateEventsGoToTheLateTopicWithTheirReasonAndAreCountedAsTheReferenceModelSays(@TempDir Path dir) {
+        // One partition: lateness is then a function of the input order alone (docs/ARCHITECTURE.md, known limits).
+        EventStream late = EventStream.generated(37, 600, 90, 5_000, FaultRates.NONE.withDuplicateRate(0.01)
+                .withLate(0.01, FaultRates.DEFAULT_MIN_LATE_DELAY));
+        ReferenceModel reference = late.reference();
+
+        Result result = run("dirty-late", late, dir, 1);
+
+        result.outputs().assertMatchesReference(reference.finals());
+        List<ConsumerRecord<byte[], byte[]>> lateRecords = result.outputs().lateEvents();
+        assertTrue(reference.lateEvents() > 0, "the stream has late events");
+        assertEquals(reference.lateEvents(), lateRecords.size(), "late events");
+        for (ConsumerRecord<byte[], byte[]> r : lateRecords) {
+            assertEquals(LateReason.BEYOND_GRACE.code(), header(r, CustomerProcessor.LATE_REASON_HEADER));
+            assertTrue(header(r, CustomerProcessor.LATE_DETAIL_HEADER).contains("beyond grace"));
+        }
+        System.out.printf("DirtyInputIT: %d late events of %d records, all with reason %s%n", lateRecords.size(),
+                late.size(), LateReason.BEYOND_GRACE.code());
+    }
+
+    private static List<String> sortedValues(List<byte[]> values) {
+        List<String> out = new ArrayList<>();
+        for (byte[] v : values) {
+            out.add(Base64.getEncoder().encodeToString(v));
+        }
+        out.sort(null);
+        return out;
+    }
+
+    private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
+        Header h = record.headers().lastHeader(name);
+        assertNotNull(h, "header " + name);
+        return new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    /** The run's input records by "partition@offset". */
+    private static Map<String, ConsumerRecord<byte[], byte[]>> readInput(PipelineRun run) {
+        Map<String, ConsumerRecord<byte[], byte[]>> out = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : PipelineOutputs.readAll(run.client(), run.inputTopic())) {
+            out.put(r.partition() + "@" + r.offset(), r);
+        }
+        return out;
+    }
+}

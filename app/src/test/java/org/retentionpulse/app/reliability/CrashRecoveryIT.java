@@ -35,7 +35,7 @@ class CrashRecoveryIT {
 
     @Test
     void pipelineKilledMidStreamAndRestartedPublishesExactlyTheResultsOfAnUninterruptedRun(@TempDir Path dir) throws Exception {
-        EventStream stream = EventStream.generated(11, 1500, 60, 12_000,
+        EventStream stream = EventStream.generated(11, 1000, 40, 8_000,
                 FaultRates.NONE.withDuplicateRate(0.01).withOutOfOrder(0.02, FaultRates.DEFAULT_MAX_OUT_OF_ORDER_DELAY));
         Map<String, String> client = Map.of(AppDefaults.BOOTSTRAP_SERVERS, broker.bootstrapServers());
 

@@ -46,7 +46,7 @@ class DirtyInputIT {
     static void startBrokerAndRunTheCleanStream(@TempDir Path dir) {
         broker = ReliabilityBroker.builder().start();
         client = Map.of(AppDefaults.BOOTSTRAP_SERVERS, broker.bootstrapServers());
-        clean = EventStream.generated(31, 1000, 60, 8_000,
+        clean = EventStream.generated(31, 800, 40, 6_000,
                 FaultRates.NONE.withOutOfOrder(0.02, FaultRates.DEFAULT_MAX_OUT_OF_ORDER_DELAY));
         cleanOutputs = run("dirty-clean", clean, dir, PARTITIONS).outputs;
         cleanOutputs.assertMatchesReference(clean.reference().finals());
@@ -57,7 +57,7 @@ class DirtyInputIT {
         broker.close();
     }
 
-    private record Result(PipelineRun run, PipelineOutputs outputs, Map<String, Long> rejections) {
+    private record Result(PipelineRun run, PipelineOutputs outputs, Map<String, Long> rejections, long elapsedMs) {
     }
 
     private static Result run(String name, EventStream stream, Path dir, int partitions) {
@@ -65,11 +65,14 @@ class DirtyInputIT {
             stream.produceAll(run.client(), run.inputTopic());
             stream.endInput(run.client(), run.inputTopic());
             Map<String, Long> rejections;
+            long started = System.nanoTime();
             try (Pipeline pipeline = run.startInProcess(dir.resolve(name + "-state"))) {
                 run.awaitConsumed(Duration.ofMinutes(2));
                 rejections = pipeline.rejections();
             }
-            return new Result(run, run.outputs(), rejections);
+            long elapsedMs = (System.nanoTime() - started) / 1_000_000;
+            System.out.printf("DirtyInputIT: run %s, %d records, pipeline start to end of input %d ms%n", name, stream.size(), elapsedMs);
+            return new Result(run, run.outputs(), rejections, elapsedMs);
         }
     }
 
@@ -125,7 +128,7 @@ class DirtyInputIT {
     @Test
     void lateEventsGoToTheLateTopicWithTheirReasonAndAreCountedAsTheReferenceModelSays(@TempDir Path dir) {
         // One partition: lateness is then a function of the input order alone (docs/ARCHITECTURE.md, known limits).
-        EventStream late = EventStream.generated(37, 600, 90, 5_000, FaultRates.NONE.withDuplicateRate(0.01)
+        EventStream late = EventStream.generated(37, 400, 60, 3_000, FaultRates.NONE.withDuplicateRate(0.01)
                 .withLate(0.01, FaultRates.DEFAULT_MIN_LATE_DELAY));
         ReferenceModel reference = late.reference();
 

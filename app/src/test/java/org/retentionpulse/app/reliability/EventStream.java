@@ -10,9 +10,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.Random;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -87,7 +92,13 @@ final class EventStream {
 
     /** The metric finals of the spec's reference model for this stream (poison is rejected there too). */
     ReferenceModel reference() {
-        ReferenceModel model = new ReferenceModel(WindowSpecRef.parseAll(WINDOWS));
+        return reference(ReferenceModel.DEFAULT_DIMENSIONS);
+    }
+
+    /** As {@link #reference()}, with the given segment dimensions. */
+    ReferenceModel reference(List<String> dimensions) {
+        ReferenceModel model = new ReferenceModel(WindowSpecRef.parseAll(WINDOWS), ReferenceModel.DEFAULT_GRACE,
+                ReferenceModel.DEFAULT_CURRENCY, dimensions);
         for (InputRecord r : records) {
             model.accept(new String(r.value(), StandardCharsets.UTF_8));
         }
@@ -96,11 +107,27 @@ final class EventStream {
 
     /** Writes records {@code [from, to)} in order with an idempotent producer. */
     void produce(Properties client, String topic, int from, int to) {
+        List<Future<RecordMetadata>> sent = new ArrayList<>();
         try (KafkaProducer<byte[], byte[]> producer = producer(client)) {
             for (InputRecord r : records.subList(from, to)) {
-                producer.send(new ProducerRecord<>(topic, r.key(), r.value()));
+                sent.add(producer.send(new ProducerRecord<>(topic, r.key(), r.value())));
             }
             producer.flush();
+        }
+        awaitAll(sent);
+    }
+
+    /** Fails if any record was not written: a test input with a hole would compare wrong results. */
+    private static void awaitAll(List<Future<RecordMetadata>> sent) {
+        for (Future<RecordMetadata> f : sent) {
+            try {
+                f.get(0, TimeUnit.SECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                throw new IllegalStateException("a test input record was not written", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
         }
     }
 
@@ -116,14 +143,16 @@ final class EventStream {
         long maxTime = records.stream().filter(r -> !r.poison()).mapToLong(EventStream::eventTime).max().orElse(0);
         WindowSet windows = TopologyConfig.defaults().windowSet();
         long at = maxTime + windows.horizonMs() + windows.bucketMs() + 1;
+        List<Future<RecordMetadata>> sent = new ArrayList<>();
         try (KafkaProducer<byte[], byte[]> producer = producer(client)) {
             for (PartitionInfo p : producer.partitionsFor(topic)) {
                 RecordHeaders headers = new RecordHeaders();
                 headers.add(InputEventDeserializer.CONTROL_HEADER, InputEventDeserializer.END_OF_INPUT.getBytes(StandardCharsets.UTF_8));
-                producer.send(new ProducerRecord<>(topic, p.partition(), at, null, InputEventDeserializer.tickValue(at), headers));
+                sent.add(producer.send(new ProducerRecord<>(topic, p.partition(), at, null, InputEventDeserializer.tickValue(at), headers)));
             }
             producer.flush();
         }
+        awaitAll(sent);
     }
 
     private static long eventTime(InputRecord r) {

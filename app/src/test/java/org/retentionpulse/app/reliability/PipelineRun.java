@@ -95,11 +95,29 @@ final class PipelineRun implements AutoCloseable {
         return topology().topics().inputs().get(0);
     }
 
-    /** Creates the run's topics with its partition count. */
+    /**
+     * Creates the run's topics with its partition count and waits until the broker serves every input partition:
+     * a producer that writes to a partition whose leader is not ready yet gets NOT_LEADER_OR_FOLLOWER, and an
+     * idempotent producer retrying then can get stuck on out-of-order sequence errors until it gives up.
+     */
     PipelineRun createTopics() {
         try (TopicProvisioner topics = new TopicProvisioner(client())) {
             topics.createMissing(topology().topics(), partitions, (short) 1);
         }
+        Map<TopicPartition, OffsetSpec> inputs = new HashMap<>();
+        for (int p = 0; p < partitions; p++) {
+            inputs.put(new TopicPartition(inputTopic(), p), OffsetSpec.latest());
+        }
+        Await.until(Duration.ofSeconds(30), "leaders for the input partitions of " + name, () -> {
+            try {
+                return admin().listOffsets(inputs).all().get(5, TimeUnit.SECONDS).size() == partitions;
+            } catch (ExecutionException | TimeoutException e) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        });
         return this;
     }
 

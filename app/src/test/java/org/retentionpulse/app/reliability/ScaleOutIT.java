@@ -40,7 +40,7 @@ class ScaleOutIT {
 
     @Test
     void survivorTakesOverAKilledInstanceAndAJoiningInstanceGetsWorkWithExactResults(@TempDir Path dir) throws Exception {
-        EventStream stream = EventStream.generated(23, 1500, 60, 12_000,
+        EventStream stream = EventStream.generated(23, 1000, 40, 8_000,
                 FaultRates.NONE.withDuplicateRate(0.01).withOutOfOrder(0.02, FaultRates.DEFAULT_MAX_OUT_OF_ORDER_DELAY));
         Map<String, String> client = Map.of(AppDefaults.BOOTSTRAP_SERVERS, broker.bootstrapServers());
 
@@ -63,7 +63,8 @@ class ScaleOutIT {
             try (PipelineProcess a = PipelineProcess.start("scale-a", config, dir.resolve("a-state"), Map.of());
                  PipelineProcess b = PipelineProcess.start("scale-b", config, dir.resolve("b-state"), Map.of())) {
                 Await.until(Duration.ofMinutes(2), "two members with tasks", () -> membersWithTasks(run) == 2);
-                Await.until(Duration.ofMinutes(2), "the pair to commit part of the first third", () -> run.committedInput() > 0);
+                Await.until(Duration.ofMinutes(2), "the pair to commit half of the first third",
+                        () -> run.committedInput() >= third / 2);
                 b.kill();
                 long killedAt = run.committedInput();
                 stream.produce(run.client(), run.inputTopic(), third, 2 * third);

@@ -133,6 +133,8 @@ class SecureConnectionIT {
             }
             assertTrue(log.contains("kafka.sasl.jaas.config = ******"), "the startup settings mask the JAAS config");
             assertTrue(log.contains("SASL_SSL"), "the log shows the protocol in use");
+            assertTrue(log.contains("Rejected input records to the dead-letter topic since start, by reason: {"),
+                    "on SIGTERM the process logs its rejection counts per reason");
 
             PipelineOutputs outputs = run.outputs();
             outputs.assertMatchesReference(stream.reference(List.of("plan")).finals());

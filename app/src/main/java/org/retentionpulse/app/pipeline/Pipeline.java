@@ -23,12 +23,12 @@ import org.slf4j.LoggerFactory;
  * at shutdown) and a clean, bounded shutdown.
  */
 public final class Pipeline implements AutoCloseable {
+    /** How often a changed rejection summary is logged while running. */
+    static final Duration REJECTION_SUMMARY_INTERVAL = Duration.ofMinutes(1);
     private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
 
     private final KafkaStreams streams;
     private final TopologyConfig topology;
-    /** How often a changed rejection summary is logged while running. */
-    static final Duration REJECTION_SUMMARY_INTERVAL = Duration.ofMinutes(1);
 
     private final Map<String, LongAdder> rejections = new ConcurrentHashMap<>();
     private final ScheduledExecutorService summaries = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -211,7 +211,8 @@ final class EventStream {
     }
 
     private static InputRecord poisonRecord(int n, byte[] key, Random random) {
-        String head = "\"event_id\":\"poison-" + n + "\",\"customer_id\":\"" + new String(key, StandardCharsets.UTF_8)
+        String customer = key == null ? "poison-customer" : new String(key, StandardCharsets.UTF_8);
+        String head = "\"event_id\":\"poison-" + n + "\",\"customer_id\":\"" + customer
                 + "\",\"occurred_at\":\"2024-01-15T12:00:00Z\"";
         String purchase = "{\"type\":\"purchase\"," + head + ",\"order_id\":\"po-" + n + "\",";
         byte[] value = switch (n % 11) {
@@ -223,7 +224,7 @@ final class EventStream {
             case 5 -> utf8(purchase + "\"amount\":\"-5.00\",\"currency\":\"EUR\"}");
             case 6 -> utf8(purchase + "\"amount\":19.99,\"currency\":\"EUR\"}");
             case 7 -> utf8("{\"type\":\"cancellation\",\"event_id\":\"poison-" + n + "\",\"customer_id\":\""
-                    + new String(key, StandardCharsets.UTF_8) + "\",\"occurred_at\":1705320000000}");
+                    + customer + "\",\"occurred_at\":1705320000000}");
             case 8 -> utf8(purchase + "\"amount\":\"5.00\",\"currency\":\"USD\"}");
             case 9 -> utf8("{\"type\":\"signup\",\"event_id\":\"poison-" + n + "\",\"customer_id\":\"\","
                     + "\"occurred_at\":\"2024-01-15T12:00:00Z\"}");

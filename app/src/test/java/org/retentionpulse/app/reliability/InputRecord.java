@@ -1,7 +1,5 @@
 package org.retentionpulse.app.reliability;
 
-import java.nio.charset.StandardCharsets;
-
 /**
  * One record as a producer writes it to an input topic: raw key and value bytes, so a test can write
  * poison (undecodable bytes, foreign schemas) exactly as it would arrive.
@@ -11,8 +9,4 @@ import java.nio.charset.StandardCharsets;
  * @param poison whether the pipeline must reject it to the dead-letter topic
  */
 record InputRecord(byte[] key, byte[] value, boolean poison) {
-
-    static InputRecord event(String customerId, String jsonLine) {
-        return new InputRecord(customerId.getBytes(StandardCharsets.UTF_8), jsonLine.getBytes(StandardCharsets.UTF_8), false);
-    }
 }

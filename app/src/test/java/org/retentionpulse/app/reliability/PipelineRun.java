@@ -73,10 +73,6 @@ final class PipelineRun implements AutoCloseable {
         return settings.get(AppDefaults.APPLICATION_ID);
     }
 
-    Map<String, String> settings() {
-        return Map.copyOf(settings);
-    }
-
     PipelineSettings pipelineSettings(Path stateDir) {
         Map<String, String> s = new HashMap<>(settings);
         s.put(AppDefaults.STATE_DIR, stateDir.toString());

@@ -5,7 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,6 +26,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.retentionpulse.app.config.AppDefaults;
+import org.retentionpulse.app.config.Settings;
+import org.retentionpulse.app.replay.Replay;
+import org.retentionpulse.app.replay.ReplayOptions;
 import org.retentionpulse.app.pipeline.Pipeline;
 import org.retentionpulse.reference.ReferenceModel;
 import org.retentionpulse.schemas.serde.RejectReason;
@@ -33,7 +41,8 @@ import org.retentionpulse.topology.errors.DeadLetterHandler;
 /**
  * Dirty input on a real broker, four input partitions: every record delivered twice, and 1% poison, each give
  * exactly the finals and alerts of the clean stream; the dead-letter topic holds exactly the poison records,
- * byte for byte, with their origin; late events reach the late-events topic with their reason.
+ * byte for byte, with their origin; late events reach the late-events topic with their reason; and a replay of
+ * a dirty file (duplicates and invalid lines) writes exactly the metrics and alerts of the clean file.
  */
 class DirtyInputIT {
     private static final int PARTITIONS = 4;
@@ -144,6 +153,43 @@ class DirtyInputIT {
         }
         System.out.printf("DirtyInputIT: %d late events of %d records, all with reason %s%n", lateRecords.size(),
                 late.size(), LateReason.BEYOND_GRACE.code());
+    }
+
+    @Test
+    void replayOfADirtyFileWritesExactlyTheMetricsAndAlertsOfTheCleanFile(@TempDir Path dir) throws Exception {
+        EventStream cleanFile = EventStream.generated(43, 500, 40, 3_000,
+                FaultRates.NONE.withOutOfOrder(0.02, FaultRates.DEFAULT_MAX_OUT_OF_ORDER_DELAY));
+        EventStream dirtyFile = cleanFile.duplicated().withPoison(0.01, 3);
+
+        List<List<String>> clean = replay(cleanFile.writeLines(dir.resolve("clean.jsonl")), dir, "clean");
+        List<List<String>> dirty = replay(dirtyFile.writeLines(dir.resolve("dirty.jsonl")), dir, "dirty");
+
+        assertTrue(clean.get(0).size() > 1000, "finals: " + clean.get(0).size());
+        assertEquals(clean.get(0), dirty.get(0), "final metrics, computed_at excluded");
+        assertEquals(clean.get(1), dirty.get(1), "alerts, detected_at excluded");
+        System.out.printf("DirtyInputIT: replay of %d dirty lines = replay of %d clean lines: %d finals, %d alerts%n",
+                Files.readAllLines(dir.resolve("dirty.jsonl")).size(), cleanFile.size(), clean.get(0).size(), clean.get(1).size());
+    }
+
+    /** Runs {@code replay} on the file; returns its finals and its alerts without their wall-clock fields. */
+    private static List<List<String>> replay(Path input, Path dir, String name) throws Exception {
+        Path metrics = dir.resolve(name + "-metrics.jsonl");
+        Path alerts = dir.resolve(name + "-alerts.jsonl");
+        new Replay(new ReplayOptions(input, metrics, alerts, broker.bootstrapServers(), Duration.ofMinutes(2), false),
+                Settings.load(null, Map.of(), Map.of()), new PrintStream(OutputStream.nullOutputStream())).run();
+        return List.of(withoutField(metrics, "computed_at"), withoutField(alerts, "detected_at"));
+    }
+
+    private static List<String> withoutField(Path jsonLines, String field) throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        List<String> out = new ArrayList<>();
+        for (String line : Files.readAllLines(jsonLines)) {
+            ObjectNode node = (ObjectNode) json.readTree(line);
+            node.remove(field);
+            out.add(node.toString());
+        }
+        out.sort(null);
+        return out;
     }
 
     private static List<String> sortedValues(List<byte[]> values) {

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -103,6 +106,25 @@ final class EventStream {
             model.accept(new String(r.value(), StandardCharsets.UTF_8));
         }
         return model;
+    }
+
+    /**
+     * The stream as a JSON Lines file for {@code replay}, one record per line. Records that cannot be a line
+     * (binary poison with a line break in it) are left out.
+     */
+    Path writeLines(Path file) {
+        List<String> lines = new ArrayList<>();
+        for (InputRecord r : records) {
+            String line = new String(r.value(), StandardCharsets.UTF_8);
+            if (line.indexOf('\n') < 0 && line.indexOf('\r') < 0 && !line.isBlank()) {
+                lines.add(line);
+            }
+        }
+        try {
+            return Files.write(file, lines, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Writes records {@code [from, to)} in order with an idempotent producer. */

@@ -20,13 +20,14 @@ import org.retentionpulse.topology.alerts.ChurnRiskProcessor;
 import org.retentionpulse.topology.alerts.ChurnRiskScorer;
 import org.retentionpulse.topology.alerts.CustomerProfile;
 import org.retentionpulse.topology.alerts.RiskAssessment;
+import org.retentionpulse.topology.customer.CustomerProcessor;
 
 /**
  * {@code GET /api/customers/{id}/risk}: a customer's current churn-risk profile from the
  * {@value ChurnRiskProcessor#PROFILE_STORE} store of the customer-stage task that owns the customer (default
  * key partitioning by customer id), here or forwarded to the owner; 404 for a customer never seen (or whose
- * profile expired). The assessment is the scorer's, as of the latest event time the profile has seen; the
- * alerted level also reflects checks made as stream time passed.
+ * profile expired). The assessment is the scorer's as of the owning task's stream time (so a customer who
+ * stopped buying shows as inactive without an event of its own), or of its latest event if that is later.
  */
 public final class CustomerRiskQueries implements ApiServer.Route {
     public static final String PATH = "/api/customers/";
@@ -67,21 +68,27 @@ public final class CustomerRiskQueries implements ApiServer.Route {
             return forwarder.forward(owner.activeHost(), request);
         }
         CustomerProfile profile;
+        long streamTime;
         try {
             ReadOnlyKeyValueStore<String, CustomerProfile> store = streams.store(StoreQueryParameters.fromNameAndType(
                     ChurnRiskProcessor.PROFILE_STORE, QueryableStoreTypes.<String, CustomerProfile>keyValueStore())
                     .withPartition(owner.partition()));
             profile = store.get(customer);
+            ReadOnlyKeyValueStore<String, Long> clock = streams.store(StoreQueryParameters.fromNameAndType(
+                    CustomerProcessor.STREAM_TIME_STORE, QueryableStoreTypes.<String, Long>keyValueStore())
+                    .withPartition(owner.partition()));
+            Long time = clock.get(CustomerProcessor.STREAM_TIME_KEY);
+            streamTime = time == null ? Long.MIN_VALUE : time;
         } catch (InvalidStateStoreException e) {
             throw ApiException.unavailable("store " + ChurnRiskProcessor.PROFILE_STORE + " not queryable now: " + e.getMessage());
         }
         if (profile == null) {
             throw ApiException.notFound("unknown customer '" + customer + "'");
         }
-        return ApiServer.Reply.json(200, body(customer, profile));
+        return ApiServer.Reply.json(200, body(customer, profile, Math.max(streamTime, profile.lastEventAt())));
     }
 
-    private ObjectNode body(String customer, CustomerProfile p) {
+    private ObjectNode body(String customer, CustomerProfile p, long asOf) {
         ObjectNode body = ApiServer.JSON.createObjectNode();
         body.put("customer_id", customer);
         body.put("served_by", server.advertised());
@@ -108,7 +115,7 @@ public final class CustomerRiskQueries implements ApiServer.Route {
         body.put("alerted_level", p.alertedLevel().name());
         body.put("alerts", p.alerts());
         instant(body, "next_check_at", p.dueAt());
-        RiskAssessment a = scorer.assess(p, p.lastEventAt());
+        RiskAssessment a = scorer.assess(p, asOf);
         ObjectNode risk = body.putObject("risk");
         instant(risk, "as_of", a.asOf());
         risk.put("score", a.score());

@@ -69,7 +69,7 @@ class ReplayIT {
     }
 
     static Path generate(Path file, FaultRates faults) throws IOException {
-        GeneratorConfig config = GeneratorConfig.builder().seed(7).customers(3000).days(120).targetEvents(25_000)
+        GeneratorConfig config = GeneratorConfig.builder().seed(7).customers(1500).days(120).targetEvents(12_000)
                 .faults(faults).build();
         try (JsonLinesSink sink = JsonLinesSink.toFile(file)) {
             EventGenerator.create(config).writeTo(sink, ProgressListener.NONE);

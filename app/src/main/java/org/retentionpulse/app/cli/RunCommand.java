@@ -6,7 +6,7 @@ import java.util.concurrent.CountDownLatch;
 import org.retentionpulse.app.config.AppDefaults;
 import org.retentionpulse.app.config.PipelineSettings;
 import org.retentionpulse.app.config.Settings;
-import org.retentionpulse.app.pipeline.Pipeline;
+import org.retentionpulse.app.pipeline.ServedPipeline;
 import org.retentionpulse.app.pipeline.TopicProvisioner;
 import org.retentionpulse.topology.TopologyConfig;
 import org.slf4j.Logger;
@@ -36,21 +36,21 @@ public final class RunCommand implements Callable<Integer> {
             TopologyConfig draft = ps.topology(1);
             if (settings.getBoolean(AppDefaults.TOPICS_CREATE)) {
                 topics.createMissing(draft.topics(), settings.getInt(AppDefaults.TOPICS_PARTITIONS),
-                        (short) settings.getInt(AppDefaults.TOPICS_REPLICATION_FACTOR));
+                        (short) settings.getInt(AppDefaults.TOPICS_REPLICATION_FACTOR),
+                        settings.get(AppDefaults.TOPICS_INPUT_TIMESTAMP_TYPE));
             }
             partitions = topics.inputPartitions(draft.topics().inputs());
         }
         TopologyConfig topology = ps.topology(partitions);
         CountDownLatch stopped = new CountDownLatch(1);
-        Pipeline running = new Pipeline(topology, ps.streamsProperties(topology, Map.of()));
+        ServedPipeline running = ServedPipeline.start(ps, topology, Map.of());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("Shutting down...");
             running.close();
             stopped.countDown();
         }, "retention-pulse-shutdown"));
-        running.start();
-        log.info("Pipeline started: {} input partitions, inputs {}, metric updates to {}", partitions,
-                topology.topics().inputs(), topology.topics().metricUpdates());
+        log.info("Pipeline started: {} input partitions, inputs {}, metric updates to {}; metrics {}/metrics, API {}/api/metrics/",
+                partitions, topology.topics().inputs(), topology.topics().metricUpdates(), running.url(), running.url());
         stopped.await();
         return 0;
     }

@@ -40,7 +40,8 @@ public final class PipelineSettings {
                 .withReportingCurrency(settings.get(AppDefaults.REPORTING_CURRENCY))
                 .withPartitions(sourcePartitions, settings.getInt(AppDefaults.SEGMENT_PARTITIONS))
                 .withUpdateInterval(settings.getDuration(AppDefaults.UPDATE_INTERVAL))
-                .withOutputFormat(WireFormat.parse(settings.get(AppDefaults.OUTPUT_FORMAT)));
+                .withOutputFormat(WireFormat.parse(settings.get(AppDefaults.OUTPUT_FORMAT)))
+                .withHistoryRetention(settings.getDuration(AppDefaults.API_HISTORY));
     }
 
     /** Properties shared by every Kafka client: bootstrap servers and all {@code kafka.*} settings. */

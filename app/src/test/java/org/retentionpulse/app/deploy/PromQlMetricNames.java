@@ -6,13 +6,14 @@ import java.util.TreeSet;
 
 /**
  * The metric names a PromQL expression selects, found by a small tokenizer: identifiers that are not
- * functions or aggregations (followed by '('), not keywords or operators ({@code by}, {@code and},
+ * functions or aggregations (followed by '(' or by {@code by}/{@code without}), not keywords or operators ({@code by}, {@code and},
  * {@code offset}, ...), not label names in grouping clauses, and not inside label matchers, strings,
  * range/subquery brackets, numbers/durations or Grafana variables ({@code $window}, {@code ${x}}).
  * Selections by {@code {__name__=...}} alone are not recognised (the dashboards do not use them).
  */
 final class PromQlMetricNames {
     private static final Set<String> GROUPING = Set.of("by", "without", "on", "ignoring", "group_left", "group_right");
+    private static final Set<String> GROUPING_PREFIX = Set.of("by", "without");
     private static final Set<String> KEYWORDS = Set.of("bool", "and", "or", "unless", "offset", "atan2", "inf", "nan");
 
     private PromQlMetricNames() {
@@ -47,7 +48,8 @@ final class PromQlMetricNames {
                 }
                 String word = expr.substring(start, i);
                 int next = skipSpace(expr, i);
-                boolean call = next < n && expr.charAt(next) == '(';
+                // A function or aggregation: followed by '(' or, for `sum by (x) (...)`, by a grouping keyword.
+                boolean call = (next < n && expr.charAt(next) == '(') || GROUPING_PREFIX.contains(wordAt(expr, next));
                 String lower = word.toLowerCase(Locale.ROOT);
                 if (GROUPING.contains(lower)) {
                     if (call) {
@@ -61,6 +63,14 @@ final class PromQlMetricNames {
             }
         }
         return names;
+    }
+
+    private static String wordAt(String s, int i) {
+        int end = i;
+        while (end < s.length() && isIdentifierPart(s.charAt(end))) {
+            end++;
+        }
+        return s.substring(i, end).toLowerCase(Locale.ROOT);
     }
 
     private static boolean isIdentifierStart(char c) {

@@ -20,6 +20,8 @@ import org.retentionpulse.app.config.AppDefaults;
 import org.retentionpulse.app.config.Settings;
 import org.retentionpulse.app.deploy.ComposeFile.Mount;
 import org.retentionpulse.app.deploy.ComposeFile.Port;
+import org.retentionpulse.app.http.HealthRoutes;
+import org.retentionpulse.app.http.MetricsEndpoint;
 import picocli.CommandLine.ParseResult;
 
 /** docker-compose.yml: Kafka in KRaft mode, the app, Prometheus, Grafana and the generator wired to each other. */
@@ -153,7 +155,7 @@ class ComposeFileTest {
                 "the app binds to localhost by default; in a container it must listen on all interfaces");
         assertTrue(compose.ports("app").stream().anyMatch(p -> p.container() == port), "HTTP port published");
         String check = String.join(" ", compose.list(compose.service("app").path("healthcheck").path("test")));
-        assertTrue(check.contains("http://127.0.0.1:" + port + "/health/live"), check);
+        assertTrue(check.contains("http://127.0.0.1:" + port + HealthRoutes.LIVE), check);
         Mount state = compose.mountAt("app", "/var/lib/retention-pulse").orElseThrow();
         assertTrue(env.get(Settings.envName(AppDefaults.STATE_DIR)).startsWith(state.target() + "/"),
                 "state dir on the volume");
@@ -198,7 +200,7 @@ class ComposeFileTest {
         assertEquals(Checkout.file(PrometheusConfig.PATH).normalize(), Checkout.root().resolve(config.source()).normalize());
 
         JsonNode job = PrometheusConfig.appJob();
-        assertEquals("/metrics", job.path("metrics_path").asText("/metrics"));
+        assertEquals(MetricsEndpoint.PATH, job.path("metrics_path").asText(MetricsEndpoint.PATH));
         List<String> targets = new ArrayList<>();
         job.path("static_configs").forEach(sc -> sc.path("targets").forEach(t -> targets.add(t.asText())));
         assertEquals(List.of("app:" + appHttpPort()), targets, "the compose service name and the app's HTTP port");

@@ -22,6 +22,7 @@ import org.retentionpulse.app.config.AppDefaults;
 import org.retentionpulse.app.config.Settings;
 import org.retentionpulse.app.deploy.DockerfileInstructions.Instruction;
 import org.retentionpulse.app.deploy.DockerfileInstructions.Stage;
+import org.retentionpulse.app.http.HealthRoutes;
 
 /**
  * The Dockerfile cannot be built here (no Docker engine), so it is checked by reading: what it copies
@@ -137,7 +138,7 @@ class DockerfileTest {
         assertEquals("0.0.0.0", env.get(Settings.envName(AppDefaults.HTTP_BIND)));
         assertEquals(port, env.getOrDefault(Settings.envName(AppDefaults.HTTP_PORT), port));
         String healthcheck = runtime.last("HEALTHCHECK").arguments();
-        assertTrue(healthcheck.contains("http://127.0.0.1:" + port + "/health/live"), healthcheck);
+        assertTrue(healthcheck.contains("http://127.0.0.1:" + port + HealthRoutes.LIVE), healthcheck);
         // curl is not in every JRE base image: the runtime stage installs it for the healthcheck.
         assertTrue(runtime.all("RUN").stream().anyMatch(r -> r.arguments().contains("install") && r.arguments().contains("curl")));
     }

@@ -22,6 +22,8 @@ import org.retentionpulse.app.RetentionPulse;
 import org.retentionpulse.app.config.AppDefaults;
 import org.retentionpulse.app.config.Settings;
 import org.retentionpulse.app.deploy.KubernetesManifests.Resource;
+import org.retentionpulse.app.http.HealthRoutes;
+import org.retentionpulse.app.http.MetricsEndpoint;
 import picocli.CommandLine.ParseResult;
 
 /** deploy/k8s: a scaled-out StatefulSet whose services, probes, volumes, config and secrets fit together. */
@@ -174,7 +176,7 @@ class KubernetesManifestsTest {
     void probesHitTheAppsHealthEndpointsOnTheContainersHttpPort() throws IOException {
         int httpPort = httpPort();
         assertEquals("0.0.0.0", configFile().getProperty(AppDefaults.HTTP_BIND), "reachable by the kubelet and the other pods");
-        Map<String, String> paths = Map.of("livenessProbe", "/health/live", "readinessProbe", "/health/ready", "startupProbe", "/health/live");
+        Map<String, String> paths = Map.of("livenessProbe", HealthRoutes.LIVE, "readinessProbe", HealthRoutes.READY, "startupProbe", HealthRoutes.LIVE);
         paths.forEach((probe, path) -> {
             JsonNode get = container.path(probe).path("httpGet");
             assertEquals(path, get.path("path").asText(), probe);
@@ -183,7 +185,7 @@ class KubernetesManifestsTest {
         JsonNode annotations = statefulSet.path("spec").path("template").path("metadata").path("annotations");
         assertEquals("true", annotations.path("prometheus.io/scrape").asText());
         assertEquals(String.valueOf(httpPort), annotations.path("prometheus.io/port").asText());
-        assertEquals("/metrics", annotations.path("prometheus.io/path").asText());
+        assertEquals(MetricsEndpoint.PATH, annotations.path("prometheus.io/path").asText());
     }
 
     @Test

@@ -165,6 +165,7 @@ class ComposeFileTest {
     void theGeneratorProfileRunsAValidLiveGenerateCommandAgainstTheInternalListener() {
         JsonNode generator = compose.service("generator");
         assertEquals(compose.service("app").path("image").asText(), generator.path("image").asText(), "the app's image");
+        assertEquals(compose.service("app").path("build"), generator.path("build"), "built the same way");
         String[] args = compose.list(generator.path("command")).toArray(String[]::new);
         ParseResult parsed = RetentionPulse.commandLine().parseArgs(args);
         ParseResult generate = parsed.subcommand();

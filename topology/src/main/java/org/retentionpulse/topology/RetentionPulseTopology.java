@@ -25,10 +25,13 @@ import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.WindowBytesStoreSupplier;
+import org.retentionpulse.schemas.ChurnRiskAlert;
 import org.retentionpulse.schemas.MetricUpdate;
+import org.retentionpulse.schemas.serde.ChurnRiskAlertSerde;
 import org.retentionpulse.schemas.serde.EventSerde;
 import org.retentionpulse.schemas.serde.MetricUpdateSerde;
 import org.retentionpulse.schemas.serde.WireFormat;
+import org.retentionpulse.topology.alerts.ChurnRiskProcessor;
 import org.retentionpulse.topology.customer.CustomerMetrics;
 import org.retentionpulse.topology.customer.CustomerOutput;
 import org.retentionpulse.topology.customer.CustomerProcessor;
@@ -36,6 +39,7 @@ import org.retentionpulse.topology.errors.DeadLetterHandler;
 import org.retentionpulse.topology.metrics.MetricHistory;
 import org.retentionpulse.topology.metrics.SegmentAggregator;
 import org.retentionpulse.topology.metrics.SegmentDelta;
+import org.retentionpulse.topology.serde.CustomerProfileSerde;
 import org.retentionpulse.topology.serde.CustomerTimelineSerde;
 import org.retentionpulse.topology.serde.InputEventDeserializer;
 import org.retentionpulse.topology.serde.SegmentDeltaSerde;
@@ -46,6 +50,7 @@ import org.retentionpulse.topology.time.WindowSet;
  * <pre>
  *  input topics (any event type, keyed by customer_id)
  *    -> customer-stage   [customer-timelines, seen-event-ids, customer-stream-time]
+ *         -> accepted events        -> churn-risk [customer-risk-profiles, customer-risk-due] -> alerts topic
  *         -> late events            -> late-events topic
  *         -> segment deltas         -> segment-deltas repartition topic (to every segment partition)
  *    -> segment-stage    [segment-aggregates, metric-history (queryable)]
@@ -68,6 +73,8 @@ public final class RetentionPulseTopology {
         builder.addStateStore(streamTimeStore(config));
         builder.addStateStore(aggregateStore());
         builder.addStateStore(historyStore(config));
+        builder.addStateStore(profileStore(config));
+        builder.addStateStore(dueIndexStore(config));
 
         EventSerde outputEvents = new EventSerde(config.outputFormat(), config.reportingCurrency());
         Serde<SpecificRecord> inputEvents = Serdes.serdeFrom(outputEvents.serializer(),
@@ -82,12 +89,20 @@ public final class RetentionPulseTopology {
         Map<String, KStream<String, CustomerOutput>> branches = customerOutputs
                 .split(Named.as("customer-output-"))
                 .branch((k, v) -> v instanceof CustomerOutput.Delta, Branched.as("deltas"))
+                .branch((k, v) -> v instanceof CustomerOutput.Observed, Branched.as("observed"))
                 .branch((k, v) -> v instanceof CustomerOutput.Late, Branched.as("late"))
                 .noDefaultBranch();
 
         branches.get("customer-output-late")
                 .mapValues(v -> ((CustomerOutput.Late) v).event(), Named.as("late-event"))
                 .to(config.topics().lateEvents(), Produced.with(Serdes.String(), outputEvents).withName("late-events-sink"));
+
+        branches.get("customer-output-observed")
+                .mapValues(v -> (CustomerOutput.Observed) v, Named.as("observed-event"))
+                .process(() -> new ChurnRiskProcessor(config.alerts()), Named.as("churn-risk"),
+                        ChurnRiskProcessor.PROFILE_STORE, ChurnRiskProcessor.DUE_INDEX_STORE)
+                .to(config.topics().alerts(), Produced.with(Serdes.String(),
+                        (Serde<ChurnRiskAlert>) new ChurnRiskAlertSerde(config.outputFormat())).withName("alerts-sink"));
 
         branches.get("customer-output-deltas")
                 .map((k, v) -> {
@@ -138,6 +153,20 @@ public final class RetentionPulseTopology {
     private static StoreBuilder<?> streamTimeStore(TopologyConfig config) {
         return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(CustomerProcessor.STREAM_TIME_STORE),
                 Serdes.String(), Serdes.Long()).withCachingEnabled();
+    }
+
+    private static StoreBuilder<?> profileStore(TopologyConfig config) {
+        KeyValueBytesStoreSupplier supplier = config.stores() == TopologyConfig.StoreKind.IN_MEMORY
+                ? Stores.inMemoryKeyValueStore(ChurnRiskProcessor.PROFILE_STORE)
+                : Stores.persistentKeyValueStore(ChurnRiskProcessor.PROFILE_STORE);
+        return Stores.keyValueStoreBuilder(supplier, Serdes.String(), new CustomerProfileSerde()).withCachingEnabled();
+    }
+
+    private static StoreBuilder<?> dueIndexStore(TopologyConfig config) {
+        KeyValueBytesStoreSupplier supplier = config.stores() == TopologyConfig.StoreKind.IN_MEMORY
+                ? Stores.inMemoryKeyValueStore(ChurnRiskProcessor.DUE_INDEX_STORE)
+                : Stores.persistentKeyValueStore(ChurnRiskProcessor.DUE_INDEX_STORE);
+        return Stores.keyValueStoreBuilder(supplier, Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled();
     }
 
     private static StoreBuilder<?> aggregateStore() {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import org.retentionpulse.schemas.serde.WireFormat;
+import org.retentionpulse.topology.alerts.AlertPolicy;
 import org.retentionpulse.topology.customer.Dimension;
 import org.retentionpulse.topology.time.WindowSet;
 import org.retentionpulse.topology.time.WindowSpec;
@@ -23,6 +24,7 @@ import org.retentionpulse.topology.time.WindowSpec;
  * @param dedupHorizon how long an event id is remembered (default: longest window + grace)
  * @param outputFormat wire format of the metric, alert and late-event topics
  * @param stores persistent (RocksDB) or in-memory state stores
+ * @param alerts how churn risk is scored and when it alerts
  * @param historyRetention how long a closed window's values stay queryable in the metric-history store (default P90D)
  */
 public record TopologyConfig(
@@ -37,6 +39,7 @@ public record TopologyConfig(
         Duration dedupHorizon,
         WireFormat outputFormat,
         StoreKind stores,
+        AlertPolicy alerts,
         Duration historyRetention) {
 
     public static final List<WindowSpec> DEFAULT_WINDOWS =
@@ -46,6 +49,7 @@ public record TopologyConfig(
 
     public TopologyConfig {
         Objects.requireNonNull(topics, "topics");
+        Objects.requireNonNull(alerts, "alerts");
         windows = List.copyOf(windows);
         dimensions = List.copyOf(dimensions);
         if (windows.isEmpty()) {
@@ -97,7 +101,8 @@ public record TopologyConfig(
 
     public static TopologyConfig defaults() {
         return new TopologyConfig(Topics.defaults(), DEFAULT_WINDOWS, DEFAULT_GRACE, List.of(Dimension.values()), "EUR",
-                1, 1, Duration.ofSeconds(1), null, WireFormat.AVRO, StoreKind.PERSISTENT, DEFAULT_HISTORY_RETENTION);
+                1, 1, Duration.ofSeconds(1), null, WireFormat.AVRO, StoreKind.PERSISTENT, AlertPolicy.defaults(),
+                DEFAULT_HISTORY_RETENTION);
     }
 
     public WindowSet windowSet() {
@@ -106,51 +111,56 @@ public record TopologyConfig(
 
     public TopologyConfig withTopics(Topics t) {
         return new TopologyConfig(t, windows, grace, dimensions, reportingCurrency, sourcePartitions, segmentPartitions,
-                updateInterval, dedupHorizon, outputFormat, stores, historyRetention);
+                updateInterval, dedupHorizon, outputFormat, stores, alerts, historyRetention);
     }
 
     public TopologyConfig withWindows(List<WindowSpec> w, Duration g) {
         return new TopologyConfig(topics, w, g, dimensions, reportingCurrency, sourcePartitions, segmentPartitions,
-                updateInterval, null, outputFormat, stores, historyRetention);
+                updateInterval, null, outputFormat, stores, alerts, historyRetention);
     }
 
     public TopologyConfig withDimensions(List<Dimension> d) {
         return new TopologyConfig(topics, windows, grace, d, reportingCurrency, sourcePartitions, segmentPartitions,
-                updateInterval, dedupHorizon, outputFormat, stores, historyRetention);
+                updateInterval, dedupHorizon, outputFormat, stores, alerts, historyRetention);
     }
 
     public TopologyConfig withReportingCurrency(String c) {
         return new TopologyConfig(topics, windows, grace, dimensions, c, sourcePartitions, segmentPartitions,
-                updateInterval, dedupHorizon, outputFormat, stores, historyRetention);
+                updateInterval, dedupHorizon, outputFormat, stores, alerts, historyRetention);
     }
 
     public TopologyConfig withPartitions(int source, int segment) {
         return new TopologyConfig(topics, windows, grace, dimensions, reportingCurrency, source, segment,
-                updateInterval, dedupHorizon, outputFormat, stores, historyRetention);
+                updateInterval, dedupHorizon, outputFormat, stores, alerts, historyRetention);
     }
 
     public TopologyConfig withUpdateInterval(Duration u) {
         return new TopologyConfig(topics, windows, grace, dimensions, reportingCurrency, sourcePartitions, segmentPartitions,
-                u, dedupHorizon, outputFormat, stores, historyRetention);
+                u, dedupHorizon, outputFormat, stores, alerts, historyRetention);
     }
 
     public TopologyConfig withDedupHorizon(Duration d) {
         return new TopologyConfig(topics, windows, grace, dimensions, reportingCurrency, sourcePartitions, segmentPartitions,
-                updateInterval, d, outputFormat, stores, historyRetention);
+                updateInterval, d, outputFormat, stores, alerts, historyRetention);
     }
 
     public TopologyConfig withOutputFormat(WireFormat f) {
         return new TopologyConfig(topics, windows, grace, dimensions, reportingCurrency, sourcePartitions, segmentPartitions,
-                updateInterval, dedupHorizon, f, stores, historyRetention);
+                updateInterval, dedupHorizon, f, stores, alerts, historyRetention);
     }
 
     public TopologyConfig withStores(StoreKind s) {
         return new TopologyConfig(topics, windows, grace, dimensions, reportingCurrency, sourcePartitions, segmentPartitions,
-                updateInterval, dedupHorizon, outputFormat, s, historyRetention);
+                updateInterval, dedupHorizon, outputFormat, s, alerts, historyRetention);
+    }
+
+    public TopologyConfig withAlerts(AlertPolicy a) {
+        return new TopologyConfig(topics, windows, grace, dimensions, reportingCurrency, sourcePartitions, segmentPartitions,
+                updateInterval, dedupHorizon, outputFormat, stores, a, historyRetention);
     }
 
     public TopologyConfig withHistoryRetention(Duration h) {
         return new TopologyConfig(topics, windows, grace, dimensions, reportingCurrency, sourcePartitions, segmentPartitions,
-                updateInterval, dedupHorizon, outputFormat, stores, h);
+                updateInterval, dedupHorizon, outputFormat, stores, alerts, h);
     }
 }

@@ -22,7 +22,9 @@ import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 import org.retentionpulse.reference.MetricKey;
+import org.retentionpulse.schemas.ChurnRiskAlert;
 import org.retentionpulse.schemas.MetricUpdate;
+import org.retentionpulse.schemas.serde.ChurnRiskAlertSerde;
 import org.retentionpulse.schemas.serde.MetricUpdateSerde;
 import org.retentionpulse.topology.serde.InputEventDeserializer;
 
@@ -30,7 +32,7 @@ import org.retentionpulse.topology.serde.InputEventDeserializer;
  * Runs JSON Lines events through the real topology on a TopologyTestDriver, the way replay does on a
  * broker: records in arrival order on one input partition, then a tick far in the future closes every window.
  */
-final class PipelineDriver implements AutoCloseable {
+public final class PipelineDriver implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final TopologyConfig config;
@@ -39,6 +41,7 @@ final class PipelineDriver implements AutoCloseable {
     private final TestOutputTopic<String, MetricUpdate> updates;
     private final TestOutputTopic<byte[], byte[]> deadLetters;
     private final TestOutputTopic<String, byte[]> late;
+    private final TestOutputTopic<String, ChurnRiskAlert> alerts;
     private final List<MetricUpdate> seen = new ArrayList<>();
 
     PipelineDriver(TopologyConfig config) {
@@ -51,6 +54,8 @@ final class PipelineDriver implements AutoCloseable {
         updates = driver.createOutputTopic(config.topics().metricUpdates(), new StringDeserializer(),
                 new MetricUpdateSerde(config.outputFormat()).deserializer());
         deadLetters = driver.createOutputTopic(config.topics().deadLetters(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        alerts = driver.createOutputTopic(config.topics().alerts(), new StringDeserializer(),
+                new ChurnRiskAlertSerde(config.outputFormat()).deserializer());
         late = driver.createOutputTopic(config.topics().lateEvents(), new StringDeserializer(), new ByteArrayDeserializer());
     }
 
@@ -85,14 +90,23 @@ final class PipelineDriver implements AutoCloseable {
 
     /** Advances this partition's stream time without an event. */
     void tick(Instant at) {
+        control(InputEventDeserializer.TICK, at);
+    }
+
+    /** Closes every window: an end-of-input tick beyond the last possible window end plus grace. */
+    void closeAllWindows() {
+        control(InputEventDeserializer.END_OF_INPUT, Instant.parse("2100-01-01T00:00:00Z"));
+    }
+
+    private void control(String kind, Instant at) {
         RecordHeaders headers = new RecordHeaders();
-        headers.add(InputEventDeserializer.CONTROL_HEADER, InputEventDeserializer.TICK.getBytes(StandardCharsets.UTF_8));
+        headers.add(InputEventDeserializer.CONTROL_HEADER, kind.getBytes(StandardCharsets.UTF_8));
         input.pipeInput(new TestRecord<>(null, InputEventDeserializer.tickValue(at.toEpochMilli()), headers, at));
     }
 
-    /** Closes every window: a tick beyond the last possible window end plus grace. */
-    void closeAllWindows() {
-        tick(Instant.parse("2100-01-01T00:00:00Z"));
+    /** Alerts published so far (each returned once). */
+    List<TestRecord<String, ChurnRiskAlert>> alerts() {
+        return alerts.readRecordsToList();
     }
 
     void advanceWallClock(Duration d) {

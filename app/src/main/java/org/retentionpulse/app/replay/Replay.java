@@ -189,7 +189,8 @@ public final class Replay {
             }
             long tick = maxTime == Long.MIN_VALUE ? System.currentTimeMillis() : maxTime + windows.horizonMs() + windows.bucketMs() + 1;
             RecordHeaders headers = new RecordHeaders();
-            headers.add(InputEventDeserializer.CONTROL_HEADER, InputEventDeserializer.TICK.getBytes(StandardCharsets.UTF_8));
+            // End of input: closes every window; churn-risk tracking stays at the last event's time.
+            headers.add(InputEventDeserializer.CONTROL_HEADER, InputEventDeserializer.END_OF_INPUT.getBytes(StandardCharsets.UTF_8));
             producer.send(new ProducerRecord<>(topic, null, tick, null, InputEventDeserializer.tickValue(tick), headers));
             producer.flush();
         }

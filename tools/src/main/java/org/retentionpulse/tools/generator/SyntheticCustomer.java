@@ -259,9 +259,9 @@ final class SyntheticCustomer {
             type = SurveyType.CSAT;
             score = clamp(Math.round(4.1 + 0.9 * mood), 1, 5);
         } else {
-            // CES counts effort: 1 = effortless, 5 = very hard, so unhappy customers score high.
+            // CES as the spec scores it (100 * mean / 5): 5 = effortless, 1 = very hard, so unhappy customers score low.
             type = SurveyType.CES;
-            score = clamp(Math.round(2.4 - 0.9 * mood), 1, 5);
+            score = clamp(Math.round(3.6 + 0.9 * mood), 1, 5);
         }
         return new SurveyResponse(eventId, id, occurredAt, type, score, comment(mood));
     }

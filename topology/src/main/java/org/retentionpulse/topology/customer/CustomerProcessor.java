@@ -23,7 +23,8 @@ import org.retentionpulse.topology.time.WindowSet;
 /**
  * The customer stage, partitioned by customer id: drops duplicate event ids, keeps each customer's
  * {@link CustomerTimeline}, tracks this task's stream time, flags late events, and emits what every event
- * changes in the segment aggregates as a {@link SegmentDelta} carrying the task's watermark.
+ * changes in the segment aggregates as a {@link SegmentDelta} carrying the task's watermark, and passes every
+ * accepted event with the stream time on to churn-risk tracking.
  */
 public final class CustomerProcessor implements Processor<String, SpecificRecord, String, CustomerOutput> {
     /** customer_id -> {@link CustomerTimeline}; events older than twice the horizon are folded into its base. */
@@ -73,6 +74,8 @@ public final class CustomerProcessor implements Processor<String, SpecificRecord
         if (value instanceof StreamTimeTick tick) {
             advanceStreamTime(tick.getAt().toEpochMilli());
             context.forward(record.<String>withKey(null).<CustomerOutput>withValue(new CustomerOutput.Delta(SegmentDelta.watermark(partition, streamTime))));
+            context.forward(record.<String>withKey(null).<CustomerOutput>withValue(
+                    new CustomerOutput.Observed(null, streamTime, tick.getEndOfInput())));
             return;
         }
         String eventId = EventType.eventId(value);
@@ -99,6 +102,7 @@ public final class CustomerProcessor implements Processor<String, SpecificRecord
         timelines.put(customerId, timeline);
 
         context.forward(record.withKey(customerId).<CustomerOutput>withValue(new CustomerOutput.Delta(delta)));
+        context.forward(record.withKey(customerId).<CustomerOutput>withValue(new CustomerOutput.Observed(value, streamTime, false)));
         if (late) {
             metrics.late();
             String reason = "event time " + Instant.ofEpochMilli(time) + " is beyond grace for every window: stream time "

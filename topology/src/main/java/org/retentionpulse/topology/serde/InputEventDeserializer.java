@@ -15,13 +15,15 @@ import org.retentionpulse.schemas.serde.WireFormat;
 
 /**
  * Reads input records: a {@link StreamTimeTick} control record when the header {@value #CONTROL_HEADER}
- * says {@value #TICK}, otherwise one of the four customer events (Avro single-object or JSON, detected per
+ * says {@value #TICK} or {@value #END_OF_INPUT}, otherwise one of the four customer events (Avro single-object or JSON, detected per
  * record) validated against the spec's rules. Anything else throws, which routes the record to the
  * dead-letter topic through the deserialization exception handler.
  */
 public final class InputEventDeserializer implements Deserializer<SpecificRecord> {
     public static final String CONTROL_HEADER = "retention-pulse.control";
     public static final String TICK = "tick";
+    /** Like {@value #TICK}, marking the end of a finite input (see {@link StreamTimeTick#getEndOfInput()}). */
+    public static final String END_OF_INPUT = "end-of-input";
 
     private final Deserializer<SpecificRecord> events;
 
@@ -42,11 +44,12 @@ public final class InputEventDeserializer implements Deserializer<SpecificRecord
     @Override
     public SpecificRecord deserialize(String topic, Headers headers, byte[] data) {
         Header control = headers == null ? null : headers.lastHeader(CONTROL_HEADER);
-        if (control != null && TICK.equals(new String(control.value(), StandardCharsets.UTF_8))) {
+        String kind = control == null || control.value() == null ? null : new String(control.value(), StandardCharsets.UTF_8);
+        if (TICK.equals(kind) || END_OF_INPUT.equals(kind)) {
             if (data == null || data.length != Long.BYTES) {
                 throw new SerializationException("tick control record must carry 8 bytes of epoch millis");
             }
-            return new StreamTimeTick(Instant.ofEpochMilli(ByteBuffer.wrap(data).getLong()));
+            return new StreamTimeTick(Instant.ofEpochMilli(ByteBuffer.wrap(data).getLong()), END_OF_INPUT.equals(kind));
         }
         return events.deserialize(topic, data);
     }

@@ -1,0 +1,171 @@
+package org.retentionpulse.topology.alerts;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.retentionpulse.schemas.RiskLevel;
+import org.retentionpulse.schemas.RiskReason;
+import org.retentionpulse.schemas.RiskSignal;
+import org.retentionpulse.schemas.SurveyType;
+
+/**
+ * Scores a {@link CustomerProfile} as of an instant under an {@link AlertPolicy}: each signal that holds
+ * contributes its weight (INACTIVE scaled by how overdue the customer is), the score is their sum capped at 1,
+ * and every contribution comes with the numbers behind it and a sentence a support agent can act on.
+ *
+ * <p>A pure function of its inputs, so replays and restarts score identically. It also says when time
+ * alone next changes the answer (the inactivity threshold and its escalation steps, a survey response
+ * ageing out), which is when {@link ChurnRiskProcessor} looks at the customer again.
+ */
+public final class ChurnRiskScorer {
+    private static final double DAY = 86_400_000d;
+    /** INACTIVE is re-checked at threshold × (1, 1.25, 1.5, 1.75, 2): its strength is full at 2 × threshold. */
+    private static final int INACTIVITY_STEPS = 4;
+
+    private final AlertPolicy policy;
+
+    public ChurnRiskScorer(AlertPolicy policy) {
+        this.policy = policy;
+    }
+
+    public AlertPolicy policy() {
+        return policy;
+    }
+
+    public RiskAssessment assess(CustomerProfile p, long asOf) {
+        if (!p.active()) {
+            return RiskAssessment.none(asOf, Long.MAX_VALUE);
+        }
+        Reasons reasons = new Reasons();
+        long next = Long.MAX_VALUE;
+        next = Math.min(next, inactivity(p, asOf, reasons));
+        next = Math.min(next, survey(p, asOf, SurveyType.NPS, RiskSignal.DETRACTOR, 6, reasons));
+        next = Math.min(next, survey(p, asOf, SurveyType.CSAT, RiskSignal.LOW_CSAT, 2, reasons));
+        next = Math.min(next, survey(p, asOf, SurveyType.CES, RiskSignal.HIGH_EFFORT, 2, reasons));
+        frequency(p, reasons);
+        double score = Math.min(1, reasons.rawScore);
+        return new RiskAssessment(asOf, round(score), levelOf(score), reasons.list, next);
+    }
+
+    /** The level of an unrounded score; the tolerance absorbs floating-point error in sums such as 0.3 + 0.4. */
+    public RiskLevel levelOf(double score) {
+        double s = score + 1e-12;
+        if (s >= policy.highThreshold()) {
+            return RiskLevel.HIGH;
+        }
+        return s >= policy.mediumThreshold() ? RiskLevel.MEDIUM : RiskLevel.LOW;
+    }
+
+    /** The inactivity threshold of a customer: its typical gap (or the default) times the multiplier, at least the floor. */
+    public long inactivityThresholdMs(CustomerProfile p) {
+        long gap = p.typicalGapMs();
+        long basis = gap < 0 ? policy.defaultGap().toMillis() : gap;
+        return Math.max(policy.inactivityFloor().toMillis(), (long) Math.ceil(basis * policy.inactivityMultiplier()));
+    }
+
+    private long inactivity(CustomerProfile p, long asOf, Reasons reasons) {
+        long since = Math.max(p.lastPurchaseAt(), p.activeSince());
+        long threshold = inactivityThresholdMs(p);
+        long elapsed = asOf - since;
+        if (elapsed >= threshold) {
+            double strength = Math.min(1, elapsed / (2d * threshold));
+            long gap = p.typicalGapMs();
+            Map<String, Double> evidence = new LinkedHashMap<>();
+            evidence.put(p.lastPurchaseAt() == CustomerProfile.NONE ? "days_since_signup" : "days_since_last_purchase",
+                    days(elapsed));
+            if (gap >= 0) {
+                evidence.put("typical_gap_days", days(gap));
+            }
+            evidence.put("threshold_days", days(threshold));
+            evidence.put("purchases", (double) p.purchaseCount());
+            String rhythm = gap >= 0
+                    ? String.format(Locale.ROOT, "usually buys every %.1f days", gap / DAY)
+                    : String.format(Locale.ROOT, "has no purchase rhythm yet (%d purchases; %.0f days assumed)",
+                            p.purchaseCount(), policy.defaultGap().toMillis() / DAY);
+            String what = p.lastPurchaseAt() == CustomerProfile.NONE
+                    ? String.format(Locale.ROOT, "No purchase in %.1f days since signup", elapsed / DAY)
+                    : String.format(Locale.ROOT, "No purchase for %.1f days", elapsed / DAY);
+            reasons.add(RiskSignal.INACTIVE, policy.weight(RiskSignal.INACTIVE) * strength, evidence,
+                    String.format(Locale.ROOT, "%s; the customer %s, so inactivity is flagged after %.1f days",
+                            what, rhythm, threshold / DAY));
+        }
+        // The next step at which INACTIVE appears or grows; none once its strength is full.
+        for (int step = 0; step <= INACTIVITY_STEPS; step++) {
+            long at = since + threshold + threshold * step / INACTIVITY_STEPS;
+            if (at > asOf) {
+                return at;
+            }
+        }
+        return Long.MAX_VALUE;
+    }
+
+    private long survey(CustomerProfile p, long asOf, SurveyType type, RiskSignal signal, int worstAcceptable,
+            Reasons reasons) {
+        CustomerProfile.SurveyAnswer answer = p.latest(type);
+        if (answer == null || answer.score() > worstAcceptable) {
+            return Long.MAX_VALUE;
+        }
+        long expires = answer.at() + policy.surveyRelevance().toMillis();
+        if (asOf >= expires || answer.at() > asOf) {
+            return answer.at() > asOf ? answer.at() : Long.MAX_VALUE;
+        }
+        Map<String, Double> evidence = new LinkedHashMap<>();
+        evidence.put(type.name().toLowerCase(Locale.ROOT) + "_score", (double) answer.score());
+        evidence.put("days_since_response", days(asOf - answer.at()));
+        String explanation = switch (signal) {
+            case DETRACTOR -> String.format(Locale.ROOT, "NPS detractor: answered %d of 10 %.1f days ago",
+                    answer.score(), (asOf - answer.at()) / DAY);
+            case LOW_CSAT -> String.format(Locale.ROOT, "Low satisfaction: CSAT %d of 5 %.1f days ago",
+                    answer.score(), (asOf - answer.at()) / DAY);
+            default -> String.format(Locale.ROOT, "High effort: CES %d of 5 (5 = easiest) %.1f days ago",
+                    answer.score(), (asOf - answer.at()) / DAY);
+        };
+        reasons.add(signal, policy.weight(signal), evidence, explanation);
+        return expires;
+    }
+
+    /**
+     * Measured at the customer's latest purchase, not at {@code asOf}: a customer who stops buying altogether
+     * is INACTIVE's case, and counting the same silence twice would inflate the score.
+     */
+    private void frequency(CustomerProfile p, Reasons reasons) {
+        long last = p.lastPurchaseAt();
+        if (last == CustomerProfile.NONE) {
+            return;
+        }
+        long period = policy.frequencyPeriod().toMillis();
+        int recent = p.purchasesBetween(last - period, last);
+        int previous = p.purchasesBetween(last - 2 * period, last - period);
+        if (previous >= policy.frequencyMinPrevious() && recent <= policy.frequencyDropRatio() * previous) {
+            Map<String, Double> evidence = new LinkedHashMap<>();
+            evidence.put("recent_purchases", (double) recent);
+            evidence.put("previous_purchases", (double) previous);
+            evidence.put("period_days", days(period));
+            reasons.add(RiskSignal.FREQUENCY_DROP, policy.weight(RiskSignal.FREQUENCY_DROP), evidence,
+                    String.format(Locale.ROOT, "Buying less often: %d purchases in the %.0f days up to the last one, against %d in the %.0f days before",
+                            recent, period / DAY, previous, period / DAY));
+        }
+    }
+
+    /** The reasons found so far, and their unrounded sum: levels are decided on that, reasons show rounded weights. */
+    private static final class Reasons {
+        final List<RiskReason> list = new ArrayList<>(4);
+        double rawScore;
+
+        void add(RiskSignal signal, double weight, Map<String, Double> evidence, String explanation) {
+            rawScore += weight;
+            list.add(RiskReason.newBuilder().setSignal(signal).setWeight(round(weight)).setEvidence(evidence)
+                    .setExplanation(explanation).build());
+        }
+    }
+
+    private static double days(long ms) {
+        return round(ms / DAY);
+    }
+
+    static double round(double x) {
+        return Math.round(x * 10_000d) / 10_000d;
+    }
+}

@@ -1,0 +1,69 @@
+package org.retentionpulse.topology.alerts;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+import java.util.List;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.Test;
+import org.retentionpulse.schemas.ChurnRiskAlert;
+import org.retentionpulse.schemas.RiskLevel;
+import org.retentionpulse.topology.serde.CustomerProfileSerde;
+
+/**
+ * The cost of a due check is the number of customers due, not the number of customers: a store of a million
+ * customers with 1% due visits exactly those 10,000 index entries. Visits are counted, not timed.
+ */
+class DueCheckVisitsOnlyDueCustomersTest {
+    private static final long DAY = Duration.ofDays(1).toMillis();
+    private static final int CUSTOMERS = 1_000_000;
+
+    @Test
+    void checkOverAMillionCustomersWithOnePercentDueTouchesOnlyThoseDue() {
+        MockProcessorContext<String, ChurnRiskAlert> context = new MockProcessorContext<>();
+        context.setCurrentSystemTimeMs(0);
+        KeyValueStore<String, CustomerProfile> profiles = Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(ChurnRiskProcessor.PROFILE_STORE), Serdes.String(), new CustomerProfileSerde())
+                .withLoggingDisabled().build();
+        KeyValueStore<Bytes, byte[]> index = Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(ChurnRiskProcessor.DUE_INDEX_STORE), Serdes.Bytes(), Serdes.ByteArray())
+                .withLoggingDisabled().build();
+        profiles.init(context.getStateStoreContext(), profiles);
+        index.init(context.getStateStoreContext(), index);
+        context.addStateStore(profiles);
+        context.addStateStore(index);
+
+        ChurnRiskProcessor processor = new ChurnRiskProcessor(AlertPolicy.defaults());
+        processor.init(context);
+        DueIndex due = new DueIndex(index);
+        ChurnRiskScorer scorer = new ChurnRiskScorer(AlertPolicy.defaults());
+        for (int i = 0; i < CUSTOMERS; i++) {
+            // Weekly buyers; every hundredth bought last on day 14 (due on day 35), the rest on day 100.
+            long last = i % 100 == 0 ? 14 * DAY : 100 * DAY;
+            CustomerProfile p = new CustomerProfile();
+            p.signup(0, "pro", "DE", "ads");
+            p.purchase(last - 14 * DAY, 1_000);
+            p.purchase(last - 7 * DAY, 1_000);
+            p.purchase(last, 1_000);
+            p.dueAt = scorer.assess(p, last).nextCheckAt();
+            due.schedule("c" + i, p.dueAt);
+            profiles.put("c" + i, p);
+        }
+
+        processor.checkDue(36 * DAY, 36 * DAY);
+
+        assertEquals(CUSTOMERS / 100, processor.dueEntriesVisited());
+        List<MockProcessorContext.CapturedForward<? extends String, ? extends ChurnRiskAlert>> alerts = context.forwarded();
+        assertEquals(CUSTOMERS / 100, alerts.size());
+        assertEquals(RiskLevel.MEDIUM, alerts.get(0).record().value().getLevel());
+        // Each was rescheduled to its next escalation step (day 35 + 21/4), after the checked instant.
+        assertEquals(40 * DAY + 6 * 3_600_000, profiles.get("c0").dueAt());
+
+        processor.checkDue(36 * DAY + 1, 36 * DAY + 1);
+        assertEquals(CUSTOMERS / 100, processor.dueEntriesVisited(), "nothing more is due: nothing more is visited");
+    }
+}

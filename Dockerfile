@@ -35,8 +35,8 @@ RUN apt-get update \
     && chown -R retention:retention /var/lib/retention-pulse
 COPY --from=build /src/app/target/retention-pulse-all.jar /opt/retention-pulse/retention-pulse-all.jar
 
-# Kafka Streams' local state (in-memory stores are restored from changelogs; the directory keeps the
-# checkpoints and locks). Mount a persistent volume here so a restart does not replay whole changelogs.
+# Kafka Streams' local state: the RocksDB stores (customer timelines, event ids, churn-risk profiles) and the
+# checkpoints. Mount a persistent volume here so a restart does not restore whole changelogs.
 VOLUME ["/var/lib/retention-pulse"]
 ENV RETENTION_PULSE_STATE_DIR=/var/lib/retention-pulse/state \
     RETENTION_PULSE_HTTP_BIND=0.0.0.0 \
@@ -48,7 +48,8 @@ EXPOSE 8080
 HEALTHCHECK --interval=15s --timeout=3s --start-period=60s --retries=3 \
     CMD curl -fsS http://127.0.0.1:8080/health/live >/dev/null || exit 1
 
-# The state stores live on the heap: let the heap follow the container's memory limit (75% of it, the rest
-# for metaspace, threads, network buffers); die on OOM so the orchestrator restarts a clean instance.
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75.0", "-XX:+ExitOnOutOfMemoryError", "-jar", "/opt/retention-pulse/retention-pulse-all.jar"]
+# The heap follows the container's memory limit: half of it, because RocksDB's block caches and memtables
+# live off the heap (beside metaspace, threads and network buffers); the in-memory segment aggregates are on
+# the heap. Die on OOM so the orchestrator restarts a clean instance.
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=50.0", "-XX:+ExitOnOutOfMemoryError", "-jar", "/opt/retention-pulse/retention-pulse-all.jar"]
 CMD ["run"]

@@ -6,6 +6,11 @@
 
 # ---- build: the shaded application jar, built with the Maven wrapper ----
 FROM eclipse-temurin:17-jdk AS build
+# The wrapper downloads Maven as the .zip its checksum (.mvn/wrapper/maven-wrapper.properties) is for; without
+# unzip it would fetch the .tar.gz instead and fail that checksum.
+RUN apt-get update \
+    && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends unzip \
+    && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # The wrapper and the poms first, so that a source-only change reuses the dependency download layer.
 COPY mvnw pom.xml ./

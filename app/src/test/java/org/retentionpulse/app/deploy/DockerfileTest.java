@@ -72,6 +72,27 @@ class DockerfileTest {
     }
 
     @Test
+    void theBuildStageCanUnpackTheMavenZipTheWrappersChecksumIsFor() {
+        String wrapper = Checkout.text(Checkout.file(".mvn/wrapper/maven-wrapper.properties"));
+        if (wrapper.contains("distributionSha256Sum") && wrapper.contains(".zip")) {
+            // Without unzip, mvnw fetches the .tar.gz instead, whose checksum differs: the build would fail.
+            int install = -1;
+            int maven = -1;
+            List<Instruction> runs = build.all("RUN");
+            for (int i = 0; i < runs.size(); i++) {
+                String r = runs.get(i).arguments();
+                if (r.contains("install") && r.contains("unzip")) {
+                    install = i;
+                }
+                if (r.contains("./mvnw") && maven < 0) {
+                    maven = i;
+                }
+            }
+            assertTrue(install >= 0 && install < maven, "unzip installed before the wrapper runs");
+        }
+    }
+
+    @Test
     void everyCopiedSourceExistsAndIsNotExcludedFromTheBuildContext() {
         List<PathMatcher> ignored = new ArrayList<>();
         for (String line : Checkout.text(Checkout.file(".dockerignore")).split("\n")) {

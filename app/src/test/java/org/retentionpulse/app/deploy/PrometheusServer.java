@@ -38,9 +38,14 @@ final class PrometheusServer implements AutoCloseable {
 
     /** The prometheus binary on the PATH (or Debian's /usr/bin/prometheus), if installed. */
     static Optional<Path> binary() {
+        return installed("prometheus");
+    }
+
+    /** A program of the Prometheus distribution ({@code prometheus}, {@code promtool}) on the PATH or in /usr/bin. */
+    static Optional<Path> installed(String program) {
         String path = System.getenv().getOrDefault("PATH", "") + File.pathSeparator + "/usr/bin";
         for (String dir : path.split(File.pathSeparator)) {
-            Path candidate = Path.of(dir.isEmpty() ? "." : dir, "prometheus");
+            Path candidate = Path.of(dir.isEmpty() ? "." : dir, program);
             if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
                 return Optional.of(candidate);
             }

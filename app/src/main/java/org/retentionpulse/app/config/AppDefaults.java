@@ -32,6 +32,19 @@ public final class AppDefaults {
     public static final String HTTP_ADVERTISED_HOST = "http.advertised-host";
     public static final String METRICS_SEGMENT_CAP = "metrics.segment-cap";
     public static final String API_HISTORY = "api.history";
+    public static final String TICKS_INTERVAL = "ticks.interval";
+    public static final String TICKS_LAG = "ticks.lag";
+    public static final String ALERTS_INACTIVITY_MULTIPLIER = "alerts.inactivity.multiplier";
+    public static final String ALERTS_INACTIVITY_FLOOR = "alerts.inactivity.floor";
+    public static final String ALERTS_DEFAULT_GAP = "alerts.default-gap";
+    public static final String ALERTS_FREQUENCY_PERIOD = "alerts.frequency.period";
+    public static final String ALERTS_FREQUENCY_DROP_RATIO = "alerts.frequency.drop-ratio";
+    public static final String ALERTS_FREQUENCY_MIN_PREVIOUS = "alerts.frequency.min-previous";
+    public static final String ALERTS_SURVEY_RELEVANCE = "alerts.survey-relevance";
+    public static final String ALERTS_WEIGHTS = "alerts.weights";
+    public static final String ALERTS_THRESHOLD_MEDIUM = "alerts.threshold.medium";
+    public static final String ALERTS_THRESHOLD_HIGH = "alerts.threshold.high";
+    public static final String ALERTS_PROFILE_RETENTION = "alerts.profile-retention";
 
     private AppDefaults() {
     }
@@ -64,6 +77,20 @@ public final class AppDefaults {
         d.put(HTTP_ADVERTISED_HOST, "");  // empty: the bind address, or this host's name when binding to all interfaces
         d.put(METRICS_SEGMENT_CAP, "20");
         d.put(API_HISTORY, "P90D");
+        d.put(TICKS_INTERVAL, "PT0S");
+        d.put(TICKS_LAG, "PT0S");
+        // Churn-risk defaults and their reasoning: org.retentionpulse.topology.alerts.AlertPolicy.
+        d.put(ALERTS_INACTIVITY_MULTIPLIER, "3.0");
+        d.put(ALERTS_INACTIVITY_FLOOR, "P14D");
+        d.put(ALERTS_DEFAULT_GAP, "P30D");
+        d.put(ALERTS_FREQUENCY_PERIOD, "P30D");
+        d.put(ALERTS_FREQUENCY_DROP_RATIO, "0.5");
+        d.put(ALERTS_FREQUENCY_MIN_PREVIOUS, "3");
+        d.put(ALERTS_SURVEY_RELEVANCE, "P90D");
+        d.put(ALERTS_WEIGHTS, "INACTIVE=0.8,DETRACTOR=0.4,LOW_CSAT=0.4,HIGH_EFFORT=0.2,FREQUENCY_DROP=0.4");
+        d.put(ALERTS_THRESHOLD_MEDIUM, "0.4");
+        d.put(ALERTS_THRESHOLD_HIGH, "0.7");
+        d.put(ALERTS_PROFILE_RETENTION, "P180D");
         return d;
     }
 }

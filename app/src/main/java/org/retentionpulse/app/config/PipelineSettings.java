@@ -1,13 +1,16 @@
 package org.retentionpulse.app.config;
 
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.streams.StreamsConfig;
+import org.retentionpulse.schemas.RiskSignal;
 import org.retentionpulse.schemas.serde.WireFormat;
 import org.retentionpulse.topology.RetentionPulseTopology;
 import org.retentionpulse.topology.TopologyConfig;
+import org.retentionpulse.topology.alerts.AlertPolicy;
 import org.retentionpulse.topology.customer.Dimension;
 import org.retentionpulse.topology.time.WindowSpec;
 
@@ -41,7 +44,37 @@ public final class PipelineSettings {
                 .withPartitions(sourcePartitions, settings.getInt(AppDefaults.SEGMENT_PARTITIONS))
                 .withUpdateInterval(settings.getDuration(AppDefaults.UPDATE_INTERVAL))
                 .withOutputFormat(WireFormat.parse(settings.get(AppDefaults.OUTPUT_FORMAT)))
-                .withHistoryRetention(settings.getDuration(AppDefaults.API_HISTORY));
+                .withHistoryRetention(settings.getDuration(AppDefaults.API_HISTORY))
+                .withAlerts(alertPolicy());
+    }
+
+    /** The churn-risk policy from the {@code alerts.*} settings. */
+    public AlertPolicy alertPolicy() {
+        Map<RiskSignal, Double> weights = new EnumMap<>(RiskSignal.class);
+        for (String entry : settings.getList(AppDefaults.ALERTS_WEIGHTS)) {
+            String[] kv = entry.split("=", 2);
+            if (kv.length != 2) {
+                throw new IllegalArgumentException(AppDefaults.ALERTS_WEIGHTS + ": expected SIGNAL=weight, got '" + entry + "'");
+            }
+            try {
+                weights.put(RiskSignal.valueOf(kv[0].trim().toUpperCase(java.util.Locale.ROOT)), Double.parseDouble(kv[1].trim()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(AppDefaults.ALERTS_WEIGHTS + ": bad entry '" + entry + "' (signals: "
+                        + java.util.Arrays.toString(RiskSignal.values()) + ")", e);
+            }
+        }
+        return new AlertPolicy(
+                settings.getDouble(AppDefaults.ALERTS_INACTIVITY_MULTIPLIER),
+                settings.getDuration(AppDefaults.ALERTS_INACTIVITY_FLOOR),
+                settings.getDuration(AppDefaults.ALERTS_DEFAULT_GAP),
+                settings.getDuration(AppDefaults.ALERTS_FREQUENCY_PERIOD),
+                settings.getDouble(AppDefaults.ALERTS_FREQUENCY_DROP_RATIO),
+                settings.getInt(AppDefaults.ALERTS_FREQUENCY_MIN_PREVIOUS),
+                settings.getDuration(AppDefaults.ALERTS_SURVEY_RELEVANCE),
+                weights,
+                settings.getDouble(AppDefaults.ALERTS_THRESHOLD_MEDIUM),
+                settings.getDouble(AppDefaults.ALERTS_THRESHOLD_HIGH),
+                settings.getDuration(AppDefaults.ALERTS_PROFILE_RETENTION));
     }
 
     /** Properties shared by every Kafka client: bootstrap servers and all {@code kafka.*} settings. */

@@ -95,6 +95,14 @@ public final class Settings {
         }
     }
 
+    public double getDouble(String key) {
+        try {
+            return Double.parseDouble(get(key));
+        } catch (NumberFormatException e) {
+            throw invalid(key, "a number");
+        }
+    }
+
     public Duration getDuration(String key) {
         try {
             return Duration.parse(get(key));

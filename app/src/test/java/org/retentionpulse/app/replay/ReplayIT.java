@@ -57,11 +57,54 @@ class ReplayIT {
     }
 
     static Replay.Result replay(Path input, Path metrics, String windows) throws IOException, InterruptedException {
+        return replay(input, metrics, null, windows);
+    }
+
+    static Replay.Result replay(Path input, Path metrics, Path alerts, String windows) throws IOException, InterruptedException {
         Map<String, String> overrides = new HashMap<>();
         overrides.put(AppDefaults.WINDOWS, windows);
         Settings settings = Settings.load(null, Map.of(), overrides);
-        return new Replay(new ReplayOptions(input, metrics, null, broker.bootstrapServers(), Duration.ofMinutes(5), false),
+        return new Replay(new ReplayOptions(input, metrics, alerts, broker.bootstrapServers(), Duration.ofMinutes(5), false),
                 settings, new PrintStream(OutputStream.nullOutputStream())).run();
+    }
+
+    static Path generate(Path file, FaultRates faults) throws IOException {
+        GeneratorConfig config = GeneratorConfig.builder().seed(7).customers(3000).days(120).targetEvents(25_000)
+                .faults(faults).build();
+        try (JsonLinesSink sink = JsonLinesSink.toFile(file)) {
+            EventGenerator.create(config).writeTo(sink, ProgressListener.NONE);
+        }
+        return file;
+    }
+
+    /** Alerts as JSON with the wall-clock detection time blanked: everything else must be reproducible. */
+    static List<String> alertsWithoutDetectionTime(Path alerts) throws IOException {
+        return Files.readAllLines(alerts).stream()
+                .map(line -> line.replaceAll("\"detected_at\":\"[^\"]*\"", "\"detected_at\":\"-\""))
+                .toList();
+    }
+
+    @Test
+    void alertsAreReproducibleAndDuplicatesOrInvalidLinesAddNone(@TempDir Path dir) throws Exception {
+        Path clean = generate(dir.resolve("clean.jsonl"), FaultRates.NONE);
+        Path dirty = generate(dir.resolve("dirty.jsonl"), FaultRates.NONE.withDuplicateRate(0.02).withInvalidRate(0.005));
+        Path cleanAlerts = dir.resolve("clean-alerts.jsonl");
+        Path dirtyAlerts = dir.resolve("dirty-alerts.jsonl");
+        Replay.Result cleanRun = replay(clean, dir.resolve("m1.jsonl"), cleanAlerts, "P1D/P1D");
+        Replay.Result dirtyRun = replay(dirty, dir.resolve("m2.jsonl"), dirtyAlerts, "P1D/P1D");
+
+        List<String> alerts = alertsWithoutDetectionTime(cleanAlerts);
+        assertEquals(alerts, alertsWithoutDetectionTime(dirtyAlerts));
+        assertEquals(cleanRun.alerts(), alerts.size());
+        assertTrue(dirtyRun.deadLetters() > 0);
+        assertEquals(alerts.size(), alerts.stream().map(a -> a.replaceAll(".*\"alert_id\":\"([^\"]+)\".*", "$1")).distinct().count(),
+                "alert ids are unique");
+        for (String level : List.of("\"MEDIUM\"", "\"HIGH\"", "\"CHURNED\"")) {
+            assertTrue(alerts.stream().anyMatch(a -> a.contains("\"level\":" + level)), "some alert at " + level);
+        }
+        for (String signal : List.of("INACTIVE", "DETRACTOR", "LOW_CSAT", "CHURNED")) {
+            assertTrue(alerts.stream().anyMatch(a -> a.contains("\"signal\":\"" + signal + "\"")), "some alert for " + signal);
+        }
     }
 
     static SortedMap<MetricKey, BigDecimal> readFinals(Path metrics) throws IOException {

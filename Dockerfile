@@ -12,7 +12,7 @@ RUN apt-get update \
     && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends unzip \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
-# The wrapper and the poms first, so that a source-only change reuses the dependency download layer.
+# Maven itself and the dependencies land in ~/.m2, a BuildKit cache mount: rebuilds do not download them again.
 COPY mvnw pom.xml ./
 COPY .mvn .mvn
 COPY schemas/pom.xml schemas/pom.xml

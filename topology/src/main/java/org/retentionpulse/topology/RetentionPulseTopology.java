@@ -30,11 +30,13 @@ import org.retentionpulse.schemas.MetricUpdate;
 import org.retentionpulse.schemas.serde.ChurnRiskAlertSerde;
 import org.retentionpulse.schemas.serde.EventSerde;
 import org.retentionpulse.schemas.serde.MetricUpdateSerde;
+import org.retentionpulse.schemas.serde.WireFormat;
 import org.retentionpulse.topology.alerts.ChurnRiskProcessor;
 import org.retentionpulse.topology.customer.CustomerMetrics;
 import org.retentionpulse.topology.customer.CustomerOutput;
 import org.retentionpulse.topology.customer.CustomerProcessor;
 import org.retentionpulse.topology.errors.DeadLetterHandler;
+import org.retentionpulse.topology.metrics.MetricHistory;
 import org.retentionpulse.topology.metrics.SegmentAggregator;
 import org.retentionpulse.topology.metrics.SegmentDelta;
 import org.retentionpulse.topology.serde.CustomerProfileSerde;
@@ -51,7 +53,7 @@ import org.retentionpulse.topology.time.WindowSet;
  *         -> accepted events        -> churn-risk [customer-risk-profiles, customer-risk-due] -> alerts topic
  *         -> late events            -> late-events topic
  *         -> segment deltas         -> segment-deltas repartition topic (to every segment partition)
- *    -> segment-stage    [segment-aggregates]
+ *    -> segment-stage    [segment-aggregates, metric-history (queryable)]
  *         -> metric updates         -> metric-updates topic (key metric|window|segment|window_start)
  * </pre>
  * Undecodable or invalid input records go to the dead-letter topic through {@link DeadLetterHandler}.
@@ -70,6 +72,7 @@ public final class RetentionPulseTopology {
         builder.addStateStore(eventIdStore(config));
         builder.addStateStore(streamTimeStore(config));
         builder.addStateStore(aggregateStore());
+        builder.addStateStore(historyStore(config));
         builder.addStateStore(profileStore(config));
         builder.addStateStore(dueIndexStore(config));
 
@@ -112,7 +115,8 @@ public final class RetentionPulseTopology {
                         .withNumberOfPartitions(config.segmentPartitions())
                         .withStreamPartitioner(new EverySegmentPartition()))
                 .process(() -> new SegmentAggregator(windows, config.sourcePartitions(), config.segmentPartitions(),
-                        config.updateInterval()), Named.as("segment-stage"), SegmentAggregator.STORE)
+                        config.updateInterval(), config.historyRetention()), Named.as("segment-stage"),
+                        SegmentAggregator.STORE, MetricHistory.STORE)
                 .to(config.topics().metricUpdates(), Produced.with(Serdes.String(),
                         (Serde<MetricUpdate>) new MetricUpdateSerde(config.outputFormat())).withName("metric-updates-sink"));
 
@@ -168,6 +172,14 @@ public final class RetentionPulseTopology {
     private static StoreBuilder<?> aggregateStore() {
         return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(SegmentAggregator.STORE),
                 Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled();
+    }
+
+    /** Written per emitted update (not per event); pruned by the aggregator {@code historyRetention} after windows close. */
+    private static StoreBuilder<?> historyStore(TopologyConfig config) {
+        KeyValueBytesStoreSupplier supplier = config.stores() == TopologyConfig.StoreKind.IN_MEMORY
+                ? Stores.inMemoryKeyValueStore(MetricHistory.STORE)
+                : Stores.persistentKeyValueStore(MetricHistory.STORE);
+        return Stores.keyValueStoreBuilder(supplier, Serdes.String(), new MetricUpdateSerde(WireFormat.AVRO)).withCachingEnabled();
     }
 
     /** Sends every segment delta to every segment-stage partition (each owns a share of the segments). */

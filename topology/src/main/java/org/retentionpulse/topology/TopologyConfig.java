@@ -25,6 +25,7 @@ import org.retentionpulse.topology.time.WindowSpec;
  * @param outputFormat wire format of the metric, alert and late-event topics
  * @param stores persistent (RocksDB) or in-memory state stores
  * @param alerts how churn risk is scored and when it alerts
+ * @param historyRetention how long a closed window's values stay queryable in the metric-history store (default P90D)
  */
 public record TopologyConfig(
         Topics topics,
@@ -38,11 +39,13 @@ public record TopologyConfig(
         Duration dedupHorizon,
         WireFormat outputFormat,
         StoreKind stores,
-        AlertPolicy alerts) {
+        AlertPolicy alerts,
+        Duration historyRetention) {
 
     public static final List<WindowSpec> DEFAULT_WINDOWS =
             List.of(WindowSpec.parse("P1D/P1D"), WindowSpec.parse("P7D/P1D"), WindowSpec.parse("P30D/P1D"));
     public static final Duration DEFAULT_GRACE = Duration.ofHours(6);
+    public static final Duration DEFAULT_HISTORY_RETENTION = Duration.ofDays(90);
 
     public TopologyConfig {
         Objects.requireNonNull(topics, "topics");
@@ -54,6 +57,9 @@ public record TopologyConfig(
         }
         if (sourcePartitions < 1 || segmentPartitions < 1) {
             throw new IllegalArgumentException("partition counts must be at least 1");
+        }
+        if (historyRetention == null) {
+            historyRetention = DEFAULT_HISTORY_RETENTION;
         }
         if (dedupHorizon == null) {
             dedupHorizon = Duration.ofMillis(new WindowSet(windows, grace).horizonMs());
@@ -98,7 +104,8 @@ public record TopologyConfig(
 
     public static TopologyConfig defaults() {
         return new TopologyConfig(Topics.defaults(), DEFAULT_WINDOWS, DEFAULT_GRACE, List.of(Dimension.values()), "EUR",
-                1, 1, Duration.ofSeconds(1), null, WireFormat.AVRO, StoreKind.PERSISTENT, AlertPolicy.defaults());
+                1, 1, Duration.ofSeconds(1), null, WireFormat.AVRO, StoreKind.PERSISTENT, AlertPolicy.defaults(),
+                DEFAULT_HISTORY_RETENTION);
     }
 
     public WindowSet windowSet() {
@@ -107,51 +114,56 @@ public record TopologyConfig(
 
     public TopologyConfig withTopics(Topics t) {
         return new TopologyConfig(t, windows, grace, dimensions, reportingCurrency, sourcePartitions, segmentPartitions,
-                updateInterval, dedupHorizon, outputFormat, stores, alerts);
+                updateInterval, dedupHorizon, outputFormat, stores, alerts, historyRetention);
     }
 
     public TopologyConfig withWindows(List<WindowSpec> w, Duration g) {
         return new TopologyConfig(topics, w, g, dimensions, reportingCurrency, sourcePartitions, segmentPartitions,
-                updateInterval, null, outputFormat, stores, alerts);
+                updateInterval, null, outputFormat, stores, alerts, historyRetention);
     }
 
     public TopologyConfig withDimensions(List<Dimension> d) {
         return new TopologyConfig(topics, windows, grace, d, reportingCurrency, sourcePartitions, segmentPartitions,
-                updateInterval, dedupHorizon, outputFormat, stores, alerts);
+                updateInterval, dedupHorizon, outputFormat, stores, alerts, historyRetention);
     }
 
     public TopologyConfig withReportingCurrency(String c) {
         return new TopologyConfig(topics, windows, grace, dimensions, c, sourcePartitions, segmentPartitions,
-                updateInterval, dedupHorizon, outputFormat, stores, alerts);
+                updateInterval, dedupHorizon, outputFormat, stores, alerts, historyRetention);
     }
 
     public TopologyConfig withPartitions(int source, int segment) {
         return new TopologyConfig(topics, windows, grace, dimensions, reportingCurrency, source, segment,
-                updateInterval, dedupHorizon, outputFormat, stores, alerts);
+                updateInterval, dedupHorizon, outputFormat, stores, alerts, historyRetention);
     }
 
     public TopologyConfig withUpdateInterval(Duration u) {
         return new TopologyConfig(topics, windows, grace, dimensions, reportingCurrency, sourcePartitions, segmentPartitions,
-                u, dedupHorizon, outputFormat, stores, alerts);
+                u, dedupHorizon, outputFormat, stores, alerts, historyRetention);
     }
 
     public TopologyConfig withDedupHorizon(Duration d) {
         return new TopologyConfig(topics, windows, grace, dimensions, reportingCurrency, sourcePartitions, segmentPartitions,
-                updateInterval, d, outputFormat, stores, alerts);
+                updateInterval, d, outputFormat, stores, alerts, historyRetention);
     }
 
     public TopologyConfig withOutputFormat(WireFormat f) {
         return new TopologyConfig(topics, windows, grace, dimensions, reportingCurrency, sourcePartitions, segmentPartitions,
-                updateInterval, dedupHorizon, f, stores, alerts);
+                updateInterval, dedupHorizon, f, stores, alerts, historyRetention);
     }
 
     public TopologyConfig withStores(StoreKind s) {
         return new TopologyConfig(topics, windows, grace, dimensions, reportingCurrency, sourcePartitions, segmentPartitions,
-                updateInterval, dedupHorizon, outputFormat, s, alerts);
+                updateInterval, dedupHorizon, outputFormat, s, alerts, historyRetention);
     }
 
     public TopologyConfig withAlerts(AlertPolicy a) {
         return new TopologyConfig(topics, windows, grace, dimensions, reportingCurrency, sourcePartitions, segmentPartitions,
-                updateInterval, dedupHorizon, outputFormat, stores, a);
+                updateInterval, dedupHorizon, outputFormat, stores, a, historyRetention);
+    }
+
+    public TopologyConfig withHistoryRetention(Duration h) {
+        return new TopologyConfig(topics, windows, grace, dimensions, reportingCurrency, sourcePartitions, segmentPartitions,
+                updateInterval, dedupHorizon, outputFormat, stores, alerts, h);
     }
 }

@@ -26,6 +26,7 @@ import org.retentionpulse.app.config.PipelineSettings;
 import org.retentionpulse.app.config.Settings;
 import org.retentionpulse.app.demo.LiveView;
 import org.retentionpulse.app.pipeline.Pipeline;
+import org.retentionpulse.app.pipeline.ServedPipeline;
 import org.retentionpulse.app.pipeline.TempDirectory;
 import org.retentionpulse.app.pipeline.TopicProvisioner;
 import org.retentionpulse.schemas.serde.ChurnRiskAlertSerde;
@@ -68,6 +69,9 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--plain", description = "Print plain lines even on a terminal.")
     boolean plain;
 
+    @Option(names = "--http-port", paramLabel = "PORT", description = "HTTP port of /metrics, /health and /api (default: setting http.port, 8080; 0 = any free port).")
+    String httpPort;
+
     @Override
     public Integer call() throws Exception {
         boolean terminal = !plain && System.console() != null;
@@ -83,7 +87,7 @@ public final class DemoCommand implements Callable<Integer> {
                 .brokerProperty("log.message.timestamp.after.max.ms", Long.toString(Long.MAX_VALUE)).start();
         AtomicBoolean running = new AtomicBoolean(true);
         CountDownLatch finished = new CountDownLatch(1);
-        AtomicReference<Pipeline> pipelineRef = new AtomicReference<>();
+        AtomicReference<ServedPipeline> servedRef = new AtomicReference<>();
         AtomicReference<EventGenerator> generatorRef = new AtomicReference<>();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             running.set(false);
@@ -102,15 +106,20 @@ public final class DemoCommand implements Callable<Integer> {
             overrides.put(AppDefaults.BOOTSTRAP_SERVERS, broker.bootstrapServers());
             overrides.put(AppDefaults.APPLICATION_ID, "retention-pulse-demo");
             overrides.put(AppDefaults.STATE_DIR, stateDir.toString());
+            overrides.put(AppDefaults.HTTP_PORT, httpPort);
             Settings settings = Settings.load(null, System.getenv(), overrides);
             PipelineSettings ps = new PipelineSettings(settings);
             TopologyConfig draft = ps.topology(partitions);
             try (TopicProvisioner topics = new TopicProvisioner(ps.clientProperties())) {
-                topics.createMissing(draft.topics(), partitions, (short) 1);
+                // LogAppendTime inputs: the generator stamps records with simulated event time, useless for latency.
+                topics.createMissing(draft.topics(), partitions, (short) 1, "LogAppendTime");
             }
             TopologyConfig topology = ps.topology(partitions);
-            Pipeline pipeline = new Pipeline(topology, ps.streamsProperties(topology, Map.of())).start();
-            pipelineRef.set(pipeline);
+            ServedPipeline served = ServedPipeline.start(ps, topology, Map.of());
+            servedRef.set(served);
+            Pipeline pipeline = served.pipeline();
+            System.out.println("Prometheus metrics: " + served.url() + "/metrics   API: " + served.url() + "/api/metrics/churn_rate?window=P30D/P1D"
+                    + "   health: " + served.url() + "/health/ready");
             System.out.println("Pipeline started; generating events for " + customers + " customers at " + speedup + "x real time...");
 
             // Live event time starts a month back, so the 30-day windows fill up with history first.
@@ -144,7 +153,7 @@ public final class DemoCommand implements Callable<Integer> {
             if (g != null) {
                 g.stop();
             }
-            Pipeline p = pipelineRef.get();
+            ServedPipeline p = servedRef.get();
             if (p != null) {
                 p.close(Duration.ofSeconds(10));
             }

@@ -36,6 +36,12 @@ public final class PipelineOptions {
     @Option(names = "--state-dir", paramLabel = "DIR", description = "Directory of the local state stores.")
     String stateDir;
 
+    @Option(names = "--http-port", paramLabel = "PORT", description = "HTTP port of /metrics, /health and /api (default 8080; 0 = any free port).")
+    String httpPort;
+
+    @Option(names = "--http-bind", paramLabel = "ADDRESS", description = "Address the HTTP server listens on (default 127.0.0.1; 0.0.0.0 for all).")
+    String httpBind;
+
     /** Loads the layered settings: defaults, --config file, RETENTION_PULSE_* environment, then these options. */
     public Settings load() {
         Map<String, String> overrides = new HashMap<>();
@@ -47,6 +53,8 @@ public final class PipelineOptions {
         overrides.put(AppDefaults.REPORTING_CURRENCY, reportingCurrency);
         overrides.put(AppDefaults.APPLICATION_ID, applicationId);
         overrides.put(AppDefaults.STATE_DIR, stateDir);
+        overrides.put(AppDefaults.HTTP_PORT, httpPort);
+        overrides.put(AppDefaults.HTTP_BIND, httpBind);
         return Settings.load(config, System.getenv(), overrides);
     }
 }

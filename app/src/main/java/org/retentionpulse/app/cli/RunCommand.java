@@ -8,7 +8,7 @@ import java.util.concurrent.CountDownLatch;
 import org.retentionpulse.app.config.AppDefaults;
 import org.retentionpulse.app.config.PipelineSettings;
 import org.retentionpulse.app.config.Settings;
-import org.retentionpulse.app.pipeline.Pipeline;
+import org.retentionpulse.app.pipeline.ServedPipeline;
 import org.retentionpulse.app.pipeline.StreamTimeTicker;
 import org.retentionpulse.app.pipeline.TopicProvisioner;
 import org.retentionpulse.topology.TopologyConfig;
@@ -39,13 +39,14 @@ public final class RunCommand implements Callable<Integer> {
             TopologyConfig draft = ps.topology(1);
             if (settings.getBoolean(AppDefaults.TOPICS_CREATE)) {
                 topics.createMissing(draft.topics(), settings.getInt(AppDefaults.TOPICS_PARTITIONS),
-                        (short) settings.getInt(AppDefaults.TOPICS_REPLICATION_FACTOR));
+                        (short) settings.getInt(AppDefaults.TOPICS_REPLICATION_FACTOR),
+                        settings.get(AppDefaults.TOPICS_INPUT_TIMESTAMP_TYPE));
             }
             partitions = topics.inputPartitions(draft.topics().inputs());
         }
         TopologyConfig topology = ps.topology(partitions);
         CountDownLatch stopped = new CountDownLatch(1);
-        Pipeline running = new Pipeline(topology, ps.streamsProperties(topology, Map.of()));
+        ServedPipeline running = ServedPipeline.start(ps, topology, Map.of());
         Duration tickInterval = settings.getDuration(AppDefaults.TICKS_INTERVAL);
         StreamTimeTicker ticker = tickInterval.isZero() ? null
                 : new StreamTimeTicker(ps.clientProperties(), topology.topics().inputs().get(0),
@@ -58,12 +59,11 @@ public final class RunCommand implements Callable<Integer> {
             running.close();
             stopped.countDown();
         }, "retention-pulse-shutdown"));
-        running.start();
         if (ticker != null) {
             ticker.start(tickInterval);
         }
-        log.info("Pipeline started: {} input partitions, inputs {}, metric updates to {}", partitions,
-                topology.topics().inputs(), topology.topics().metricUpdates());
+        log.info("Pipeline started: {} input partitions, inputs {}, metric updates to {}; metrics {}/metrics, API {}/api/metrics/",
+                partitions, topology.topics().inputs(), topology.topics().metricUpdates(), running.url(), running.url());
         stopped.await();
         return 0;
     }

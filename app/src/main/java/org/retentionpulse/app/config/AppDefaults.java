@@ -27,6 +27,13 @@ public final class AppDefaults {
     public static final String TOPICS_REPLICATION_FACTOR = "topics.replication-factor";
     public static final String SEGMENT_PARTITIONS = "segment.partitions";
     public static final String STREAM_THREADS = "stream.threads";
+    public static final String TOPICS_INPUT_TIMESTAMP_TYPE = "topics.input-timestamp-type";
+    public static final String HTTP_PORT = "http.port";
+    public static final String HTTP_BIND = "http.bind";
+    public static final String HTTP_TOKEN = "http.token";
+    public static final String HTTP_ADVERTISED_HOST = "http.advertised-host";
+    public static final String METRICS_SEGMENT_CAP = "metrics.segment-cap";
+    public static final String API_HISTORY = "api.history";
     public static final String TICKS_INTERVAL = "ticks.interval";
     public static final String TICKS_LAG = "ticks.lag";
     public static final String ALERTS_INACTIVITY_MULTIPLIER = "alerts.inactivity.multiplier";
@@ -66,6 +73,13 @@ public final class AppDefaults {
         d.put(TOPICS_REPLICATION_FACTOR, "1");
         d.put(SEGMENT_PARTITIONS, "1");
         d.put(STREAM_THREADS, "1");
+        d.put(TOPICS_INPUT_TIMESTAMP_TYPE, "CreateTime");
+        d.put(HTTP_PORT, "8080");
+        d.put(HTTP_BIND, "127.0.0.1");
+        d.put(HTTP_TOKEN, "");            // empty: the API is open (bind to localhost, the default)
+        d.put(HTTP_ADVERTISED_HOST, "");  // empty: the bind address, or this host's name when binding to all interfaces
+        d.put(METRICS_SEGMENT_CAP, "20");
+        d.put(API_HISTORY, "P90D");
         d.put(TICKS_INTERVAL, "PT0S");
         d.put(TICKS_LAG, "PT0S");
         // Churn-risk defaults and their reasoning: org.retentionpulse.topology.alerts.AlertPolicy.

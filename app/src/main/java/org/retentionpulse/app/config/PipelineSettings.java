@@ -44,6 +44,7 @@ public final class PipelineSettings {
                 .withPartitions(sourcePartitions, settings.getInt(AppDefaults.SEGMENT_PARTITIONS))
                 .withUpdateInterval(settings.getDuration(AppDefaults.UPDATE_INTERVAL))
                 .withOutputFormat(WireFormat.parse(settings.get(AppDefaults.OUTPUT_FORMAT)))
+                .withHistoryRetention(settings.getDuration(AppDefaults.API_HISTORY))
                 .withAlerts(alertPolicy());
         // Unset: the topology's default, longest window + grace, so every window an event can count in is covered.
         String horizon = settings.get(AppDefaults.DEDUP_HORIZON, "");

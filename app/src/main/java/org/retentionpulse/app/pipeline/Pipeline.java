@@ -87,6 +87,12 @@ public final class Pipeline implements AutoCloseable {
         return out;
     }
 
+    /** Rejected input records with reason code {@code reason} since start. */
+    public long rejected(String reason) {
+        LongAdder count = rejections.get(reason);
+        return count == null ? 0 : count.sum();
+    }
+
     @Override
     public void close() {
         close(Duration.ofSeconds(30));

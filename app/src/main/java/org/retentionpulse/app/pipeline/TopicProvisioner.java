@@ -31,15 +31,31 @@ public final class TopicProvisioner implements AutoCloseable {
         this.admin = Admin.create(clientProperties);
     }
 
-    /** Creates missing topics: inputs with {@code partitions}, metric updates compacted, the rest with one partition per input partition. */
+    /** Creates missing topics: inputs with {@code partitions} and CreateTime, the outputs as below. */
     public void createMissing(TopologyConfig.Topics topics, int partitions, short replication) {
+        createMissing(topics, partitions, replication, "CreateTime");
+    }
+
+    /**
+     * Creates missing topics: inputs with {@code partitions} and the given {@code message.timestamp.type}
+     * ({@code CreateTime} or {@code LogAppendTime}); metric updates compacted; metric updates and alerts with
+     * {@code LogAppendTime}, so their timestamps are the append time the end-to-end latency is measured to;
+     * the rest with one partition per input partition.
+     */
+    public void createMissing(TopologyConfig.Topics topics, int partitions, short replication, String inputTimestampType) {
+        if (!inputTimestampType.equals("CreateTime") && !inputTimestampType.equals("LogAppendTime")) {
+            throw new IllegalArgumentException("input timestamp type must be CreateTime or LogAppendTime, was " + inputTimestampType);
+        }
         List<NewTopic> wanted = new ArrayList<>();
         for (String input : topics.inputs()) {
-            wanted.add(new NewTopic(input, partitions, replication));
+            wanted.add(new NewTopic(input, partitions, replication)
+                    .configs(Map.of(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, inputTimestampType)));
         }
         wanted.add(new NewTopic(topics.metricUpdates(), partitions, replication)
-                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
-        wanted.add(new NewTopic(topics.alerts(), partitions, replication));
+                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+                        TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime")));
+        wanted.add(new NewTopic(topics.alerts(), partitions, replication)
+                .configs(Map.of(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime")));
         wanted.add(new NewTopic(topics.lateEvents(), partitions, replication));
         wanted.add(new NewTopic(topics.deadLetters(), partitions, replication));
         create(wanted);

@@ -51,6 +51,8 @@ final class PipelineRun implements AutoCloseable {
         s.put(AppDefaults.TOPICS_DEAD_LETTERS, name + ".dead-letters");
         s.put(AppDefaults.TOPICS_PARTITIONS, String.valueOf(partitions));
         s.put(AppDefaults.UPDATE_INTERVAL, "PT0S");
+        // Several pipeline processes run at once on this machine: any free port for their HTTP servers.
+        s.put(AppDefaults.HTTP_PORT, "0");
         s.put("streams.commit.interval.ms", "100");
         // A killed instance is noticed after the session timeout (the broker's minimum, 6 s, instead of 45 s); its open
         // transaction is aborted after Streams' transaction timeout (10 s). Lower transaction timeouts abort

@@ -44,12 +44,17 @@ public final class DueIndex {
     }
 
     /**
-     * Up to a batch of customers due strictly before {@code t}, earliest first. The caller handles them (and
+     * Up to a batch of customers due in {@code [from, t)}, earliest first. The caller handles them (and
      * cancels or reschedules each) before asking again.
+     *
+     * <p>{@code from} matters on RocksDB: handled entries are deleted, and a scan from the first key would
+     * step over the tombstones of every entry ever handled until compaction removes them. Starting at the
+     * instant up to which checks are done skips them with one seek.
      */
-    public List<Due> dueBefore(long t) {
+    public List<Due> dueBetween(long from, long t) {
         List<Due> due = new ArrayList<>();
-        try (KeyValueIterator<Bytes, byte[]> it = store.range(FIRST, Bytes.wrap(prefix(t)))) {
+        Bytes start = from == Long.MIN_VALUE ? FIRST : Bytes.wrap(prefix(from));
+        try (KeyValueIterator<Bytes, byte[]> it = store.range(start, Bytes.wrap(prefix(t)))) {
             while (it.hasNext() && due.size() < BATCH) {
                 KeyValue<Bytes, byte[]> entry = it.next();
                 visited++;
@@ -64,7 +69,7 @@ public final class DueIndex {
         return due;
     }
 
-    /** Index entries read by {@link #dueBefore} since this index was created. */
+    /** Index entries read by {@link #dueBetween} since this index was created. */
     public long visited() {
         return visited;
     }

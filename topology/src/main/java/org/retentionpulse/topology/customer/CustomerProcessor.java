@@ -33,7 +33,7 @@ public final class CustomerProcessor implements Processor<String, SpecificRecord
     public static final String EVENT_ID_STORE = "seen-event-ids";
     /** {@value #STREAM_TIME_KEY} -> this task's stream time: max event time of accepted events and ticks. */
     public static final String STREAM_TIME_STORE = "customer-stream-time";
-    static final String STREAM_TIME_KEY = "stream-time";
+    public static final String STREAM_TIME_KEY = "stream-time";
 
     /** Header of a late-events record: its {@link LateReason#code()}. */
     public static final String LATE_REASON_HEADER = "retention-pulse.late.reason";

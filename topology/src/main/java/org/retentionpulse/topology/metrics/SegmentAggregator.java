@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -18,6 +19,7 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.retentionpulse.schemas.MetricUpdate;
+import org.retentionpulse.topology.OutputHeaders;
 import org.retentionpulse.topology.customer.Segment;
 import org.retentionpulse.topology.time.WindowSet;
 import org.retentionpulse.topology.time.WindowSpec;
@@ -44,9 +46,18 @@ public final class SegmentAggregator implements Processor<Integer, SegmentDelta,
     private final WindowSet windows;
     private final int segmentPartitions;
     private final Duration updateInterval;
+    private final long historyMs;
 
     private ProcessorContext<String, MetricUpdate> context;
     private KeyValueStore<Bytes, byte[]> store;
+    private KeyValueStore<String, MetricUpdate> history;
+    /** History is pruned up to this window end (exclusive), in whole buckets, so pruning runs once per bucket. */
+    private long historyPrunedTo = Long.MIN_VALUE;
+    /**
+     * Per owned segment: the earliest input record timestamp folded in since the segment's last update,
+     * for the {@link OutputHeaders#SOURCE_TIMESTAMP} header (not persisted: after a restore the next record sets it).
+     */
+    private final Map<String, Long> pendingSource = new java.util.HashMap<>();
     private int partition;
     /** Sorted so output order is deterministic. */
     private final Map<String, SegmentState> segments = new TreeMap<>();
@@ -56,11 +67,18 @@ public final class SegmentAggregator implements Processor<Integer, SegmentDelta,
     /** The watermark up to which windows have been closed (finals emitted) and state folded. */
     private long closedWatermark = Long.MIN_VALUE;
     private final Set<String> dirty = new HashSet<>();
+    /** Per spec: the highest window index an update has been emitted for (transient: after a restore all segments are re-sent once). */
+    private final long[] updatedTo;
 
-    public SegmentAggregator(WindowSet windows, int sourcePartitions, int segmentPartitions, Duration updateInterval) {
+    /** @param historyRetention how long after a window closed its values stay in {@value MetricHistory#STORE} */
+    public SegmentAggregator(WindowSet windows, int sourcePartitions, int segmentPartitions, Duration updateInterval,
+                             Duration historyRetention) {
         this.windows = windows;
         this.segmentPartitions = segmentPartitions;
         this.updateInterval = updateInterval;
+        this.historyMs = historyRetention.toMillis();
+        this.updatedTo = new long[windows.size()];
+        Arrays.fill(updatedTo, Long.MIN_VALUE);
         this.sourceTimes = new long[sourcePartitions];
         Arrays.fill(sourceTimes, Long.MIN_VALUE);
     }
@@ -69,6 +87,7 @@ public final class SegmentAggregator implements Processor<Integer, SegmentDelta,
     public void init(ProcessorContext<String, MetricUpdate> context) {
         this.context = context;
         this.store = context.getStateStore(STORE);
+        this.history = context.getStateStore(MetricHistory.STORE);
         this.partition = context.taskId().partition();
         restore();
         closedWatermark = minSourceTime();
@@ -107,9 +126,11 @@ public final class SegmentAggregator implements Processor<Integer, SegmentDelta,
         SegmentDelta delta = record.value();
         for (SegmentDelta.BucketChange change : delta.buckets()) {
             applyBucket(change);
+            noteSource(change.segment(), record.timestamp());
         }
         for (SegmentDelta.CoverageChange change : delta.coverage()) {
             applyCoverage(change);
+            noteSource(change.segment(), record.timestamp());
         }
         if (delta.sourceStreamTime() > sourceTime(delta.sourcePartition())) {
             sourceTime(delta.sourcePartition(), delta.sourceStreamTime());
@@ -119,6 +140,12 @@ public final class SegmentAggregator implements Processor<Integer, SegmentDelta,
         long watermark = minSourceTime();
         if (watermark > closedWatermark) {
             close(watermark, record.timestamp());
+        }
+    }
+
+    private void noteSource(String segment, long timestamp) {
+        if (owns(segment)) {
+            pendingSource.merge(segment, timestamp, Math::min);
         }
     }
 
@@ -197,6 +224,7 @@ public final class SegmentAggregator implements Processor<Integer, SegmentDelta,
         }
         closedWatermark = watermark;
         fold();
+        pruneHistory();
     }
 
     private void emitUpdates(long now) {
@@ -216,12 +244,21 @@ public final class SegmentAggregator implements Processor<Integer, SegmentDelta,
             long to = Math.min(spec.lastIndexContaining(eventBuckets.lastKey() + windows.bucketMs() - 1),
                     spec.lastIndexContaining(streamTime));
             for (long k = from; k <= to; k++) {
-                emit(s, k, changed, false, now, now);
+                // A window's first update covers every segment, so each segment's latest update is for the same
+                // window (consumers such as the Prometheus gauges read "current" per segment); later ones only changed segments.
+                emit(s, k, k > updatedTo[s] ? segments.keySet() : changed, false, now, now);
             }
+            updatedTo[s] = Math.max(updatedTo[s], to);
         }
+        changed.forEach(pendingSource::remove);
     }
 
-    /** Emits all metrics of window {@code index} for those of {@code candidates} that exist in it. */
+    /**
+     * Emits all metrics of window {@code index} for those of {@code candidates} that exist in it, and records
+     * them in {@value MetricHistory#STORE}. The source-timestamp header is the earliest input folded in since the
+     * segment's last update, or for a final with nothing pending, the input that closed the window ({@code timestamp});
+     * an update of a segment with nothing pending has none.
+     */
     private void emit(int specIndex, long index, Set<String> candidates, boolean isFinal, long now, long timestamp) {
         WindowSpec spec = windows.get(specIndex);
         long start = spec.start(index);
@@ -238,6 +275,8 @@ public final class SegmentAggregator implements Processor<Integer, SegmentDelta,
             if (!counts.hasEvents() && counts.activeAtStart() <= 0) {
                 continue;
             }
+            // No header when the record publishes no input of its own (a new window's first update of a quiet segment).
+            Long source = pendingSource.containsKey(segment) ? pendingSource.get(segment) : isFinal ? Long.valueOf(timestamp) : null;
             for (Metric metric : Metric.values()) {
                 MetricUpdate update = MetricUpdate.newBuilder()
                         .setMetric(metric.key())
@@ -250,7 +289,12 @@ public final class SegmentAggregator implements Processor<Integer, SegmentDelta,
                         .setFinal$(isFinal)
                         .setComputedAt(Instant.ofEpochMilli(now))
                         .build();
-                context.forward(new Record<>(MetricKey.of(update), update, timestamp));
+                history.put(MetricHistory.key(update), update);
+                RecordHeaders headers = new RecordHeaders();
+                if (source != null) {
+                    headers.add(OutputHeaders.SOURCE_TIMESTAMP, OutputHeaders.encodeTimestamp(source));
+                }
+                context.forward(new Record<>(MetricKey.of(update), update, timestamp, headers));
             }
         }
     }
@@ -303,6 +347,38 @@ public final class SegmentAggregator implements Processor<Integer, SegmentDelta,
             }
             if (baseChanged) {
                 persistBase(segment, state);
+            }
+        }
+    }
+
+    /**
+     * Deletes history entries of windows that ended more than the history retention before the closed
+     * watermark (minus grace). Runs once per bucket of progress; per owned segment, spec and metric one range.
+     */
+    private void pruneHistory() {
+        if (closedWatermark == Long.MIN_VALUE) {
+            return;
+        }
+        long cutoff = Math.floorDiv(closedWatermark - windows.graceMs() - historyMs, windows.bucketMs()) * windows.bucketMs();
+        if (cutoff <= historyPrunedTo) {
+            return;
+        }
+        historyPrunedTo = cutoff;
+        for (String segment : segments.keySet()) {
+            for (int s = 0; s < windows.size(); s++) {
+                WindowSpec spec = windows.get(s);
+                String window = spec.toString();
+                // windows with end <= cutoff, i.e. start <= cutoff - size
+                long lastStart = cutoff - spec.sizeMs();
+                for (Metric metric : Metric.values()) {
+                    List<String> doomed = new java.util.ArrayList<>();
+                    try (KeyValueIterator<String, MetricUpdate> it = history.range(
+                            MetricHistory.key(metric.key(), window, segment, Long.MIN_VALUE),
+                            MetricHistory.key(metric.key(), window, segment, lastStart))) {
+                        it.forEachRemaining(kv -> doomed.add(kv.key));
+                    }
+                    doomed.forEach(history::delete);
+                }
             }
         }
     }

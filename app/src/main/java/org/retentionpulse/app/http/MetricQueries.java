@@ -1,0 +1,169 @@
+package org.retentionpulse.app.http;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.retentionpulse.schemas.MetricUpdate;
+import org.retentionpulse.schemas.serde.CanonicalJson;
+import org.retentionpulse.topology.TopologyConfig;
+import org.retentionpulse.topology.customer.Dimension;
+import org.retentionpulse.topology.customer.Segment;
+import org.retentionpulse.topology.metrics.Metric;
+import org.retentionpulse.topology.metrics.MetricHistory;
+import org.retentionpulse.topology.time.WindowSpec;
+
+/**
+ * {@code GET /api/metrics/{metric}?window=P30D/P1D&segment=plan=pro&from=ISO&to=ISO}: the current and recent
+ * values of one metric series from the {@value MetricHistory#STORE} store of the segment-stage task that owns
+ * the segment, on this instance or forwarded to the owner. Without {@code from}/{@code to} it returns the
+ * latest {@value #RECENT} windows; {@code from}/{@code to} bound the window start (inclusive).
+ */
+public final class MetricQueries implements ApiServer.Route {
+    public static final String PATH = "/api/metrics/";
+    static final int RECENT = 30;
+    static final int MAX_VALUES = 2000;
+
+    private final KafkaStreams streams;
+    private final TopologyConfig topology;
+    private final OwnerForwarder forwarder;
+    private final ApiServer server;
+
+    public MetricQueries(KafkaStreams streams, TopologyConfig topology, ApiServer server) {
+        this.streams = streams;
+        this.topology = topology;
+        this.forwarder = new OwnerForwarder(server);
+        this.server = server;
+    }
+
+    @Override
+    public ApiServer.Reply handle(ApiServer.Request request) throws IOException {
+        String name = request.path().substring(PATH.length());
+        Metric metric;
+        try {
+            metric = Metric.fromKey(name);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.notFound("unknown metric '" + name + "'");
+        }
+        String window = window(request.query().get("window"));
+        String segment = segment(request.query().get("segment"));
+        Long from = instant("from", request.query().get("from"));
+        Long to = instant("to", request.query().get("to"));
+        if (from != null && to != null && from > to) {
+            throw ApiException.badRequest("'from' is after 'to'");
+        }
+
+        String probe = MetricHistory.key(metric.key(), window, segment, 0);
+        KeyQueryMetadata owner;
+        try {
+            owner = streams.queryMetadataForKey(MetricHistory.STORE, probe, MetricHistory.partitioner());
+        } catch (IllegalStateException e) {
+            throw ApiException.unavailable("not ready: " + e.getMessage());
+        }
+        if (owner == null || owner.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
+            throw ApiException.unavailable("the owner of segment '" + segment + "' is not known yet (state " + streams.state() + ")");
+        }
+        if (!forwarder.isSelf(owner.activeHost())) {
+            return forwarder.forward(owner.activeHost(), request);
+        }
+        List<MetricUpdate> values = query(owner.partition(), metric.key(), window, segment, from, to);
+        ObjectNode body = ApiServer.JSON.createObjectNode();
+        body.put("metric", metric.key());
+        body.put("window", window);
+        body.put("segment", segment);
+        body.put("served_by", server.advertised());
+        ArrayNode array = body.putArray("values");
+        for (MetricUpdate u : values) {
+            array.add(ApiServer.JSON.readTree(CanonicalJson.formatMetricUpdate(u)));
+        }
+        if (values.isEmpty()) {
+            body.putNull("current");
+        } else {
+            body.set("current", array.get(array.size() - 1));
+        }
+        return ApiServer.Reply.json(200, body);
+    }
+
+    private List<MetricUpdate> query(int partition, String metric, String window, String segment, Long from, Long to) {
+        ReadOnlyKeyValueStore<String, MetricUpdate> store;
+        try {
+            store = streams.store(StoreQueryParameters.fromNameAndType(MetricHistory.STORE,
+                    QueryableStoreTypes.<String, MetricUpdate>keyValueStore()).withPartition(partition));
+        } catch (InvalidStateStoreException e) {
+            throw ApiException.unavailable("store " + MetricHistory.STORE + " partition " + partition + " not queryable now: " + e.getMessage());
+        }
+        String lo = MetricHistory.key(metric, window, segment, from == null ? Long.MIN_VALUE : from);
+        String hi = MetricHistory.key(metric, window, segment, to == null ? Long.MAX_VALUE : to);
+        List<MetricUpdate> out = new ArrayList<>();
+        boolean recent = from == null && to == null;
+        try (KeyValueIterator<String, MetricUpdate> it = recent ? store.reverseRange(lo, hi) : store.range(lo, hi)) {
+            while (it.hasNext() && out.size() < (recent ? RECENT : MAX_VALUES)) {
+                var kv = it.next();
+                // A segment value containing '|' can share a key prefix with another segment: filter exactly.
+                if (kv.value != null && kv.value.getSegment().equals(segment)) {
+                    out.add(kv.value);
+                }
+            }
+        } catch (InvalidStateStoreException e) {
+            throw ApiException.unavailable("store " + MetricHistory.STORE + " not queryable now: " + e.getMessage());
+        }
+        if (recent) {
+            Collections.reverse(out);
+        }
+        return out;
+    }
+
+    private String window(String param) {
+        if (param == null || param.isEmpty()) {
+            return topology.windows().get(0).toString();
+        }
+        WindowSpec spec;
+        try {
+            spec = WindowSpec.parse(param);
+        } catch (RuntimeException e) {
+            throw ApiException.badRequest("window '" + param + "' is not a size/advance spec such as P30D/P1D");
+        }
+        if (!topology.windows().contains(spec)) {
+            throw ApiException.badRequest("window '" + param + "' is not configured; configured: " + topology.windows());
+        }
+        return spec.toString();
+    }
+
+    private String segment(String param) {
+        if (param == null || param.isEmpty() || param.equals(Segment.ALL)) {
+            return Segment.ALL;
+        }
+        int eq = param.indexOf('=');
+        if (eq <= 0 || eq == param.length() - 1) {
+            throw ApiException.badRequest("segment '" + param + "' must be 'all' or dimension=value, e.g. plan=pro");
+        }
+        String dimension = param.substring(0, eq);
+        if (topology.dimensions().stream().map(Dimension::key).noneMatch(dimension::equals)) {
+            throw ApiException.badRequest("dimension '" + dimension + "' is not configured; configured: "
+                    + topology.dimensions().stream().map(Dimension::key).toList());
+        }
+        return param;
+    }
+
+    private static Long instant(String name, String param) {
+        if (param == null || param.isEmpty()) {
+            return null;
+        }
+        try {
+            return Instant.parse(param).toEpochMilli();
+        } catch (DateTimeParseException e) {
+            throw ApiException.badRequest("'" + name + "' must be an ISO-8601 instant such as 2024-03-01T00:00:00Z, was '" + param + "'");
+        }
+    }
+}

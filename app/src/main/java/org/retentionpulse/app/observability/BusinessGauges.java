@@ -1,0 +1,100 @@
+package org.retentionpulse.app.observability;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.retentionpulse.schemas.MetricUpdate;
+import org.retentionpulse.topology.customer.Segment;
+import org.retentionpulse.topology.metrics.ComponentSum;
+import org.retentionpulse.topology.metrics.Metric;
+
+/**
+ * {@code retention_pulse_metric_value{metric,window,segment}}: the value of every metric in the current window
+ * of each window spec and segment, from the metric updates on the output topic.
+ *
+ * <p>The current window of a series is the one with the greatest {@code window_start} seen (its latest
+ * update; the final once it closes, until a later window appears). Label cardinality is bounded: per
+ * dimension the first {@code cap} values seen get their own series; later values are folded into
+ * {@code segment="<dimension>=other"}, whose value is recomputed exactly from the summed components of the
+ * folded segments' records for their latest common window ({@link ComponentSum}). Undefined values (e.g. NPS
+ * without responses) are not exported.
+ */
+final class BusinessGauges {
+    static final String OTHER = "other";
+
+    private final int cap;
+    private final MultiGauge gauge;
+    /** metric|window|segment -> latest update of the greatest window start. */
+    private final Map<String, MetricUpdate> latest = new HashMap<>();
+    /** dimension -> values with their own series (insertion order, at most cap). */
+    private final Map<String, Set<String>> admitted = new HashMap<>();
+    private boolean changed;
+
+    BusinessGauges(MeterRegistry registry, int cap) {
+        this.cap = cap;
+        this.gauge = MultiGauge.builder("retention.pulse.metric.value")
+                .description("Current value of each retention metric in the latest window per window spec and segment")
+                .register(registry);
+    }
+
+    synchronized void accept(MetricUpdate update) {
+        String key = update.getMetric() + '|' + update.getWindow() + '|' + update.getSegment();
+        MetricUpdate previous = latest.get(key);
+        if (previous == null || !update.getWindowStart().isBefore(previous.getWindowStart())) {
+            latest.put(key, update);
+            changed = true;
+        }
+        String segment = update.getSegment();
+        int eq = segment.indexOf('=');
+        if (eq > 0) {
+            Set<String> values = admitted.computeIfAbsent(segment.substring(0, eq), d -> new LinkedHashSet<>());
+            if (values.size() < cap) {
+                values.add(segment.substring(eq + 1));
+            }
+        }
+    }
+
+    /** Re-registers the rows when anything changed since the last call. */
+    synchronized void publish() {
+        if (!changed) {
+            return;
+        }
+        changed = false;
+        List<MultiGauge.Row<?>> rows = new ArrayList<>();
+        // series (metric|window|dimension) -> the folded segments' latest updates
+        Map<String, List<MetricUpdate>> folded = new TreeMap<>();
+        for (MetricUpdate u : latest.values()) {
+            String segment = u.getSegment();
+            int eq = segment.indexOf('=');
+            boolean own = segment.equals(Segment.ALL) || eq <= 0
+                    || admitted.getOrDefault(segment.substring(0, eq), Set.of()).contains(segment.substring(eq + 1));
+            if (own) {
+                add(rows, u.getMetric(), u.getWindow(), segment, u.getValue());
+            } else {
+                folded.computeIfAbsent(u.getMetric() + '|' + u.getWindow() + '|' + segment.substring(0, eq), k -> new ArrayList<>()).add(u);
+            }
+        }
+        folded.forEach((series, updates) -> {
+            String[] parts = series.split("\\|", 3);
+            var newest = updates.stream().map(MetricUpdate::getWindowStart).max(java.util.Comparator.naturalOrder()).orElseThrow();
+            ComponentSum sum = new ComponentSum();
+            updates.stream().filter(u -> u.getWindowStart().equals(newest)).forEach(u -> sum.add(u.getComponents()));
+            add(rows, parts[0], parts[1], parts[2] + '=' + OTHER, sum.value(Metric.fromKey(parts[0])));
+        });
+        gauge.register(rows, true);
+    }
+
+    private static void add(List<MultiGauge.Row<?>> rows, String metric, String window, String segment, BigDecimal value) {
+        if (value != null) {
+            rows.add(MultiGauge.Row.of(Tags.of("metric", metric, "window", window, "segment", segment), value.doubleValue()));
+        }
+    }
+}

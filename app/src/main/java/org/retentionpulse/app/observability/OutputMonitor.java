@@ -1,0 +1,177 @@
+package org.retentionpulse.app.observability;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.retentionpulse.schemas.ChurnRiskAlert;
+import org.retentionpulse.schemas.RiskLevel;
+import org.retentionpulse.schemas.RiskReason;
+import org.retentionpulse.schemas.RiskSignal;
+import org.retentionpulse.schemas.serde.ChurnRiskAlertSerde;
+import org.retentionpulse.schemas.serde.MetricUpdateSerde;
+import org.retentionpulse.topology.OutputHeaders;
+import org.retentionpulse.topology.TopologyConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Watches the output topics as a downstream consumer sees them ({@code read_committed}, every partition of
+ * the metric-updates and alerts topics, from their end at start) and turns what it sees into meters:
+ * <ul>
+ *   <li>{@code retention_pulse_end_to_end_latency_seconds{output}}: output append time minus the
+ *       {@link OutputHeaders#SOURCE_TIMESTAMP} header (the input record's timestamp). The append time is the
+ *       record timestamp when the output topic uses {@code LogAppendTime}, else the time this consumer
+ *       receives the record (an upper bound that includes the commit interval and the poll);</li>
+ *   <li>the business gauges ({@link BusinessGauges});</li>
+ *   <li>{@code retention_pulse_alerts_total{level,reason}}: alerts published, once per reason signal.</li>
+ * </ul>
+ * Because it reads the topics, every instance exports the values of <em>all</em> instances: dashboards
+ * aggregate the business gauges with {@code max by (...)}, not {@code sum}.
+ */
+public final class OutputMonitor implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(OutputMonitor.class);
+
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final TopologyConfig topology;
+    private final MeterRegistry registry;
+    private final BusinessGauges gauges;
+    private final Timer updateLatency;
+    private final Timer alertLatency;
+    private final MetricUpdateSerde metricUpdates = new MetricUpdateSerde();
+    private final ChurnRiskAlertSerde alerts = new ChurnRiskAlertSerde();
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final Thread thread;
+
+    public OutputMonitor(Properties clientProperties, TopologyConfig topology, MeterRegistry registry, int segmentCap) {
+        this.topology = topology;
+        this.registry = registry;
+        Properties props = new Properties();
+        props.putAll(clientProperties);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "retention-pulse-output-monitor");
+        this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.gauges = new BusinessGauges(registry, segmentCap);
+        this.updateLatency = latencyTimer(registry, "metric-update");
+        this.alertLatency = latencyTimer(registry, "alert");
+        // Every level and signal up front, so dashboards see zeros rather than missing series.
+        for (RiskLevel level : RiskLevel.values()) {
+            for (RiskSignal signal : RiskSignal.values()) {
+                alertCounter(level.name(), signal.name());
+            }
+        }
+        this.thread = new Thread(this::run, "retention-pulse-output-monitor");
+        thread.setDaemon(true);
+    }
+
+    private static Timer latencyTimer(MeterRegistry registry, String output) {
+        return Timer.builder("retention.pulse.end.to.end.latency")
+                .description("Input record appended -> output record appended (see README: Observability)")
+                .tag("output", output)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(5))
+                .maximumExpectedValue(Duration.ofMinutes(10))
+                .register(registry);
+    }
+
+    /** Assigns every partition of the output topics at their end, then consumes on its own thread. */
+    public OutputMonitor start() {
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : List.of(topology.topics().metricUpdates(), topology.topics().alerts())) {
+            List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+            if (infos == null || infos.isEmpty()) {
+                log.warn("Output topic {} does not exist: its records are not monitored", topic);
+                continue;
+            }
+            infos.forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+        }
+        consumer.assign(partitions);
+        consumer.seekToEnd(partitions);
+        partitions.forEach(consumer::position); // resolve the end now, so records appended from here on are seen
+        thread.start();
+        return this;
+    }
+
+    private void run() {
+        try {
+            while (running.get()) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    observe(record, System.currentTimeMillis());
+                }
+                gauges.publish();
+            }
+        } catch (WakeupException | InterruptException e) {
+            // closing
+        } catch (RuntimeException e) {
+            log.error("Output monitor stopped: business gauges, alert counts and latency are no longer updated", e);
+        } finally {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    void observe(ConsumerRecord<byte[], byte[]> record, long receivedAt) {
+        boolean isUpdate = record.topic().equals(topology.topics().metricUpdates());
+        long source = OutputHeaders.sourceTimestamp(record.headers());
+        if (source >= 0) {
+            long appended = record.timestampType() == TimestampType.LOG_APPEND_TIME ? record.timestamp() : receivedAt;
+            (isUpdate ? updateLatency : alertLatency).record(Math.max(0, appended - source), TimeUnit.MILLISECONDS);
+        }
+        if (record.value() == null) {
+            return;
+        }
+        try {
+            if (isUpdate) {
+                gauges.accept(metricUpdates.decode(record.value()));
+            } else {
+                countAlert(alerts.decode(record.value()));
+            }
+        } catch (RuntimeException e) {
+            log.warn("Cannot decode {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
+        }
+    }
+
+    private void countAlert(ChurnRiskAlert alert) {
+        String level = alert.getLevel().name();
+        List<RiskReason> reasons = alert.getReasons();
+        if (reasons == null || reasons.isEmpty()) {
+            alertCounter(level, "NONE").increment();
+            return;
+        }
+        for (RiskReason reason : reasons) {
+            alertCounter(level, reason.getSignal().name()).increment();
+        }
+    }
+
+    private Counter alertCounter(String level, String reason) {
+        return Counter.builder("retention.pulse.alerts")
+                .description("Churn-risk alerts published, by level and by each reason's signal")
+                .tags("level", level, "reason", reason)
+                .register(registry);
+    }
+
+    @Override
+    public void close() {
+        running.set(false);
+        consumer.wakeup();
+        try {
+            thread.join(Duration.ofSeconds(10).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

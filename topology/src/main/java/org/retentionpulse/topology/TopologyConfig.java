@@ -64,6 +64,9 @@ public record TopologyConfig(
         if (dedupHorizon == null) {
             dedupHorizon = Duration.ofMillis(new WindowSet(windows, grace).horizonMs());
         }
+        if (dedupHorizon.isNegative() || dedupHorizon.isZero()) {
+            throw new IllegalArgumentException("the dedup horizon must be positive, got " + dedupHorizon);
+        }
     }
 
     /** RocksDB (default, for production) or in-memory stores (tests, benchmarks of the processing alone). */

@@ -205,7 +205,7 @@ class ChurnRiskAlertsTest {
     @Test
     void sameInputGivesTheSameAlertsWithTheSameIds() {
         List<String> lines = RandomEventStream.generate(11, WindowSpecRef.parseAll("P1D/P1D,P7D/P1D"),
-                Duration.ofHours(6), 4_000, 120, 200);
+                Duration.ofHours(6), 1_500, 60, 200);
         List<String> first = alertsOf(lines);
         List<String> second = alertsOf(lines);
         assertTrue(first.size() > 10, "the stream should raise alerts: " + first.size());

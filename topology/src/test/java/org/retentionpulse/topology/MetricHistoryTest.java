@@ -108,6 +108,29 @@ class MetricHistoryTest {
     }
 
     @Test
+    void aNewWindowsFirstUpdateCoversQuietSegmentsWithoutASourceHeader() {
+        send("ann", signup("e1", "ann", "2024-03-01T01:00:00Z", "pro"), 5_000);
+        send("bob", signup("e2", "bob", "2024-03-01T02:00:00Z", "basic"), 6_000);
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+        updates.readRecordsToList();
+        send("ann", purchase("e3", "ann", "2024-03-02T03:00:00Z"), 9_000);
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+        Map<String, Long> newWindow = new HashMap<>();
+        for (TestRecord<String, MetricUpdate> r : updates.readRecordsToList()) {
+            if (r.value().getWindowStart().equals(Instant.parse("2024-03-02T00:00:00Z"))) {
+                newWindow.put(r.value().getSegment(), OutputHeaders.sourceTimestamp(r.headers()));
+            }
+        }
+        assertEquals(9_000L, newWindow.get("plan=pro"));
+        assertEquals(-1L, newWindow.get("plan=basic"), "bob's segment is quiet: in the new window, but publishes no input");
+
+        send("ann", purchase("e4", "ann", "2024-03-02T04:00:00Z"), 10_000);
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+        assertTrue(updates.readRecordsToList().stream().noneMatch(r -> r.value().getSegment().equals("plan=basic")),
+                "after its first update, a window is updated for changed segments only");
+    }
+
+    @Test
     void finalWithNothingPendingCarriesTheTimestampOfTheInputThatClosedTheWindow() {
         send("ann", signup("e1", "ann", "2024-03-01T01:00:00Z", "pro"), 5_000);
         driver.advanceWallClockTime(Duration.ofSeconds(1));

@@ -144,6 +144,11 @@ public final class PipelineDriver implements AutoCloseable {
         return config;
     }
 
+    /** A window store of the topology, to check what it keeps. */
+    <K, V> org.apache.kafka.streams.state.WindowStore<K, V> windowStore(String name) {
+        return driver.getWindowStore(name);
+    }
+
     @Override
     public void close() {
         driver.close();

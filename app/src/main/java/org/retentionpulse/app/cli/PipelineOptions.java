@@ -21,6 +21,9 @@ public final class PipelineOptions {
     @Option(names = "--grace", paramLabel = "DURATION", description = "How long windows accept out-of-order events after they end (default PT6H).")
     String grace;
 
+    @Option(names = "--dedup-horizon", paramLabel = "DURATION", description = "How long an event id is remembered to drop duplicates (default: longest window + grace).")
+    String dedupHorizon;
+
     @Option(names = "--dimensions", paramLabel = "LIST", description = "Segment dimensions (default plan,country,channel).")
     String dimensions;
 
@@ -46,6 +49,7 @@ public final class PipelineOptions {
         overrides.put(AppDefaults.WINDOWS, windows);
         overrides.put(AppDefaults.GRACE, grace);
         overrides.put(AppDefaults.DIMENSIONS, dimensions);
+        overrides.put(AppDefaults.DEDUP_HORIZON, dedupHorizon);
         overrides.put(AppDefaults.REPORTING_CURRENCY, reportingCurrency);
         overrides.put(AppDefaults.APPLICATION_ID, applicationId);
         overrides.put(AppDefaults.STATE_DIR, stateDir);

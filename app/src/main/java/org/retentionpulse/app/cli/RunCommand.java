@@ -1,5 +1,7 @@
 package org.retentionpulse.app.cli;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -7,6 +9,7 @@ import org.retentionpulse.app.config.AppDefaults;
 import org.retentionpulse.app.config.PipelineSettings;
 import org.retentionpulse.app.config.Settings;
 import org.retentionpulse.app.pipeline.ServedPipeline;
+import org.retentionpulse.app.pipeline.StreamTimeTicker;
 import org.retentionpulse.app.pipeline.TopicProvisioner;
 import org.retentionpulse.topology.TopologyConfig;
 import org.slf4j.Logger;
@@ -44,11 +47,21 @@ public final class RunCommand implements Callable<Integer> {
         TopologyConfig topology = ps.topology(partitions);
         CountDownLatch stopped = new CountDownLatch(1);
         ServedPipeline running = ServedPipeline.start(ps, topology, Map.of());
+        Duration tickInterval = settings.getDuration(AppDefaults.TICKS_INTERVAL);
+        StreamTimeTicker ticker = tickInterval.isZero() ? null
+                : new StreamTimeTicker(ps.clientProperties(), topology.topics().inputs().get(0),
+                        settings.getDuration(AppDefaults.TICKS_LAG), Clock.systemUTC());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("Shutting down...");
+            if (ticker != null) {
+                ticker.close();
+            }
             running.close();
             stopped.countDown();
         }, "retention-pulse-shutdown"));
+        if (ticker != null) {
+            ticker.start(tickInterval);
+        }
         log.info("Pipeline started: {} input partitions, inputs {}, metric updates to {}; metrics {}/metrics, API {}/api/metrics/",
                 partitions, topology.topics().inputs(), topology.topics().metricUpdates(), running.url(), running.url());
         stopped.await();

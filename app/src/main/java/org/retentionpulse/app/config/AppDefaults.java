@@ -11,6 +11,8 @@ public final class AppDefaults {
     public static final String PROCESSING_GUARANTEE = "processing.guarantee";
     public static final String WINDOWS = "windows";
     public static final String GRACE = "grace";
+    /** How long an event id is remembered for duplicate detection; empty = longest window + grace. */
+    public static final String DEDUP_HORIZON = "dedup.horizon";
     public static final String DIMENSIONS = "dimensions";
     public static final String REPORTING_CURRENCY = "reporting.currency";
     public static final String UPDATE_INTERVAL = "update.interval";
@@ -25,6 +27,15 @@ public final class AppDefaults {
     public static final String TOPICS_REPLICATION_FACTOR = "topics.replication-factor";
     public static final String SEGMENT_PARTITIONS = "segment.partitions";
     public static final String STREAM_THREADS = "stream.threads";
+    public static final String TOPICS_INPUT_TIMESTAMP_TYPE = "topics.input-timestamp-type";
+    public static final String HTTP_PORT = "http.port";
+    public static final String HTTP_BIND = "http.bind";
+    public static final String HTTP_TOKEN = "http.token";
+    public static final String HTTP_ADVERTISED_HOST = "http.advertised-host";
+    public static final String METRICS_SEGMENT_CAP = "metrics.segment-cap";
+    public static final String API_HISTORY = "api.history";
+    public static final String TICKS_INTERVAL = "ticks.interval";
+    public static final String TICKS_LAG = "ticks.lag";
     public static final String ALERTS_INACTIVITY_MULTIPLIER = "alerts.inactivity.multiplier";
     public static final String ALERTS_INACTIVITY_FLOOR = "alerts.inactivity.floor";
     public static final String ALERTS_DEFAULT_GAP = "alerts.default-gap";
@@ -36,13 +47,6 @@ public final class AppDefaults {
     public static final String ALERTS_THRESHOLD_MEDIUM = "alerts.threshold.medium";
     public static final String ALERTS_THRESHOLD_HIGH = "alerts.threshold.high";
     public static final String ALERTS_PROFILE_RETENTION = "alerts.profile-retention";
-    public static final String TOPICS_INPUT_TIMESTAMP_TYPE = "topics.input-timestamp-type";
-    public static final String HTTP_PORT = "http.port";
-    public static final String HTTP_BIND = "http.bind";
-    public static final String HTTP_TOKEN = "http.token";
-    public static final String HTTP_ADVERTISED_HOST = "http.advertised-host";
-    public static final String METRICS_SEGMENT_CAP = "metrics.segment-cap";
-    public static final String API_HISTORY = "api.history";
 
     private AppDefaults() {
     }
@@ -54,6 +58,7 @@ public final class AppDefaults {
         d.put(PROCESSING_GUARANTEE, "exactly_once_v2");
         d.put(WINDOWS, "P1D/P1D,P7D/P1D,P30D/P1D");
         d.put(GRACE, "PT6H");
+        d.put(DEDUP_HORIZON, "");
         d.put(DIMENSIONS, "plan,country,channel");
         d.put(REPORTING_CURRENCY, "EUR");
         d.put(UPDATE_INTERVAL, "PT1S");
@@ -68,6 +73,15 @@ public final class AppDefaults {
         d.put(TOPICS_REPLICATION_FACTOR, "1");
         d.put(SEGMENT_PARTITIONS, "1");
         d.put(STREAM_THREADS, "1");
+        d.put(TOPICS_INPUT_TIMESTAMP_TYPE, "CreateTime");
+        d.put(HTTP_PORT, "8080");
+        d.put(HTTP_BIND, "127.0.0.1");
+        d.put(HTTP_TOKEN, "");            // empty: the API is open (bind to localhost, the default)
+        d.put(HTTP_ADVERTISED_HOST, "");  // empty: the bind address, or this host's name when binding to all interfaces
+        d.put(METRICS_SEGMENT_CAP, "20");
+        d.put(API_HISTORY, "P90D");
+        d.put(TICKS_INTERVAL, "PT0S");
+        d.put(TICKS_LAG, "PT0S");
         // Churn-risk defaults and their reasoning: org.retentionpulse.topology.alerts.AlertPolicy.
         d.put(ALERTS_INACTIVITY_MULTIPLIER, "3.0");
         d.put(ALERTS_INACTIVITY_FLOOR, "P14D");
@@ -80,13 +94,6 @@ public final class AppDefaults {
         d.put(ALERTS_THRESHOLD_MEDIUM, "0.4");
         d.put(ALERTS_THRESHOLD_HIGH, "0.7");
         d.put(ALERTS_PROFILE_RETENTION, "P180D");
-        d.put(TOPICS_INPUT_TIMESTAMP_TYPE, "CreateTime");
-        d.put(HTTP_PORT, "8080");
-        d.put(HTTP_BIND, "127.0.0.1");
-        d.put(HTTP_TOKEN, "");            // empty: the API is open (bind to localhost, the default)
-        d.put(HTTP_ADVERTISED_HOST, "");  // empty: the bind address, or this host's name when binding to all interfaces
-        d.put(METRICS_SEGMENT_CAP, "20");
-        d.put(API_HISTORY, "P90D");
         return d;
     }
 }

@@ -36,7 +36,7 @@ public final class PipelineSettings {
                 settings.get(AppDefaults.TOPICS_DEAD_LETTERS));
         List<WindowSpec> windows = settings.getList(AppDefaults.WINDOWS).stream().map(WindowSpec::parse).toList();
         List<Dimension> dimensions = settings.getList(AppDefaults.DIMENSIONS).stream().map(Dimension::parse).toList();
-        return TopologyConfig.defaults()
+        TopologyConfig config = TopologyConfig.defaults()
                 .withTopics(topics)
                 .withWindows(windows, settings.getDuration(AppDefaults.GRACE))
                 .withDimensions(dimensions)
@@ -44,8 +44,11 @@ public final class PipelineSettings {
                 .withPartitions(sourcePartitions, settings.getInt(AppDefaults.SEGMENT_PARTITIONS))
                 .withUpdateInterval(settings.getDuration(AppDefaults.UPDATE_INTERVAL))
                 .withOutputFormat(WireFormat.parse(settings.get(AppDefaults.OUTPUT_FORMAT)))
-                .withAlerts(alertPolicy())
-                .withHistoryRetention(settings.getDuration(AppDefaults.API_HISTORY));
+                .withHistoryRetention(settings.getDuration(AppDefaults.API_HISTORY))
+                .withAlerts(alertPolicy());
+        // Unset: the topology's default, longest window + grace, so every window an event can count in is covered.
+        String horizon = settings.get(AppDefaults.DEDUP_HORIZON, "");
+        return horizon.isBlank() ? config : config.withDedupHorizon(settings.getDuration(AppDefaults.DEDUP_HORIZON));
     }
 
     /** The churn-risk policy from the {@code alerts.*} settings. */

@@ -6,11 +6,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.retentionpulse.schemas.ChurnRiskAlert;
 import org.retentionpulse.schemas.MetricUpdate;
+import org.retentionpulse.schemas.RiskLevel;
 import org.retentionpulse.topology.customer.Segment;
 import org.retentionpulse.topology.metrics.Metric;
 
@@ -28,6 +30,7 @@ public final class LiveView {
     private Instant eventTime = Instant.EPOCH;
     private final Map<String, MetricUpdate> lastFinal = new TreeMap<>();
     private final Deque<ChurnRiskAlert> alerts = new ArrayDeque<>();
+    private final Map<RiskLevel, Long> alertsByLevel = new EnumMap<>(RiskLevel.class);
     private long updates;
     private long finals;
 
@@ -73,6 +76,7 @@ public final class LiveView {
     }
 
     public void accept(ChurnRiskAlert alert) {
+        alertsByLevel.merge(alert.getLevel(), 1L, Long::sum);
         alerts.addFirst(alert);
         while (alerts.size() > 8) {
             alerts.removeLast();
@@ -81,8 +85,11 @@ public final class LiveView {
 
     public void render(String header, Instant eventTime, long eventsIn, Map<String, Long> rejected, Duration uptime) {
         if (!terminal) {
-            out.printf("[%s] event time %s | events in %,d | rejected %s | updates %,d, finals %,d | %s%n",
-                    fmt(uptime), eventTime == null ? "-" : eventTime, eventsIn, rejected, updates, finals, headline());
+            out.printf("[%s] event time %s | events in %,d | rejected %s | updates %,d, finals %,d | %s | alerts %s%n",
+                    fmt(uptime), eventTime == null ? "-" : eventTime, eventsIn, rejected, updates, finals, headline(), alertsByLevel);
+            if (!alerts.isEmpty()) {
+                out.println("    latest alert: " + line(alerts.peekFirst()));
+            }
             return;
         }
         StringBuilder s = new StringBuilder("\033[H\033[2J");
@@ -103,16 +110,22 @@ public final class LiveView {
             MetricUpdate f = lastFinal.get(windows.get(0) + m.key());
             s.append(String.format("%22s%n", f == null ? "…" : value(f.getValue()) + " (" + f.getWindowStart().toString().substring(5, 10) + ")"));
         }
-        s.append("\nLatest churn-risk alerts:\n");
+        s.append("\nLatest churn-risk alerts ").append(alertsByLevel.isEmpty() ? "" : alertsByLevel.toString()).append(":\n");
         if (alerts.isEmpty()) {
             s.append("  none yet\n");
         }
         for (ChurnRiskAlert a : alerts) {
-            s.append(String.format("  %-8s %-12s score %.2f  %s%n", a.getLevel(), a.getCustomerId(), a.getScore(),
-                    a.getReasons().stream().map(r -> r.getSignal() + (r.getExplanation().isEmpty() ? "" : ": " + r.getExplanation())).toList()));
+            s.append("  ").append(line(a)).append('\n');
         }
         out.print(s);
         out.flush();
+    }
+
+    /** One alert on one line: when, level, who, score, and each reason's explanation. */
+    private static String line(ChurnRiskAlert a) {
+        return String.format("%s  %-7s %-10s %.2f  %s", a.getTriggeredAt().toString().substring(0, 16).replace('T', ' '),
+                a.getLevel(), a.getCustomerId(), a.getScore(),
+                String.join("; ", a.getReasons().stream().map(r -> r.getSignal() + ": " + r.getExplanation()).toList()));
     }
 
     private String headline() {

@@ -38,11 +38,13 @@ public final class MetricQueries implements ApiServer.Route {
     private final KafkaStreams streams;
     private final TopologyConfig topology;
     private final OwnerForwarder forwarder;
+    private final ApiServer server;
 
     public MetricQueries(KafkaStreams streams, TopologyConfig topology, ApiServer server) {
         this.streams = streams;
         this.topology = topology;
         this.forwarder = new OwnerForwarder(server);
+        this.server = server;
     }
 
     @Override
@@ -80,6 +82,7 @@ public final class MetricQueries implements ApiServer.Route {
         body.put("metric", metric.key());
         body.put("window", window);
         body.put("segment", segment);
+        body.put("served_by", server.advertised());
         ArrayNode array = body.putArray("values");
         for (MetricUpdate u : values) {
             array.add(ApiServer.JSON.readTree(CanonicalJson.formatMetricUpdate(u)));

@@ -4,6 +4,9 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -16,14 +19,24 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One running instance of the Retention Pulse topology: the wiring of {@link RetentionPulseTopology} to a
- * {@link KafkaStreams} client, with rejection counts and a clean, bounded shutdown.
+ * {@link KafkaStreams} client, with rejection counts per reason (logged every minute when they changed, and
+ * at shutdown) and a clean, bounded shutdown.
  */
 public final class Pipeline implements AutoCloseable {
+    /** How often a changed rejection summary is logged while running. */
+    static final Duration REJECTION_SUMMARY_INTERVAL = Duration.ofMinutes(1);
     private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
 
     private final KafkaStreams streams;
     private final TopologyConfig topology;
+
     private final Map<String, LongAdder> rejections = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService summaries = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "retention-pulse-rejection-summary");
+        t.setDaemon(true);
+        return t;
+    });
+    private Map<String, Long> lastSummary = Map.of();
 
     public Pipeline(TopologyConfig topology, Properties streamsProperties) {
         this.topology = topology;
@@ -41,7 +54,18 @@ public final class Pipeline implements AutoCloseable {
 
     public Pipeline start() {
         streams.start();
+        long every = REJECTION_SUMMARY_INTERVAL.toMillis();
+        summaries.scheduleAtFixedRate(this::logRejectionsIfChanged, every, every, TimeUnit.MILLISECONDS);
         return this;
+    }
+
+    /** One log line with the rejection counts per reason, when they changed since the last one. */
+    private synchronized void logRejectionsIfChanged() {
+        Map<String, Long> now = rejections();
+        if (!now.equals(lastSummary)) {
+            log.info("Rejected input records to the dead-letter topic so far, by reason: {}", now);
+            lastSummary = now;
+        }
     }
 
     public KafkaStreams streams() {
@@ -75,8 +99,13 @@ public final class Pipeline implements AutoCloseable {
     }
 
     public void close(Duration timeout) {
+        summaries.shutdownNow();
         if (!streams.close(timeout)) {
             log.warn("Kafka Streams did not shut down within {}", timeout);
+        }
+        Map<String, Long> total = rejections();
+        if (!total.isEmpty()) {
+            log.info("Rejected input records to the dead-letter topic since start, by reason: {}", total);
         }
     }
 }

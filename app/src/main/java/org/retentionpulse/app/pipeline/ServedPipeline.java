@@ -10,6 +10,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.retentionpulse.app.config.AppDefaults;
 import org.retentionpulse.app.config.PipelineSettings;
 import org.retentionpulse.app.http.ApiServer;
+import org.retentionpulse.app.http.CustomerRiskQueries;
 import org.retentionpulse.app.http.HealthRoutes;
 import org.retentionpulse.app.http.HttpSettings;
 import org.retentionpulse.app.http.MetricQueries;
@@ -66,6 +67,7 @@ public final class ServedPipeline implements AutoCloseable {
             HealthRoutes.addTo(server, p::state);
             server.route(MetricsEndpoint.PATH, new MetricsEndpoint(registry));
             server.route(MetricQueries.PATH, new MetricQueries(pipeline.streams(), topology, server));
+            server.route(CustomerRiskQueries.PATH, new CustomerRiskQueries(pipeline.streams(), topology, server));
             pipeline.start();
             server.start();
             return new ServedPipeline(server, pipeline, registry, meters, monitor);

@@ -61,6 +61,25 @@ public final class TopicProvisioner implements AutoCloseable {
         create(wanted);
     }
 
+    /**
+     * Waits until every partition of new topics has a leader: a producer writing before that gets
+     * NOT_LEADER_OR_FOLLOWER, and after enough retries its idempotent sequence breaks.
+     */
+    private void awaitLeaders(List<String> names) throws InterruptedException, ExecutionException, TimeoutException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            boolean ready = admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS).values().stream()
+                    .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+            if (ready) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("partitions of " + names + " have no leader after 30 s");
+            }
+            Thread.sleep(50);
+        }
+    }
+
     private void create(Collection<NewTopic> topics) {
         try {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
@@ -80,8 +99,9 @@ public final class TopicProvisioner implements AutoCloseable {
                     throw new IllegalStateException("cannot create topic " + name + ": " + e, e);
                 }
             });
+            awaitLeaders(missing.stream().map(NewTopic::name).toList());
         } catch (InterruptedException | ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot list topics: " + e.getMessage(), e);
+            throw new IllegalStateException("cannot create topics: " + e.getMessage(), e);
         }
     }
 

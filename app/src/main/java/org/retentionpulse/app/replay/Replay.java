@@ -162,6 +162,7 @@ public final class Replay {
         long blank = 0;
         long maxTime = Long.MIN_VALUE;
         long lastReport = System.nanoTime();
+        SendFailures failures = new SendFailures();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
              BufferedReader reader = Files.newBufferedReader(options.input(), StandardCharsets.UTF_8)) {
             String line;
@@ -180,7 +181,7 @@ public final class Replay {
                 } catch (IOException notJson) {
                     // produced as it is: the pipeline rejects it to the dead-letter topic
                 }
-                producer.send(new ProducerRecord<>(topic, key, line.getBytes(StandardCharsets.UTF_8)));
+                producer.send(new ProducerRecord<>(topic, key, line.getBytes(StandardCharsets.UTF_8)), failures);
                 lines++;
                 if (System.nanoTime() - lastReport > TimeUnit.SECONDS.toNanos(2)) {
                     progress.printf("  %,d events written%n", lines);
@@ -191,8 +192,9 @@ public final class Replay {
             RecordHeaders headers = new RecordHeaders();
             // End of input: closes every window; churn-risk tracking stays at the last event's time.
             headers.add(InputEventDeserializer.CONTROL_HEADER, InputEventDeserializer.END_OF_INPUT.getBytes(StandardCharsets.UTF_8));
-            producer.send(new ProducerRecord<>(topic, null, tick, null, InputEventDeserializer.tickValue(tick), headers));
+            producer.send(new ProducerRecord<>(topic, null, tick, null, InputEventDeserializer.tickValue(tick), headers), failures);
             producer.flush();
+            failures.throwIfAny();
         }
         return new long[] {lines, blank};
     }
@@ -334,4 +336,24 @@ public final class Replay {
         }
     }
 
+
+    /** Remembers failed sends, so that a replay never reports success over input it did not write. */
+    private static final class SendFailures implements org.apache.kafka.clients.producer.Callback {
+        private final java.util.concurrent.atomic.AtomicLong failed = new java.util.concurrent.atomic.AtomicLong();
+        private final java.util.concurrent.atomic.AtomicReference<Exception> first = new java.util.concurrent.atomic.AtomicReference<>();
+
+        @Override
+        public void onCompletion(org.apache.kafka.clients.producer.RecordMetadata metadata, Exception e) {
+            if (e != null) {
+                failed.incrementAndGet();
+                first.compareAndSet(null, e);
+            }
+        }
+
+        void throwIfAny() {
+            if (failed.get() > 0) {
+                throw new IllegalStateException(failed.get() + " input records could not be written: " + first.get(), first.get());
+            }
+        }
+    }
 }

@@ -108,6 +108,9 @@ class MetricsEndpointIT {
                     s -> sum(s, "retention_pulse_events_total") == 11
                             && s.samples("retention_pulse_late_events_total").get(0).value() == 1
                             && hasGauge(s, "active_customers", "all") && hasGauge(s, "active_customers", "plan=other")
+                            // the March 5 window (revenue 1.00) has replaced March 1 (22.75) as the current one
+                            && hasGauge(s, "revenue", "all") && gauge(s, "revenue", "all") == 1.0
+                            && activePlans(s) == 4
                             && s.value("retention_pulse_end_to_end_latency_seconds_count", Map.of("output", "metric-update")) > 0);
 
             // pipeline health
@@ -152,10 +155,17 @@ class MetricsEndpointIT {
         }
     }
 
+    /** Active customers over the plan series (admitted and folded); 4 once every segment's March 5 update arrived. */
+    private static double activePlans(PrometheusText s) {
+        return s.samples("retention_pulse_metric_value").stream()
+                .filter(x -> x.labels().get("metric").equals("active_customers") && x.labels().get("segment").startsWith("plan="))
+                .mapToDouble(PrometheusText.Sample::value).sum();
+    }
+
     private static boolean hasGauge(PrometheusText s, String metric, String segment) {
         return s.samples("retention_pulse_metric_value").stream().anyMatch(x -> x.labels().get("metric").equals(metric)
                 && x.labels().get("segment").equals(segment) && x.labels().get("window").equals("P1D/P1D")
-                && (!segment.equals("all") || x.value() == 4));
+                && (!segment.equals("all") || !metric.equals("active_customers") || x.value() == 4));
     }
 
     private static double gauge(PrometheusText s, String metric, String segment) {

@@ -25,7 +25,8 @@ import org.retentionpulse.schemas.MetricUpdate;
  * omitted when null) and every {@code parse*} method is the inverse of its {@code format*} method.
  *
  * <p>Instants are ISO-8601 UTC strings ({@link DateTimeFormatter#ISO_INSTANT}: milliseconds only when
- * non-zero); parsers also accept epoch milliseconds as a JSON integer. Money and metric values go through
+ * non-zero). Event parsing is strict (spec section 1: {@code occurred_at} an ISO-8601 string, {@code amount} a
+ * decimal string); the output parsers also accept epoch milliseconds as a JSON integer. Money and metric values go through
  * {@link java.math.BigDecimal} built from the token text, never through {@code double}.
  *
  * <p>All methods are thread-safe.

@@ -96,27 +96,25 @@ final class EventJson {
         if (value == null) {
             throw CanonicalJson.missingField("occurred_at");
         }
-        return switch (value.token) {
-            case VALUE_STRING -> CanonicalJson.parseInstant(value.text, "occurred_at");
-            case VALUE_NUMBER_INT -> CanonicalJson.parseEpochMillis(value.text, "occurred_at");
-            default -> throw CanonicalJson.badTimestamp("occurred_at", value.toString());
-        };
+        // The canonical JSON form has ISO-8601 instants only; epoch millis belong to the binary encodings.
+        if (value.token != JsonToken.VALUE_STRING) {
+            throw new InvalidEventException(RejectReason.BAD_TIMESTAMP, "occurred_at " + value
+                + " is not an ISO-8601 instant string like \"2024-03-01T12:00:00Z\" (epoch milliseconds only in Avro)");
+        }
+        return CanonicalJson.parseInstant(value.text, "occurred_at");
     }
 
     private static BigDecimal amount(RawValue value) {
         if (value == null) {
             throw CanonicalJson.missingField("amount");
         }
-        BigDecimal amount;
-        if (value.token == JsonToken.VALUE_STRING && PLAIN_DECIMAL.matcher(value.text).matches()) {
-            amount = new BigDecimal(value.text);
-        } else if (value.token == JsonToken.VALUE_NUMBER_INT || value.token == JsonToken.VALUE_NUMBER_FLOAT) {
-            // JSON number syntax is a subset of BigDecimal's: the exact text, no detour through double.
-            amount = new BigDecimal(value.text);
-        } else {
+        // The canonical JSON form writes money as a decimal string; a JSON number is refused, because
+        // producers that write one usually went through a binary float on the way.
+        if (value.token != JsonToken.VALUE_STRING || !PLAIN_DECIMAL.matcher(value.text).matches()) {
             throw new InvalidEventException(RejectReason.MALFORMED_AMOUNT,
-                "amount " + value + " is not a decimal number like \"19.99\"");
+                "amount " + value + " is not a decimal string like \"19.99\"");
         }
+        BigDecimal amount = new BigDecimal(value.text);
         // Checked before rescaling: rescaling 1e999999999 to 2 decimals would build a billion-digit number.
         if (amount.precision() - amount.scale() > EventRules.AMOUNT_INTEGER_DIGITS) {
             throw new InvalidEventException(RejectReason.MALFORMED_AMOUNT,

@@ -74,6 +74,9 @@ public final class EventRules {
         if (purchase.getOrderId() == null) {
             throw missing("order_id");
         }
+        if (purchase.getOrderId().isEmpty()) {
+            throw new InvalidEventException(RejectReason.MISSING_FIELD, "order_id is empty");
+        }
         BigDecimal amount = purchase.getAmount();
         if (amount == null) {
             throw missing("amount");

@@ -17,7 +17,7 @@ public enum RejectReason {
     UNKNOWN_SCHEMA,
     /** The record is not one of the four event types (or the JSON {@code type} is unknown). */
     UNKNOWN_TYPE,
-    /** A required field is absent or null. */
+    /** A required field is absent or null (or, for {@code order_id}, empty). */
     MISSING_FIELD,
     /** A field has the wrong JSON type, e.g. a number where a string is expected. */
     WRONG_TYPE,
@@ -25,7 +25,10 @@ public enum RejectReason {
     EMPTY_EVENT_ID,
     /** {@code customer_id} is the empty string. */
     EMPTY_CUSTOMER_ID,
-    /** A timestamp is neither an ISO-8601 instant nor integral epoch milliseconds in range. */
+    /**
+     * A timestamp is not a valid ISO-8601 instant string (JSON) or is out of the millisecond range. Epoch
+     * milliseconds are the binary encodings' form; in JSON they are rejected with this reason.
+     */
     BAD_TIMESTAMP,
     /** A survey score is outside the range of its survey type. */
     SCORE_OUT_OF_RANGE,
@@ -35,7 +38,10 @@ public enum RejectReason {
     NEGATIVE_AMOUNT,
     /** A purchase amount has more than two decimals. */
     AMOUNT_SCALE,
-    /** A purchase amount is not a plain decimal number, or too large for the schema. */
+    /**
+     * A purchase amount is not a plain decimal string ({@code "19.99"}; in JSON a number such as {@code 19.99}
+     * and an exponent such as {@code "1e3"} are malformed), or it is too large for the schema.
+     */
     MALFORMED_AMOUNT,
     /** A purchase currency differs from the configured reporting currency. */
     CURRENCY_MISMATCH;

@@ -64,14 +64,13 @@ class CanonicalJsonEventTest {
     }
 
     @Test
-    void numericAmountIsReadFromItsTextNotThroughDouble() {
-        // 0.1 + 0.2 style damage would show in the digits; 2 decimals are kept exactly.
-        Purchase fromNumber = (Purchase) CanonicalJson.parseEvent(purchaseLine("1234567890123456.78"), "EUR");
-        Purchase fromInteger = (Purchase) CanonicalJson.parseEvent(purchaseLine("20"), "EUR");
+    void stringAmountsAreReadExactlyAndScaledToCents() {
+        Purchase large = (Purchase) CanonicalJson.parseEvent(purchaseLine("\"1234567890123456.78\""), "EUR");
+        Purchase whole = (Purchase) CanonicalJson.parseEvent(purchaseLine("\"20\""), "EUR");
         Purchase fromShortString = (Purchase) CanonicalJson.parseEvent(purchaseLine("\"5.5\""), "EUR");
 
-        assertEquals(new BigDecimal("1234567890123456.78"), fromNumber.getAmount());
-        assertEquals(new BigDecimal("20.00"), fromInteger.getAmount());
+        assertEquals(new BigDecimal("1234567890123456.78"), large.getAmount());
+        assertEquals(new BigDecimal("20.00"), whole.getAmount());
         assertEquals(new BigDecimal("5.50"), fromShortString.getAmount());
     }
 
@@ -83,12 +82,14 @@ class CanonicalJsonEventTest {
     }
 
     @Test
-    void epochMillisAreAcceptedForOccurredAt() {
+    void epochMillisInJsonAreRejectedButRoundTripThroughAvro() {
         String line = "{\"type\":\"cancellation\",\"event_id\":\"e1\",\"customer_id\":\"c\",\"occurred_at\":1709337599999}";
 
-        SpecificRecord parsed = CanonicalJson.parseEvent(line, "EUR");
+        InvalidEventException rejected = assertThrows(InvalidEventException.class, () -> CanonicalJson.parseEvent(line, "EUR"));
+        SpecificRecord parsed = CanonicalJson.parseEvent(line.replace("1709337599999", "\"2024-03-01T23:59:59.999Z\""), "EUR");
 
-        assertEquals(Instant.parse("2024-03-01T23:59:59.999Z").toEpochMilli(), EventType.occurredAtMillis(parsed));
+        assertEquals(RejectReason.BAD_TIMESTAMP, rejected.reason());
+        assertEquals(1709337599999L, EventType.occurredAtMillis(SingleObjectAvro.decode(SingleObjectAvro.encode(parsed))));
     }
 
     @Test

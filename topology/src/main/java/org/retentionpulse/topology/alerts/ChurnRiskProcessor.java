@@ -82,8 +82,10 @@ public final class ChurnRiskProcessor implements Processor<String, CustomerOutpu
         if (t <= checkedUpTo) {
             return;
         }
+        // Everything due before checkedUpTo is handled, and nothing is ever scheduled before it again.
+        long from = checkedUpTo;
         checkedUpTo = t;
-        for (List<DueIndex.Due> batch = due.dueBefore(t); !batch.isEmpty(); batch = due.dueBefore(t)) {
+        for (List<DueIndex.Due> batch = due.dueBetween(from, t); !batch.isEmpty(); batch = due.dueBetween(from, t)) {
             for (DueIndex.Due d : batch) {
                 due.cancel(d.customerId(), d.at());
                 CustomerProfile profile = profiles.get(d.customerId());
@@ -97,7 +99,7 @@ public final class ChurnRiskProcessor implements Processor<String, CustomerOutpu
                 }
                 RiskAssessment assessment = scorer.assess(profile, d.at());
                 maybeAlert(d.customerId(), profile, assessment, d.at(), sourceTimestamp);
-                schedule(d.customerId(), profile, assessment, d.at());
+                schedule(d.customerId(), profile, assessment, d.at() + 1);
                 profiles.put(d.customerId(), profile);
             }
         }
@@ -119,9 +121,10 @@ public final class ChurnRiskProcessor implements Processor<String, CustomerOutpu
         } else if (event instanceof Cancellation c && profile.cancellation(at) == CustomerProfile.LifecycleChange.ENDED) {
             publish(customerId, profile, churned(profile, since, at, c), sourceTimestamp);
         }
-        RiskAssessment assessment = scorer.assess(profile, Math.max(streamTime, at));
+        long asOf = Math.max(streamTime, at);
+        RiskAssessment assessment = scorer.assess(profile, asOf);
         maybeAlert(customerId, profile, assessment, at, sourceTimestamp);
-        schedule(customerId, profile, assessment, Long.MIN_VALUE);
+        schedule(customerId, profile, assessment, asOf + 1);
         profiles.put(customerId, profile);
     }
 
@@ -168,20 +171,20 @@ public final class ChurnRiskProcessor implements Processor<String, CustomerOutpu
         String why = cancellation.getReason() == null || cancellation.getReason().isBlank()
                 ? "no reason given" : "reason: " + cancellation.getReason();
         RiskReason reason = RiskReason.newBuilder().setSignal(RiskSignal.CHURNED).setWeight(1.0).setEvidence(evidence)
-                .setExplanation("Cancelled (" + why + ") after " + Math.round(evidence.get("days_active")) + " days and "
-                        + profile.purchaseCount() + " purchases")
+                .setExplanation(String.format(java.util.Locale.ROOT, "Cancelled (%s) after %.1f days active and %d purchases",
+                        why, evidence.get("days_active"), profile.purchaseCount()))
                 .build();
         return alert(cancellation.getCustomerId(), profile, RiskLevel.CHURNED, 1.0, List.of(reason), at);
     }
 
-    /** Moves the customer's index entry to the next instant time alone can change its risk (or its expiry). */
-    private void schedule(String customerId, CustomerProfile profile, RiskAssessment assessment, long checkedAt) {
+    /**
+     * Moves the customer's index entry to the next instant time alone can change its risk (or its expiry), but
+     * never before {@code notBefore}: the index is only ever scanned from the instant checks are done up to.
+     */
+    private void schedule(String customerId, CustomerProfile profile, RiskAssessment assessment, long notBefore) {
         long next = profile.active() ? assessment.nextCheckAt()
                 : saturatedAdd(profile.lastEventAt(), scorer.policy().profileRetention().toMillis());
-        if (next == Long.MAX_VALUE || next <= checkedAt) {
-            // Nothing time alone can change; the guard also keeps a due check from rescheduling into its own past.
-            next = CustomerProfile.NONE;
-        }
+        next = next == Long.MAX_VALUE ? CustomerProfile.NONE : Math.max(next, notBefore);
         if (next == profile.dueAt) {
             return;
         }

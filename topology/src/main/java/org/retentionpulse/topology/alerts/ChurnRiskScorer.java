@@ -114,13 +114,11 @@ public final class ChurnRiskScorer {
         Map<String, Double> evidence = new LinkedHashMap<>();
         evidence.put(type.name().toLowerCase(Locale.ROOT) + "_score", (double) answer.score());
         evidence.put("days_since_response", days(asOf - answer.at()));
+        String when = ago(asOf - answer.at());
         String explanation = switch (signal) {
-            case DETRACTOR -> String.format(Locale.ROOT, "NPS detractor: answered %d of 10 %.1f days ago",
-                    answer.score(), (asOf - answer.at()) / DAY);
-            case LOW_CSAT -> String.format(Locale.ROOT, "Low satisfaction: CSAT %d of 5 %.1f days ago",
-                    answer.score(), (asOf - answer.at()) / DAY);
-            default -> String.format(Locale.ROOT, "High effort: CES %d of 5 (5 = easiest) %.1f days ago",
-                    answer.score(), (asOf - answer.at()) / DAY);
+            case DETRACTOR -> String.format(Locale.ROOT, "NPS detractor: answered %d of 10 %s", answer.score(), when);
+            case LOW_CSAT -> String.format(Locale.ROOT, "Low satisfaction: CSAT %d of 5 %s", answer.score(), when);
+            default -> String.format(Locale.ROOT, "High effort: CES %d of 5 (5 = easiest) %s", answer.score(), when);
         };
         reasons.add(signal, policy.weight(signal), evidence, explanation);
         return expires;
@@ -159,6 +157,14 @@ public final class ChurnRiskScorer {
             list.add(RiskReason.newBuilder().setSignal(signal).setWeight(round(weight)).setEvidence(evidence)
                     .setExplanation(explanation).build());
         }
+    }
+
+    private static String ago(long ms) {
+        if (ms <= 0) {
+            return "just now";
+        }
+        return ms < DAY ? String.format(Locale.ROOT, "%.0f hours ago", Math.max(1, Math.floor(ms / 3_600_000d)))
+                : String.format(Locale.ROOT, "%.1f days ago", ms / DAY);
     }
 
     private static double days(long ms) {

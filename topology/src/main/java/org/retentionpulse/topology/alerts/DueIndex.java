@@ -26,13 +26,6 @@ public final class DueIndex {
 
     private final KeyValueStore<Bytes, byte[]> store;
     private long visited;
-    /**
-     * Every entry due before this instant has been handed out by {@link #dueBefore} (lowered again by an earlier
-     * {@link #schedule}); scans start here. Starting at the smallest key instead makes RocksDB step over the
-     * tombstones of every entry ever cancelled, on each scan: the cost then grows with the history, not with
-     * the due customers. Not persisted: after a restart the first scan starts at the smallest key.
-     */
-    private long handedOutBefore = Long.MIN_VALUE;
 
     public DueIndex(KeyValueStore<Bytes, byte[]> store) {
         this.store = store;
@@ -44,7 +37,6 @@ public final class DueIndex {
 
     public void schedule(String customerId, long at) {
         store.put(key(at, customerId), EMPTY);
-        handedOutBefore = Math.min(handedOutBefore, at);
     }
 
     public void cancel(String customerId, long at) {
@@ -52,13 +44,17 @@ public final class DueIndex {
     }
 
     /**
-     * Up to a batch of customers due strictly before {@code t}, earliest first. The caller handles them (and
+     * Up to a batch of customers due in {@code [from, t)}, earliest first. The caller handles them (and
      * cancels or reschedules each) before asking again.
+     *
+     * <p>{@code from} matters on RocksDB: handled entries are deleted, and a scan from the first key would
+     * step over the tombstones of every entry ever handled until compaction removes them. Starting at the
+     * instant up to which checks are done skips them with one seek.
      */
-    public List<Due> dueBefore(long t) {
+    public List<Due> dueBetween(long from, long t) {
         List<Due> due = new ArrayList<>();
-        Bytes from = handedOutBefore == Long.MIN_VALUE ? FIRST : Bytes.wrap(prefix(handedOutBefore));
-        try (KeyValueIterator<Bytes, byte[]> it = store.range(from, Bytes.wrap(prefix(t)))) {
+        Bytes start = from == Long.MIN_VALUE ? FIRST : Bytes.wrap(prefix(from));
+        try (KeyValueIterator<Bytes, byte[]> it = store.range(start, Bytes.wrap(prefix(t)))) {
             while (it.hasNext() && due.size() < BATCH) {
                 KeyValue<Bytes, byte[]> entry = it.next();
                 visited++;
@@ -70,14 +66,10 @@ public final class DueIndex {
                 due.add(new Due(at, new String(k, Long.BYTES, k.length - Long.BYTES, StandardCharsets.UTF_8)));
             }
         }
-        if (due.size() < BATCH) {
-            // The scan reached t: everything due before t is now with the caller, who cancels or reschedules it.
-            handedOutBefore = Math.max(handedOutBefore, t);
-        }
         return due;
     }
 
-    /** Index entries read by {@link #dueBefore} since this index was created. */
+    /** Index entries read by {@link #dueBetween} since this index was created. */
     public long visited() {
         return visited;
     }

@@ -33,9 +33,12 @@ public final class CustomerProcessor implements Processor<String, SpecificRecord
     public static final String EVENT_ID_STORE = "seen-event-ids";
     /** {@value #STREAM_TIME_KEY} -> this task's stream time: max event time of accepted events and ticks. */
     public static final String STREAM_TIME_STORE = "customer-stream-time";
-    static final String STREAM_TIME_KEY = "stream-time";
+    public static final String STREAM_TIME_KEY = "stream-time";
 
+    /** Header of a late-events record: its {@link LateReason#code()}. */
     public static final String LATE_REASON_HEADER = "retention-pulse.late.reason";
+    /** Header of a late-events record: the event time, stream time and grace that made it late. */
+    public static final String LATE_DETAIL_HEADER = "retention-pulse.late.detail";
 
     private final WindowSet windows;
     private final List<Dimension> dimensions;
@@ -104,11 +107,12 @@ public final class CustomerProcessor implements Processor<String, SpecificRecord
         context.forward(record.withKey(customerId).<CustomerOutput>withValue(new CustomerOutput.Delta(delta)));
         context.forward(record.withKey(customerId).<CustomerOutput>withValue(new CustomerOutput.Observed(value, streamTime, false)));
         if (late) {
-            metrics.late();
+            metrics.late(LateReason.BEYOND_GRACE);
             String reason = "event time " + Instant.ofEpochMilli(time) + " is beyond grace for every window: stream time "
                     + Instant.ofEpochMilli(streamTime) + ", grace " + Duration.ofMillis(windows.graceMs());
             RecordHeaders headers = new RecordHeaders(record.headers().toArray());
-            headers.add(LATE_REASON_HEADER, reason.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            headers.add(LATE_REASON_HEADER, LateReason.BEYOND_GRACE.code().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            headers.add(LATE_DETAIL_HEADER, reason.getBytes(java.nio.charset.StandardCharsets.UTF_8));
             context.forward(new Record<String, CustomerOutput>(customerId, new CustomerOutput.Late(value, reason),
                     record.timestamp(), headers));
         }

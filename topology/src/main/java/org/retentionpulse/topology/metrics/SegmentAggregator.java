@@ -67,6 +67,8 @@ public final class SegmentAggregator implements Processor<Integer, SegmentDelta,
     /** The watermark up to which windows have been closed (finals emitted) and state folded. */
     private long closedWatermark = Long.MIN_VALUE;
     private final Set<String> dirty = new HashSet<>();
+    /** Per spec: the highest window index an update has been emitted for (transient: after a restore all segments are re-sent once). */
+    private final long[] updatedTo;
 
     /** @param historyRetention how long after a window closed its values stay in {@value MetricHistory#STORE} */
     public SegmentAggregator(WindowSet windows, int sourcePartitions, int segmentPartitions, Duration updateInterval,
@@ -75,6 +77,8 @@ public final class SegmentAggregator implements Processor<Integer, SegmentDelta,
         this.segmentPartitions = segmentPartitions;
         this.updateInterval = updateInterval;
         this.historyMs = historyRetention.toMillis();
+        this.updatedTo = new long[windows.size()];
+        Arrays.fill(updatedTo, Long.MIN_VALUE);
         this.sourceTimes = new long[sourcePartitions];
         Arrays.fill(sourceTimes, Long.MIN_VALUE);
     }
@@ -240,8 +244,11 @@ public final class SegmentAggregator implements Processor<Integer, SegmentDelta,
             long to = Math.min(spec.lastIndexContaining(eventBuckets.lastKey() + windows.bucketMs() - 1),
                     spec.lastIndexContaining(streamTime));
             for (long k = from; k <= to; k++) {
-                emit(s, k, changed, false, now, now);
+                // A window's first update covers every segment, so each segment's latest update is for the same
+                // window (consumers such as the Prometheus gauges read "current" per segment); later ones only changed segments.
+                emit(s, k, k > updatedTo[s] ? segments.keySet() : changed, false, now, now);
             }
+            updatedTo[s] = Math.max(updatedTo[s], to);
         }
         changed.forEach(pendingSource::remove);
     }
@@ -249,7 +256,8 @@ public final class SegmentAggregator implements Processor<Integer, SegmentDelta,
     /**
      * Emits all metrics of window {@code index} for those of {@code candidates} that exist in it, and records
      * them in {@value MetricHistory#STORE}. The source-timestamp header is the earliest input folded in since the
-     * segment's last update, or for a final with nothing pending, the input that closed the window ({@code timestamp}).
+     * segment's last update, or for a final with nothing pending, the input that closed the window ({@code timestamp});
+     * an update of a segment with nothing pending has none.
      */
     private void emit(int specIndex, long index, Set<String> candidates, boolean isFinal, long now, long timestamp) {
         WindowSpec spec = windows.get(specIndex);
@@ -267,7 +275,8 @@ public final class SegmentAggregator implements Processor<Integer, SegmentDelta,
             if (!counts.hasEvents() && counts.activeAtStart() <= 0) {
                 continue;
             }
-            long source = pendingSource.getOrDefault(segment, timestamp);
+            // No header when the record publishes no input of its own (a new window's first update of a quiet segment).
+            Long source = pendingSource.containsKey(segment) ? pendingSource.get(segment) : isFinal ? Long.valueOf(timestamp) : null;
             for (Metric metric : Metric.values()) {
                 MetricUpdate update = MetricUpdate.newBuilder()
                         .setMetric(metric.key())
@@ -282,7 +291,9 @@ public final class SegmentAggregator implements Processor<Integer, SegmentDelta,
                         .build();
                 history.put(MetricHistory.key(update), update);
                 RecordHeaders headers = new RecordHeaders();
-                headers.add(OutputHeaders.SOURCE_TIMESTAMP, OutputHeaders.encodeTimestamp(source));
+                if (source != null) {
+                    headers.add(OutputHeaders.SOURCE_TIMESTAMP, OutputHeaders.encodeTimestamp(source));
+                }
                 context.forward(new Record<>(MetricKey.of(update), update, timestamp, headers));
             }
         }

@@ -1,0 +1,142 @@
+package org.retentionpulse.app.http;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigDecimal;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.retentionpulse.schemas.RiskReason;
+import org.retentionpulse.schemas.SurveyType;
+import org.retentionpulse.topology.TopologyConfig;
+import org.retentionpulse.topology.alerts.ChurnRiskProcessor;
+import org.retentionpulse.topology.alerts.ChurnRiskScorer;
+import org.retentionpulse.topology.alerts.CustomerProfile;
+import org.retentionpulse.topology.alerts.RiskAssessment;
+import org.retentionpulse.topology.customer.CustomerProcessor;
+
+/**
+ * {@code GET /api/customers/{id}/risk}: a customer's current churn-risk profile from the
+ * {@value ChurnRiskProcessor#PROFILE_STORE} store of the customer-stage task that owns the customer (default
+ * key partitioning by customer id), here or forwarded to the owner; 404 for a customer never seen (or whose
+ * profile expired). The assessment is the scorer's as of the owning task's stream time (so a customer who
+ * stopped buying shows as inactive without an event of its own), or of its latest event if that is later.
+ */
+public final class CustomerRiskQueries implements ApiServer.Route {
+    public static final String PATH = "/api/customers/";
+    private static final String SUFFIX = "/risk";
+
+    private final KafkaStreams streams;
+    private final ChurnRiskScorer scorer;
+    private final OwnerForwarder forwarder;
+    private final ApiServer server;
+
+    public CustomerRiskQueries(KafkaStreams streams, TopologyConfig topology, ApiServer server) {
+        this.streams = streams;
+        this.scorer = new ChurnRiskScorer(topology.alerts());
+        this.forwarder = new OwnerForwarder(server);
+        this.server = server;
+    }
+
+    @Override
+    public ApiServer.Reply handle(ApiServer.Request request) {
+        String rest = request.exchange().getRequestURI().getRawPath().substring(PATH.length());
+        if (!rest.endsWith(SUFFIX) || rest.length() == SUFFIX.length() || rest.substring(0, rest.length() - SUFFIX.length()).contains("/")) {
+            throw ApiException.notFound("no such path: " + request.path() + " (expected /api/customers/{id}/risk)");
+        }
+        String customer = URLDecoder.decode(rest.substring(0, rest.length() - SUFFIX.length()), StandardCharsets.UTF_8);
+        if (customer.isBlank()) {
+            throw ApiException.badRequest("customer id is empty");
+        }
+        KeyQueryMetadata owner;
+        try {
+            owner = streams.queryMetadataForKey(ChurnRiskProcessor.PROFILE_STORE, customer, Serdes.String().serializer());
+        } catch (IllegalStateException e) {
+            throw ApiException.unavailable("not ready: " + e.getMessage());
+        }
+        if (owner == null || owner.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
+            throw ApiException.unavailable("the owner of customer '" + customer + "' is not known yet (state " + streams.state() + ")");
+        }
+        if (!forwarder.isSelf(owner.activeHost())) {
+            return forwarder.forward(owner.activeHost(), request);
+        }
+        CustomerProfile profile;
+        long streamTime;
+        try {
+            ReadOnlyKeyValueStore<String, CustomerProfile> store = streams.store(StoreQueryParameters.fromNameAndType(
+                    ChurnRiskProcessor.PROFILE_STORE, QueryableStoreTypes.<String, CustomerProfile>keyValueStore())
+                    .withPartition(owner.partition()));
+            profile = store.get(customer);
+            ReadOnlyKeyValueStore<String, Long> clock = streams.store(StoreQueryParameters.fromNameAndType(
+                    CustomerProcessor.STREAM_TIME_STORE, QueryableStoreTypes.<String, Long>keyValueStore())
+                    .withPartition(owner.partition()));
+            Long time = clock.get(CustomerProcessor.STREAM_TIME_KEY);
+            streamTime = time == null ? Long.MIN_VALUE : time;
+        } catch (InvalidStateStoreException e) {
+            throw ApiException.unavailable("store " + ChurnRiskProcessor.PROFILE_STORE + " not queryable now: " + e.getMessage());
+        }
+        if (profile == null) {
+            throw ApiException.notFound("unknown customer '" + customer + "'");
+        }
+        return ApiServer.Reply.json(200, body(customer, profile, Math.max(streamTime, profile.lastEventAt())));
+    }
+
+    private ObjectNode body(String customer, CustomerProfile p, long asOf) {
+        ObjectNode body = ApiServer.JSON.createObjectNode();
+        body.put("customer_id", customer);
+        body.put("served_by", server.advertised());
+        body.put("active", p.active());
+        instant(body, "active_since", p.activeSince());
+        body.put("plan", p.plan());
+        body.put("country", p.country());
+        body.put("channel", p.channel());
+        body.put("purchase_count", p.purchaseCount());
+        body.put("spend", BigDecimal.valueOf(p.spendCents(), 2));
+        instant(body, "last_purchase_at", p.lastPurchaseAt());
+        instant(body, "last_event_at", p.lastEventAt());
+        long gap = p.typicalGapMs();
+        if (gap > 0) {
+            body.put("typical_gap_days", gap / 86_400_000.0);
+        }
+        ObjectNode surveys = body.putObject("latest_surveys");
+        for (SurveyType type : SurveyType.values()) {
+            CustomerProfile.SurveyAnswer answer = p.latest(type);
+            if (answer != null) {
+                surveys.putObject(type.name()).put("score", answer.score()).put("at", Instant.ofEpochMilli(answer.at()).toString());
+            }
+        }
+        body.put("alerted_level", p.alertedLevel().name());
+        body.put("alerts", p.alerts());
+        instant(body, "next_check_at", p.dueAt());
+        RiskAssessment a = scorer.assess(p, asOf);
+        ObjectNode risk = body.putObject("risk");
+        instant(risk, "as_of", a.asOf());
+        risk.put("score", a.score());
+        risk.put("level", a.level().name());
+        ArrayNode reasons = risk.putArray("reasons");
+        for (RiskReason r : a.reasons()) {
+            ObjectNode reason = reasons.addObject();
+            reason.put("signal", r.getSignal().name());
+            reason.put("weight", r.getWeight());
+            ObjectNode evidence = reason.putObject("evidence");
+            r.getEvidence().forEach((k, v) -> evidence.put(k.toString(), v));
+            reason.put("explanation", r.getExplanation().toString());
+        }
+        return body;
+    }
+
+    private static void instant(ObjectNode node, String field, long epochMillis) {
+        if (epochMillis == CustomerProfile.NONE || epochMillis == Long.MAX_VALUE) {
+            node.putNull(field);
+        } else {
+            node.put(field, Instant.ofEpochMilli(epochMillis).toString());
+        }
+    }
+}

@@ -1,0 +1,286 @@
+package org.retentionpulse.app.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.SortedMap;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.retentionpulse.app.Eventually;
+import org.retentionpulse.app.config.AppDefaults;
+import org.retentionpulse.app.config.PipelineSettings;
+import org.retentionpulse.app.config.Settings;
+import org.retentionpulse.app.pipeline.ServedPipeline;
+import org.retentionpulse.app.pipeline.TopicProvisioner;
+import org.retentionpulse.reference.MetricKey;
+import org.retentionpulse.reference.ReferenceModel;
+import org.retentionpulse.reference.WindowSpecRef;
+import org.retentionpulse.tools.broker.EmbeddedKafkaBroker;
+import org.retentionpulse.topology.TopologyConfig;
+import org.retentionpulse.topology.alerts.ChurnRiskProcessor;
+import org.retentionpulse.topology.metrics.MetricHistory;
+import org.retentionpulse.topology.serde.InputEventDeserializer;
+
+/**
+ * The HTTP API with two pipeline instances in one JVM (same application id, separate state directories and
+ * ports, three input partitions, two segment-stage partitions): every answer is the same from either
+ * instance, comes from the owner of the data, and equals the reference model's finals for the same input.
+ */
+class InteractiveQueriesIT {
+    private static final String WINDOWS = "P1D/P1D,P2D/P1D";
+    private static final String TOKEN = "it-token";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient http = HttpClient.newHttpClient();
+    private static EmbeddedKafkaBroker broker;
+
+    @BeforeAll
+    static void startBroker() {
+        broker = EmbeddedKafkaBroker.builder().start();
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        broker.close();
+    }
+
+    static PipelineSettings settings(Path state) {
+        Map<String, String> overrides = new HashMap<>();
+        overrides.put(AppDefaults.BOOTSTRAP_SERVERS, broker.bootstrapServers());
+        overrides.put(AppDefaults.APPLICATION_ID, "interactive-queries-it");
+        overrides.put(AppDefaults.STATE_DIR, state.toString());
+        overrides.put(AppDefaults.WINDOWS, WINDOWS);
+        overrides.put(AppDefaults.UPDATE_INTERVAL, "PT0.2S");
+        overrides.put(AppDefaults.SEGMENT_PARTITIONS, "2");
+        overrides.put(AppDefaults.HTTP_PORT, "0");
+        overrides.put("streams.commit.interval.ms", "100");
+        // The token comes from the environment, as in production.
+        return new PipelineSettings(Settings.load(null, Map.of(Settings.envName(AppDefaults.HTTP_TOKEN), TOKEN), overrides));
+    }
+
+    /**
+     * A small population over three days: several plans and countries, purchases, surveys, cancellations; in
+     * event-time order, so no event is late on any partition (with several partitions, lateness is decided per
+     * partition: ARCHITECTURE.md, known limits) and the reference model applies exactly.
+     */
+    static List<String> events() {
+        String[] plans = {"pro", "basic", "free"};
+        String[] countries = {"DE", "AT", "FR", "IT"};
+        List<String> lines = new ArrayList<>();
+        for (int c = 0; c < 12; c++) {
+            String id = "cust-" + c;
+            lines.add("{\"type\":\"signup\",\"event_id\":\"s" + c + "\",\"customer_id\":\"" + id + "\",\"occurred_at\":\"2024-03-01T0"
+                    + (c % 10) + ":00:00Z\",\"plan\":\"" + plans[c % 3] + "\",\"country\":\"" + countries[c % 4] + "\",\"channel\":\""
+                    + (c % 2 == 0 ? "referral" : "web") + "\"}");
+        }
+        for (int c = 0; c < 12; c++) {
+            String id = "cust-" + c;
+            for (int k = 0; k <= c % 3; k++) {
+                lines.add("{\"type\":\"purchase\",\"event_id\":\"p" + c + "-" + k + "\",\"customer_id\":\"" + id + "\",\"occurred_at\":\"2024-03-0"
+                        + (1 + k) + "T12:" + (10 + c) + ":00Z\",\"order_id\":\"o" + c + k + "\",\"amount\":\"" + (5 + c) + "." + k + "5\",\"currency\":\"EUR\"}");
+            }
+            lines.add("{\"type\":\"survey\",\"event_id\":\"n" + c + "\",\"customer_id\":\"" + id + "\",\"occurred_at\":\"2024-03-02T15:"
+                    + (10 + c) + ":00Z\",\"survey\":\"NPS\",\"score\":" + (c % 11) + "}");
+        }
+        for (int c = 0; c < 12; c += 4) {
+            lines.add("{\"type\":\"cancellation\",\"event_id\":\"x" + c + "\",\"customer_id\":\"cust-" + c
+                    + "\",\"occurred_at\":\"2024-03-03T09:00:00Z\"}");
+        }
+        lines.sort(java.util.Comparator.comparing(l -> l.substring(l.indexOf("occurred_at"))));
+        return lines;
+    }
+
+    @Test
+    void eitherInstanceAnswersEveryEndpointFromTheOwnerWithTheReferenceValues(@TempDir Path stateA, @TempDir Path stateB) throws Exception {
+        PipelineSettings psA = settings(stateA);
+        TopologyConfig topology = psA.topology(3);
+        try (TopicProvisioner topics = new TopicProvisioner(psA.clientProperties())) {
+            topics.createMissing(topology.topics(), 3, (short) 1);
+        }
+        try (ServedPipeline a = ServedPipeline.start(psA, topology, Map.of());
+             ServedPipeline b = ServedPipeline.start(settings(stateB), topology, Map.of())) {
+            List<ServedPipeline> both = List.of(a, b);
+            for (ServedPipeline p : both) {
+                Eventually.await("both instances in the group and running", Duration.ofSeconds(90), () -> p.pipeline().streams(),
+                        s -> s.state() == KafkaStreams.State.RUNNING && s.metadataForAllStreamsClients().size() == 2);
+            }
+
+            List<String> lines = events();
+            ReferenceModel reference = new ReferenceModel(WindowSpecRef.parseAll(WINDOWS));
+            lines.forEach(reference::accept);
+            produce(topology.topics().inputs().get(0), lines, Instant.parse("2024-03-10T00:00:00Z"));
+            SortedMap<MetricKey, BigDecimal> finals = reference.finals();
+
+            List<String[]> series = List.of(
+                    new String[] {"active_customers", "P1D/P1D", "all"}, new String[] {"churn_rate", "P2D/P1D", "all"},
+                    new String[] {"revenue", "P1D/P1D", "plan=pro"}, new String[] {"nps", "P2D/P1D", "plan=basic"},
+                    new String[] {"repeat_purchase_rate", "P2D/P1D", "country=DE"}, new String[] {"referral_share", "P1D/P1D", "channel=referral"},
+                    new String[] {"aov", "P1D/P1D", "country=AT"}, new String[] {"clv", "P2D/P1D", "plan=free"});
+            for (String[] s : series) {
+                String path = "/api/metrics/" + s[0] + "?window=" + enc(s[1]) + "&segment=" + enc(s[2])
+                        + "&from=2024-02-28T00:00:00Z&to=2024-03-31T00:00:00Z";
+                List<BigDecimal> expected = new ArrayList<>();
+                finals.forEach((k, v) -> {
+                    if (k.metric().equals(s[0]) && k.window().equals(s[1]) && k.segment().equals(s[2])) {
+                        expected.add(v);
+                    }
+                });
+                assertTrue(expected.size() >= 3, "the reference has finals for " + String.join(" ", s));
+                JsonNode fromA = Eventually.await("all finals of " + String.join(" ", s), Duration.ofSeconds(90),
+                        () -> getJson(a, path, TOKEN), body -> body.path("values").size() == expected.size()
+                                && allFinal(body.path("values")));
+                JsonNode fromB = getJson(b, path, TOKEN);
+                assertEquals(fromA.get("values"), fromB.get("values"), "same answer from either instance for " + path);
+                assertEquals(fromA.get("served_by"), fromB.get("served_by"), "both were served by the owner");
+                assertEquals(ownerOf(a, MetricHistory.STORE, MetricHistory.key(s[0], s[1], s[2], 0), true), fromA.get("served_by").asText());
+                List<BigDecimal> actual = new ArrayList<>();
+                fromA.get("values").forEach(v -> actual.add(v.get("value").isNull() ? null : v.get("value").decimalValue()));
+                assertDecimalsEqual(expected, actual, path);
+                assertEquals(fromA.get("values").get(fromA.get("values").size() - 1), fromA.get("current"));
+
+                // Default range: the recent windows, the same series.
+                JsonNode recent = getJson(b, "/api/metrics/" + s[0] + "?window=" + enc(s[1]) + "&segment=" + enc(s[2]), TOKEN);
+                assertEquals(fromA.get("values"), recent.get("values"));
+            }
+
+            // Customer risk profiles live on the customer-stage task of the customer's partition.
+            JsonNode riskA = Eventually.await("risk profile of cust-5", Duration.ofSeconds(30), () -> getJson(a, "/api/customers/cust-5/risk", TOKEN),
+                    body -> body.path("purchase_count").asInt() == 3);
+            JsonNode riskB = getJson(b, "/api/customers/cust-5/risk", TOKEN);
+            assertEquals(riskA, riskB);
+            assertEquals(ownerOf(a, ChurnRiskProcessor.PROFILE_STORE, "cust-5", false), riskA.get("served_by").asText());
+            assertEquals("free", riskA.get("plan").asText());
+            assertEquals(new BigDecimal("10.05").add(new BigDecimal("10.15")).add(new BigDecimal("10.25")), riskA.get("spend").decimalValue());
+            assertTrue(riskA.get("active").asBoolean());
+            JsonNode churned = getJson(b, "/api/customers/cust-4/risk", TOKEN);
+            assertTrue(!churned.get("active").asBoolean(), "cust-4 cancelled: " + churned);
+            for (ServedPipeline p : both) {
+                assertError(p, "/api/customers/nobody/risk", TOKEN, 404);
+            }
+
+            // Errors, from both instances.
+            for (ServedPipeline p : both) {
+                assertError(p, "/api/metrics/no_such_metric", TOKEN, 404);
+                assertError(p, "/api/metrics/nps?window=P3X", TOKEN, 400);
+                assertError(p, "/api/metrics/nps?window=" + enc("P7D/P1D"), TOKEN, 400);
+                assertError(p, "/api/metrics/nps?segment=plan", TOKEN, 400);
+                assertError(p, "/api/metrics/nps?segment=color=red", TOKEN, 400);
+                assertError(p, "/api/metrics/nps?from=yesterday", TOKEN, 400);
+                assertError(p, "/api/metrics/nps?from=2024-03-02T00:00:00Z&to=2024-03-01T00:00:00Z", TOKEN, 400);
+                assertError(p, "/api/metrics/nps", null, 401);
+                assertError(p, "/api/metrics/nps", "wrong", 401);
+                assertError(p, "/api/customers/cust-1/risk", null, 401);
+                assertEquals(200, get(p, "/health/ready", null, Map.of()).statusCode());
+                assertEquals(200, get(p, "/health/live", null, Map.of()).statusCode());
+                assertEquals(200, get(p, "/metrics", null, Map.of()).statusCode(), "/metrics is not guarded by the API token");
+            }
+
+            // A forwarded request reaching an instance that does not own the data is refused, never forwarded again.
+            String owner = ownerOf(a, MetricHistory.STORE, MetricHistory.key("nps", "P1D/P1D", "all", 0), true);
+            ServedPipeline notOwner = owner.equals(a.url().substring("http://".length())) ? b : a;
+            HttpResponse<String> refused = get(notOwner, "/api/metrics/nps", TOKEN, Map.of(ApiServer.FORWARDED_HEADER, "test"));
+            assertEquals(503, refused.statusCode(), refused.body());
+            assertNotEquals(owner, notOwner.url().substring("http://".length()));
+        }
+    }
+
+    private static boolean allFinal(JsonNode values) {
+        for (JsonNode v : values) {
+            if (!v.path("final").asBoolean()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void assertDecimalsEqual(List<BigDecimal> expected, List<BigDecimal> actual, String what) {
+        assertEquals(expected.size(), actual.size(), what);
+        for (int i = 0; i < expected.size(); i++) {
+            BigDecimal e = expected.get(i);
+            BigDecimal x = actual.get(i);
+            assertTrue(e == null ? x == null : x != null && e.compareTo(x) == 0, what + " window " + i + ": expected " + e + " got " + x);
+        }
+    }
+
+    private static String ownerOf(ServedPipeline p, String store, String key, boolean bySegment) {
+        KeyQueryMetadata md = bySegment
+                ? p.pipeline().streams().queryMetadataForKey(store, key, MetricHistory.partitioner())
+                : p.pipeline().streams().queryMetadataForKey(store, key, new StringSerializer());
+        return md.activeHost().host() + ":" + md.activeHost().port();
+    }
+
+    private static void assertError(ServedPipeline p, String path, String token, int status) throws Exception {
+        HttpResponse<String> response = get(p, path, token, Map.of());
+        assertEquals(status, response.statusCode(), path + " -> " + response.body());
+        JsonNode body = JSON.readTree(response.body());
+        assertEquals(status, body.get("status").asInt());
+        assertTrue(body.get("error").asText().length() > 5, response.body());
+        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
+    }
+
+    private static JsonNode getJson(ServedPipeline p, String path, String token) throws Exception {
+        HttpResponse<String> response = get(p, path, token, Map.of());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException(path + " -> " + response.statusCode() + " " + response.body());
+        }
+        return JSON.readTree(response.body());
+    }
+
+    private static HttpResponse<String> get(ServedPipeline p, String path, String token, Map<String, String> headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(p.url() + path)).timeout(Duration.ofSeconds(15));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        headers.forEach(request::header);
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    /** Sends the lines keyed by customer, then a tick to every partition so every window closes. */
+    static void produce(String topic, List<String> lines, Instant tick) throws Exception {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+            for (String line : lines) {
+                String customer = JSON.readTree(line).get("customer_id").asText();
+                producer.send(new ProducerRecord<>(topic, customer, line.getBytes(StandardCharsets.UTF_8))).get();
+            }
+            for (int partition = 0; partition < 3; partition++) {
+                RecordHeaders headers = new RecordHeaders();
+                headers.add(InputEventDeserializer.CONTROL_HEADER, InputEventDeserializer.TICK.getBytes(StandardCharsets.UTF_8));
+                producer.send(new ProducerRecord<>(topic, partition, tick.toEpochMilli(), null,
+                        InputEventDeserializer.tickValue(tick.toEpochMilli()), headers)).get();
+            }
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package org.retentionpulse.app.reliability;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.retentionpulse.reference.FinalValueComparison;
+import org.retentionpulse.reference.MetricKey;
+import org.retentionpulse.schemas.ChurnRiskAlert;
+import org.retentionpulse.schemas.MetricUpdate;
+import org.retentionpulse.schemas.serde.CanonicalJson;
+import org.retentionpulse.schemas.serde.ChurnRiskAlertSerde;
+import org.retentionpulse.schemas.serde.MetricUpdateSerde;
+import org.retentionpulse.topology.TopologyConfig;
+
+/**
+ * What a pipeline run published, read with {@code isolation.level=read_committed}: every final metric record
+ * (without {@code computed_at}, which is wall clock), every churn-risk alert (without {@code detected_at}), and
+ * the dead-letter and late-event records. Reading fails if a window has two finals or an alert id repeats, so
+ * every comparison also checks "nothing counted twice".
+ *
+ * @param finals      canonical JSON of each final, keyed {@code window|window_start|segment|metric}
+ * @param values      the same finals as reference-model keys and values
+ * @param alerts      canonical JSON of each alert, sorted
+ * @param deadLetters the dead-letter records
+ * @param lateEvents  the late-event records
+ */
+record PipelineOutputs(SortedMap<String, String> finals, SortedMap<MetricKey, BigDecimal> values, List<String> alerts,
+                       List<ConsumerRecord<byte[], byte[]>> deadLetters, List<ConsumerRecord<byte[], byte[]>> lateEvents) {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    static PipelineOutputs read(Properties client, TopologyConfig.Topics topics) {
+        MetricUpdateSerde metrics = new MetricUpdateSerde();
+        ChurnRiskAlertSerde alertSerde = new ChurnRiskAlertSerde();
+        SortedMap<String, String> finals = new TreeMap<>();
+        SortedMap<MetricKey, BigDecimal> values = new TreeMap<>();
+        List<String> twice = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : readAll(client, topics.metricUpdates())) {
+            MetricUpdate u = metrics.decode(r.value());
+            if (u.getFinal$()) {
+                String key = u.getWindow() + '|' + u.getWindowStart() + '|' + u.getSegment() + '|' + u.getMetric();
+                if (finals.put(key, without(CanonicalJson.formatMetricUpdate(u), "computed_at")) != null) {
+                    twice.add(key);
+                }
+                values.put(new MetricKey(u.getMetric(), u.getWindow(), u.getSegment(), u.getWindowStart()), u.getValue());
+            }
+        }
+        assertEquals(List.of(), twice, "windows with more than one final record");
+        List<String> alerts = new ArrayList<>();
+        Set<String> alertIds = new HashSet<>();
+        List<String> repeatedIds = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : readAll(client, topics.alerts())) {
+            ChurnRiskAlert alert = alertSerde.decode(r.value());
+            if (!alertIds.add(alert.getAlertId())) {
+                repeatedIds.add(alert.getAlertId());
+            }
+            alerts.add(without(CanonicalJson.formatAlert(alert), "detected_at"));
+        }
+        assertEquals(List.of(), repeatedIds, "alert ids published more than once");
+        alerts.sort(Comparator.naturalOrder());
+        return new PipelineOutputs(finals, values, List.copyOf(alerts), readAll(client, topics.deadLetters()),
+                readAll(client, topics.lateEvents()));
+    }
+
+    /** The one comparison of two runs: the same finals and the same alerts, field for field. */
+    static void assertSameResults(PipelineOutputs expected, PipelineOutputs actual) {
+        assertTrue(!expected.finals.isEmpty(), "the expected run published finals");
+        List<String> diffs = new ArrayList<>();
+        for (Map.Entry<String, String> e : expected.finals.entrySet()) {
+            String a = actual.finals.get(e.getKey());
+            if (!e.getValue().equals(a)) {
+                diffs.add("expected " + e.getValue() + "\n     got " + a);
+            }
+        }
+        for (String key : actual.finals.keySet()) {
+            if (!expected.finals.containsKey(key)) {
+                diffs.add("unexpected final " + actual.finals.get(key));
+            }
+        }
+        assertTrue(diffs.isEmpty(), () -> diffs.size() + " of " + expected.finals.size() + " finals differ, first:\n"
+                + String.join("\n", diffs.subList(0, Math.min(10, diffs.size()))));
+        assertEquals(expected.alerts, actual.alerts, "alerts (detected_at excluded)");
+    }
+
+    /** The finals against the spec's reference model, value for value. */
+    void assertMatchesReference(SortedMap<MetricKey, BigDecimal> reference) {
+        List<String> differences = FinalValueComparison.differences(reference, values);
+        assertTrue(differences.isEmpty(), () -> differences.size() + " differences from the reference model, first:\n"
+                + String.join("\n", differences.subList(0, Math.min(10, differences.size()))));
+    }
+
+    private static String without(String json, String field) {
+        try {
+            ObjectNode node = (ObjectNode) JSON.readTree(json);
+            node.remove(field);
+            return JSON.writeValueAsString(node);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Every committed record of a topic, from the beginning to its current end. */
+    static List<ConsumerRecord<byte[], byte[]>> readAll(Properties client, String topic) {
+        Properties props = new Properties();
+        props.putAll(client);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            // With read_committed the end offsets are the last stable offsets: everything committed so far.
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
+                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("could not read " + topic + " to its end within a minute");
+                }
+            }
+        }
+        return out;
+    }
+}

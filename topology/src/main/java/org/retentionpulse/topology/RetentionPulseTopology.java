@@ -174,12 +174,16 @@ public final class RetentionPulseTopology {
                 Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled();
     }
 
-    /** Written per emitted update (not per event); pruned by the aggregator {@code historyRetention} after windows close. */
+    /**
+     * Written per emitted update (not per event); pruned by the aggregator {@code historyRetention} after windows close.
+     * No record cache: each key is written at most once per update interval, so the cache coalesced nothing and
+     * cost ~30% of the stream thread in the bench (BENCHMARKS.md).
+     */
     private static StoreBuilder<?> historyStore(TopologyConfig config) {
         KeyValueBytesStoreSupplier supplier = config.stores() == TopologyConfig.StoreKind.IN_MEMORY
                 ? Stores.inMemoryKeyValueStore(MetricHistory.STORE)
                 : Stores.persistentKeyValueStore(MetricHistory.STORE);
-        return Stores.keyValueStoreBuilder(supplier, Serdes.String(), new MetricUpdateSerde(WireFormat.AVRO)).withCachingEnabled();
+        return Stores.keyValueStoreBuilder(supplier, Serdes.String(), new MetricUpdateSerde(WireFormat.AVRO)).withCachingDisabled();
     }
 
     /** Sends every segment delta to every segment-stage partition (each owns a share of the segments). */

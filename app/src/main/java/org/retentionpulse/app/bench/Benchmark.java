@@ -7,9 +7,6 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -20,14 +17,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.CloseOptions;
@@ -36,6 +30,7 @@ import org.apache.kafka.streams.processor.StateRestoreListener;
 import org.retentionpulse.app.config.AppDefaults;
 import org.retentionpulse.app.config.PipelineSettings;
 import org.retentionpulse.app.config.Settings;
+import org.retentionpulse.app.pipeline.ApplicationLag;
 import org.retentionpulse.app.pipeline.Pipeline;
 import org.retentionpulse.app.pipeline.TempDirectory;
 import org.retentionpulse.app.pipeline.TopicProvisioner;
@@ -46,7 +41,6 @@ import org.retentionpulse.tools.generator.GeneratedEvent;
 import org.retentionpulse.tools.generator.GeneratorConfig;
 import org.retentionpulse.tools.generator.KafkaEventSink;
 import org.retentionpulse.tools.generator.TopicNames;
-import org.retentionpulse.topology.RetentionPulseTopology;
 import org.retentionpulse.topology.TopologyConfig;
 
 /**
@@ -90,8 +84,7 @@ public final class Benchmark {
                 broker = EmbeddedKafkaBroker.builder().start();
                 bootstrap = broker.bootstrapServers();
             }
-            String runId = "bench-" + LocalDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
-                    + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
+            String runId = ApplicationLag.newRunId("bench");
             String applicationId = "retention-pulse-" + runId;
             Map<String, String> overrides = new HashMap<>(settings.values());
             overrides.put(AppDefaults.BOOTSTRAP_SERVERS, bootstrap);
@@ -103,7 +96,7 @@ public final class Benchmark {
             Properties client = pipelineSettings.clientProperties();
             Path appStateDir = stateRoot.resolve(applicationId);
             List<String> inputs = topology.topics().inputs();
-            String repartition = applicationId + "-" + RetentionPulseTopology.SEGMENT_DELTAS + "-repartition";
+            String repartition = ApplicationLag.segmentDeltasTopic(applicationId);
 
             try (TopicProvisioner topics = new TopicProvisioner(client)) {
                 Admin admin = topics.admin();
@@ -117,7 +110,7 @@ public final class Benchmark {
                 try (KafkaEventSink sink = KafkaEventSink.create(bootstrap, topicNames, WireFormat.AVRO, producerOverrides(client, 20))) {
                     customersSeen = preload(generator, sink);
                 }
-                Map<TopicPartition, Long> inputEnds = endOffsets(admin, inputs);
+                Map<TopicPartition, Long> inputEnds = ApplicationLag.endOffsets(admin, inputs);
 
                 // 2.-4. Raw consume, pipeline, raw consume.
                 List<Double> raw = new ArrayList<>();
@@ -391,21 +384,11 @@ public final class Benchmark {
         topics.add(repartition);
         long deadline = System.nanoTime() + options.timeout().toNanos();
         long lastReport = System.nanoTime();
+        ApplicationLag lag = new ApplicationLag(admin, applicationId);
         while (true) {
-            Map<TopicPartition, Long> ends = endOffsets(admin, topics);
-            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(applicationId)
-                    .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
-            long inputBehind = 0;
-            long repartitionBehind = 0;
-            for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
-                OffsetAndMetadata c = committed.get(end.getKey());
-                long behind = Math.max(0, end.getValue() - (c == null ? 0 : c.offset()));
-                if (end.getKey().topic().equals(repartition)) {
-                    repartitionBehind += behind;
-                } else {
-                    inputBehind += behind;
-                }
-            }
+            Map<String, Long> behind = lag.behindByTopic(topics);
+            long repartitionBehind = behind.get(repartition);
+            long inputBehind = behind.values().stream().mapToLong(Long::longValue).sum() - repartitionBehind;
             if (inputBehind == 0 && repartitionBehind == 0) {
                 return;
             }
@@ -418,15 +401,6 @@ public final class Benchmark {
             }
             TimeUnit.MILLISECONDS.sleep(100);
         }
-    }
-
-    private static Map<TopicPartition, Long> endOffsets(Admin admin, List<String> topics) throws Exception {
-        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-        admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).forEach((name, d) ->
-                d.partitions().forEach(p -> request.put(new TopicPartition(name, p.partition()), OffsetSpec.latest())));
-        Map<TopicPartition, Long> ends = new HashMap<>();
-        admin.listOffsets(request).all().get(30, TimeUnit.SECONDS).forEach((tp, info) -> ends.put(tp, info.offset()));
-        return ends;
     }
 
     /** Leaves the consumer group on close, so the next start does not wait for this member's session to time out. */

@@ -12,9 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -22,16 +19,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -43,6 +36,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.retentionpulse.app.config.AppDefaults;
 import org.retentionpulse.app.config.PipelineSettings;
 import org.retentionpulse.app.config.Settings;
+import org.retentionpulse.app.pipeline.ApplicationLag;
 import org.retentionpulse.app.pipeline.Pipeline;
 import org.retentionpulse.app.pipeline.TempDirectory;
 import org.retentionpulse.app.pipeline.TopicProvisioner;
@@ -52,7 +46,6 @@ import org.retentionpulse.schemas.serde.CanonicalJson;
 import org.retentionpulse.schemas.serde.ChurnRiskAlertSerde;
 import org.retentionpulse.schemas.serde.MetricUpdateSerde;
 import org.retentionpulse.tools.broker.EmbeddedKafkaBroker;
-import org.retentionpulse.topology.RetentionPulseTopology;
 import org.retentionpulse.topology.TopologyConfig;
 import org.retentionpulse.topology.serde.InputEventDeserializer;
 import org.retentionpulse.topology.time.WindowSet;
@@ -100,8 +93,7 @@ public final class Replay {
                 broker = EmbeddedKafkaBroker.builder().start();
                 bootstrap = broker.bootstrapServers();
             }
-            String runId = "replay-" + LocalDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
-                    + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
+            String runId = ApplicationLag.newRunId("replay");
             Map<String, String> overrides = new HashMap<>();
             overrides.put(AppDefaults.BOOTSTRAP_SERVERS, bootstrap);
             overrides.put(AppDefaults.APPLICATION_ID, "retention-pulse-" + runId);
@@ -119,8 +111,8 @@ public final class Replay {
                     pipeline.start();
                     long[] counts = produce(client, inputTopic, topology.windowSet());
                     progress.printf("Wrote %,d events to %s; waiting for the pipeline...%n", counts[0], inputTopic);
-                    awaitConsumed(topics.admin(), "retention-pulse-" + runId, List.of(inputTopic,
-                            "retention-pulse-" + runId + "-" + RetentionPulseTopology.SEGMENT_DELTAS + "-repartition"));
+                    awaitConsumed(new ApplicationLag(topics.admin(), "retention-pulse-" + runId), List.of(inputTopic,
+                            ApplicationLag.segmentDeltasTopic("retention-pulse-" + runId)));
                     Map<String, Long> rejected = pipeline.rejections();
                     pipeline.close();
                     long finals = writeFinals(client, topology.topics().metricUpdates(), options.metricsOut());
@@ -212,20 +204,13 @@ public final class Replay {
     }
 
     /** Waits until the application's committed offsets reach the end of every topic it reads. */
-    private void awaitConsumed(Admin admin, String applicationId, List<String> topics) throws InterruptedException {
+    private void awaitConsumed(ApplicationLag lag, List<String> topics) throws InterruptedException {
         long deadline = System.nanoTime() + options.timeout().toNanos();
         long lastReport = 0;
         while (true) {
             try {
-                Map<TopicPartition, Long> ends = endOffsets(admin, topics);
-                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(applicationId)
-                        .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
-                long behind = 0;
-                for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
-                    OffsetAndMetadata c = committed.get(end.getKey());
-                    behind += Math.max(0, end.getValue() - (c == null ? 0 : c.offset()));
-                }
-                if (behind == 0 && !ends.isEmpty()) {
+                long behind = lag.behindByTopic(topics).values().stream().mapToLong(Long::longValue).sum();
+                if (behind == 0) {
                     return;
                 }
                 if (System.nanoTime() - lastReport > TimeUnit.SECONDS.toNanos(3)) {
@@ -241,19 +226,6 @@ public final class Replay {
             }
             TimeUnit.MILLISECONDS.sleep(200);
         }
-    }
-
-    private static Map<TopicPartition, Long> endOffsets(Admin admin, List<String> topics)
-            throws InterruptedException, java.util.concurrent.ExecutionException, java.util.concurrent.TimeoutException {
-        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-        admin.describeTopics(topics).allTopicNames().get(10, TimeUnit.SECONDS).forEach((name, d) ->
-                d.partitions().forEach(p -> request.put(new TopicPartition(name, p.partition()), OffsetSpec.latest())));
-        Map<TopicPartition, Long> ends = new HashMap<>();
-        for (Map.Entry<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> e
-                : admin.listOffsets(request).all().get(10, TimeUnit.SECONDS).entrySet()) {
-            ends.put(e.getKey(), e.getValue().offset());
-        }
-        return ends;
     }
 
     private long writeFinals(Properties client, String topic, Path out) throws IOException {

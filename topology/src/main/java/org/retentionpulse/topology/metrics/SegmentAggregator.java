@@ -363,6 +363,7 @@ public final class SegmentAggregator implements Processor<Integer, SegmentDelta,
         if (cutoff <= historyPrunedTo) {
             return;
         }
+        long previousCutoff = historyPrunedTo;
         historyPrunedTo = cutoff;
         for (String segment : segments.keySet()) {
             for (int s = 0; s < windows.size(); s++) {
@@ -370,10 +371,13 @@ public final class SegmentAggregator implements Processor<Integer, SegmentDelta,
                 String window = spec.toString();
                 // windows with end <= cutoff, i.e. start <= cutoff - size
                 long lastStart = cutoff - spec.sizeMs();
+                // Start after what the previous pass deleted: a scan from the smallest start would step over the
+                // RocksDB tombstones of every window ever pruned. After a restart the first pass starts at the bottom.
+                long firstStart = previousCutoff == Long.MIN_VALUE ? Long.MIN_VALUE : previousCutoff - spec.sizeMs() + 1;
                 for (Metric metric : Metric.values()) {
                     List<String> doomed = new java.util.ArrayList<>();
                     try (KeyValueIterator<String, MetricUpdate> it = history.range(
-                            MetricHistory.key(metric.key(), window, segment, Long.MIN_VALUE),
+                            MetricHistory.key(metric.key(), window, segment, firstStart),
                             MetricHistory.key(metric.key(), window, segment, lastStart))) {
                         it.forEachRemaining(kv -> doomed.add(kv.key));
                     }

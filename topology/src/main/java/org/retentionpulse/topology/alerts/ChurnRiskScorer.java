@@ -60,18 +60,21 @@ public final class ChurnRiskScorer {
 
     /** The inactivity threshold of a customer: its typical gap (or the default) times the multiplier, at least the floor. */
     public long inactivityThresholdMs(CustomerProfile p) {
-        long gap = p.typicalGapMs();
-        long basis = gap < 0 ? policy.defaultGap().toMillis() : gap;
+        return thresholdMs(p.typicalGapMs());
+    }
+
+    private long thresholdMs(long typicalGap) {
+        long basis = typicalGap < 0 ? policy.defaultGap().toMillis() : typicalGap;
         return Math.max(policy.inactivityFloor().toMillis(), (long) Math.ceil(basis * policy.inactivityMultiplier()));
     }
 
     private long inactivity(CustomerProfile p, long asOf, Reasons reasons) {
         long since = Math.max(p.lastPurchaseAt(), p.activeSince());
-        long threshold = inactivityThresholdMs(p);
+        long gap = p.typicalGapMs();
+        long threshold = thresholdMs(gap);
         long elapsed = asOf - since;
         if (elapsed >= threshold) {
             double strength = Math.min(1, elapsed / (2d * threshold));
-            long gap = p.typicalGapMs();
             Map<String, Double> evidence = new LinkedHashMap<>();
             evidence.put(p.lastPurchaseAt() == CustomerProfile.NONE ? "days_since_signup" : "days_since_last_purchase",
                     days(elapsed));

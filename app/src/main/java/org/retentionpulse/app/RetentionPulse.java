@@ -2,7 +2,6 @@ package org.retentionpulse.app;
 
 import java.io.PrintWriter;
 
-import org.apache.kafka.common.utils.AppInfoParser;
 import org.retentionpulse.app.cli.BenchCommand;
 import org.retentionpulse.app.cli.BrokerCommand;
 import org.retentionpulse.app.cli.DemoCommand;
@@ -90,7 +89,7 @@ public final class RetentionPulse implements Runnable {
             String version = RetentionPulse.class.getPackage().getImplementationVersion();
             return new String[] {
                 "retention-pulse " + (version != null ? version : "(development build)"),
-                "Apache Kafka " + AppInfoParser.getVersion(),
+                "Apache Kafka " + KafkaVersion.get(),
                 "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")",
             };
         }

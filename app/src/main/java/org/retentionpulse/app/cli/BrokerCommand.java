@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
-import org.apache.kafka.common.utils.AppInfoParser;
+import org.retentionpulse.app.KafkaVersion;
 import org.retentionpulse.tools.broker.EmbeddedKafkaBroker;
 
 import picocli.CommandLine.Command;
@@ -62,7 +62,7 @@ public final class BrokerCommand implements Callable<Integer> {
         EmbeddedKafkaBroker broker = builder.start();
 
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("Kafka %s broker ready at %s%n", AppInfoParser.getVersion(), broker.bootstrapServers());
+        out.printf("Kafka %s broker ready at %s%n", KafkaVersion.get(), broker.bootstrapServers());
         out.printf("Log dir: %s%s%n", broker.logDir(), logDir == null ? " (deleted on exit)" : "");
         out.println("Press Ctrl-C to stop.");
         out.flush();

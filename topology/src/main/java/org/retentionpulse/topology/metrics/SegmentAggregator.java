@@ -69,6 +69,11 @@ public final class SegmentAggregator implements Processor<Integer, SegmentDelta,
     private final Set<String> dirty = new HashSet<>();
     /** Per spec: the highest window index an update has been emitted for (transient: after a restore all segments are re-sent once). */
     private final long[] updatedTo;
+    /**
+     * Per spec: window index -> segment -> the counts of the last update published for that window and segment, so
+     * an update publishes only the metrics whose components changed (transient: after a restore every metric is re-sent).
+     */
+    private final TreeMap<Long, Map<String, WindowCounts>>[] published;
 
     /** @param historyRetention how long after a window closed its values stay in {@value MetricHistory#STORE} */
     public SegmentAggregator(WindowSet windows, int sourcePartitions, int segmentPartitions, Duration updateInterval,
@@ -79,6 +84,7 @@ public final class SegmentAggregator implements Processor<Integer, SegmentDelta,
         this.historyMs = historyRetention.toMillis();
         this.updatedTo = new long[windows.size()];
         Arrays.fill(updatedTo, Long.MIN_VALUE);
+        this.published = newPublished(windows.size());
         this.sourceTimes = new long[sourcePartitions];
         Arrays.fill(sourceTimes, Long.MIN_VALUE);
     }
@@ -223,6 +229,9 @@ public final class SegmentAggregator implements Processor<Integer, SegmentDelta,
             }
         }
         closedWatermark = watermark;
+        for (int s = 0; s < windows.size(); s++) {
+            published[s].headMap(firstOpenIndex(windows.get(s), watermark)).clear();
+        }
         fold();
         pruneHistory();
     }
@@ -277,7 +286,11 @@ public final class SegmentAggregator implements Processor<Integer, SegmentDelta,
             }
             // No header when the record publishes no input of its own (a new window's first update of a quiet segment).
             Long source = pendingSource.containsKey(segment) ? pendingSource.get(segment) : isFinal ? Long.valueOf(timestamp) : null;
+            WindowCounts previous = isFinal ? null : published[specIndex].computeIfAbsent(index, k -> new java.util.HashMap<>()).put(segment, counts);
             for (Metric metric : Metric.values()) {
+                if (!isFinal && previous != null && metric.components(counts).equals(metric.components(previous))) {
+                    continue; // unchanged since this key's last update: the contract asks for changed values only
+                }
                 MetricUpdate update = MetricUpdate.newBuilder()
                         .setMetric(metric.key())
                         .setWindow(spec.toString())
@@ -448,6 +461,15 @@ public final class SegmentAggregator implements Processor<Integer, SegmentDelta,
         } else {
             store.put(key, AggregateStoreKeys.values(values));
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static TreeMap<Long, Map<String, WindowCounts>>[] newPublished(int specs) {
+        TreeMap<Long, Map<String, WindowCounts>>[] maps = new TreeMap[specs];
+        for (int i = 0; i < specs; i++) {
+            maps[i] = new TreeMap<>();
+        }
+        return maps;
     }
 
     private static void putOrRemove(TreeMap<Long, Long> map, long key, long value) {

@@ -71,7 +71,7 @@ public final class RetentionPulseTopology {
         builder.addStateStore(timelineStore(config));
         builder.addStateStore(eventIdStore(config));
         builder.addStateStore(streamTimeStore(config));
-        builder.addStateStore(aggregateStore());
+        builder.addStateStore(SegmentAggregator.storeBuilder());
         builder.addStateStore(historyStore(config));
         builder.addStateStore(profileStore(config));
         builder.addStateStore(dueIndexStore(config));
@@ -172,11 +172,6 @@ public final class RetentionPulseTopology {
                 ? Stores.inMemoryKeyValueStore(ChurnRiskProcessor.DUE_INDEX_STORE)
                 : Stores.persistentKeyValueStore(ChurnRiskProcessor.DUE_INDEX_STORE);
         return Stores.keyValueStoreBuilder(supplier, Serdes.Bytes(), Serdes.ByteArray()).withCachingDisabled();
-    }
-
-    private static StoreBuilder<?> aggregateStore() {
-        return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(SegmentAggregator.STORE),
-                Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled();
     }
 
     /**

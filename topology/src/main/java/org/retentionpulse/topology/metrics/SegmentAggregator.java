@@ -29,7 +29,7 @@ import org.retentionpulse.topology.time.WindowSpec;
  * segments ({@link SegmentOwnership}) and also keeps segment {@value Segment#ALL}, which every event counts in,
  * to know which windows exist (a window with no event at all has no record).
  */
-public final class SegmentAggregator implements Processor<Integer, SegmentDelta, String, MetricUpdate> {
+public final class SegmentAggregator implements Processor<String, SegmentDelta, String, MetricUpdate> {
     /** In-memory, changelogged, cached; entries and their retention in {@link AggregateKey}. */
     public static final String STORE = "segment-aggregates";
 
@@ -46,6 +46,7 @@ public final class SegmentAggregator implements Processor<Integer, SegmentDelta,
     private SourceWatermarks watermarks;
     private MetricEmitter emitter;
     private HistoryPruner pruner;
+    private SegmentStageMetrics metrics;
     /** The watermark up to which windows have been closed (finals emitted) and state folded. */
     private long closedWatermark = Long.MIN_VALUE;
     /** Owned segments changed since the last update. */
@@ -81,6 +82,7 @@ public final class SegmentAggregator implements Processor<Integer, SegmentDelta,
         this.watermarks = new SourceWatermarks(sourcePartitions);
         this.emitter = new MetricEmitter(windows, context, history);
         this.pruner = new HistoryPruner(windows, historyMs, history);
+        this.metrics = new SegmentStageMetrics(context);
         table.restore(watermarks);
         closedWatermark = watermarks.min();
         if (!updateInterval.isZero()) {
@@ -89,27 +91,39 @@ public final class SegmentAggregator implements Processor<Integer, SegmentDelta,
     }
 
     @Override
-    public void process(Record<Integer, SegmentDelta> record) {
-        SegmentDelta delta = record.value();
-        for (SegmentDelta.BucketChange change : delta.buckets()) {
-            if (holds(change.segment())) {
-                table.addBucket(change.segment(), change.bucket(), change.counts(), closedWatermark);
-                changed(change.segment(), record.timestamp());
-            }
+    public void process(Record<String, SegmentDelta> record) {
+        metrics.read(record.value());
+        if (record.value() instanceof SegmentDelta.Changes changes) {
+            apply(changes, record.timestamp());
+        } else if (record.value() instanceof SegmentDelta.Watermark watermark) {
+            advance(watermark, record.timestamp());
+        } else {
+            throw new IllegalArgumentException("the segment stage reads changes and watermarks, not " + record.value());
         }
-        for (SegmentDelta.CoverageChange change : delta.coverage()) {
-            if (holds(change.segment())) {
-                table.addCoverage(change.segment(), change.spec(), change.windowIndex(), change.purchasers(),
-                        change.repeatPurchasers(), closedWatermark);
-                changed(change.segment(), record.timestamp());
-            }
+    }
+
+    private void apply(SegmentDelta.Changes changes, long timestamp) {
+        if (!holds(changes.segment())) {
+            return; // routed to the owner only; a record for another segment means the partition count changed under us
         }
-        if (watermarks.advance(delta.sourcePartition(), delta.sourceStreamTime())) {
-            store.put(new AggregateKey.Watermark(delta.sourcePartition()), new long[] {delta.sourceStreamTime()});
+        for (SegmentDelta.BucketChange change : changes.buckets()) {
+            table.addBucket(change.segment(), change.bucket(), change.counts(), closedWatermark);
         }
-        long watermark = watermarks.min();
-        if (watermark > closedWatermark) {
-            close(watermark, record.timestamp());
+        for (SegmentDelta.CoverageChange change : changes.coverage()) {
+            table.addCoverage(change.segment(), change.spec(), change.windowIndex(), change.purchasers(),
+                    change.repeatPurchasers(), closedWatermark);
+        }
+        changed(changes.segment(), timestamp);
+    }
+
+    /** A customer task's stream time moved: windows every task has passed close. */
+    private void advance(SegmentDelta.Watermark watermark, long timestamp) {
+        if (watermarks.advance(watermark.sourcePartition(), watermark.streamTime())) {
+            store.put(new AggregateKey.Watermark(watermark.sourcePartition()), new long[] {watermark.streamTime()});
+        }
+        long min = watermarks.min();
+        if (min > closedWatermark) {
+            close(min, timestamp);
         }
     }
 

@@ -1,16 +1,12 @@
 package org.retentionpulse.topology;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
-import java.util.Set;
-import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -20,7 +16,6 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
-import org.apache.kafka.streams.processor.StreamPartitioner;
 import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
@@ -39,6 +34,7 @@ import org.retentionpulse.topology.errors.DeadLetterHandler;
 import org.retentionpulse.topology.metrics.MetricHistory;
 import org.retentionpulse.topology.metrics.SegmentAggregator;
 import org.retentionpulse.topology.metrics.SegmentDelta;
+import org.retentionpulse.topology.metrics.SegmentDeltaPartitioner;
 import org.retentionpulse.topology.serde.CustomerProfileSerde;
 import org.retentionpulse.topology.serde.CustomerTimelineSerde;
 import org.retentionpulse.topology.serde.InputEventDeserializer;
@@ -52,7 +48,7 @@ import org.retentionpulse.topology.time.WindowSet;
  *    -> customer-stage   [customer-timelines, seen-event-ids, customer-stream-time]
  *         -> accepted events        -> churn-risk [customer-risk-profiles, customer-risk-due] -> alerts topic
  *         -> late events            -> late-events topic
- *         -> segment deltas         -> segment-deltas repartition topic (to every segment partition)
+ *         -> segment deltas         -> segment-deltas repartition topic (changes to the segment's owner, watermarks to all)
  *    -> segment-stage    [segment-aggregates, metric-history (queryable)]
  *         -> metric updates         -> metric-updates topic (key metric|window|segment|window_start)
  * </pre>
@@ -71,7 +67,7 @@ public final class RetentionPulseTopology {
         builder.addStateStore(timelineStore(config));
         builder.addStateStore(eventIdStore(config));
         builder.addStateStore(streamTimeStore(config));
-        builder.addStateStore(aggregateStore());
+        builder.addStateStore(SegmentAggregator.storeBuilder());
         builder.addStateStore(historyStore(config));
         builder.addStateStore(profileStore(config));
         builder.addStateStore(dueIndexStore(config));
@@ -105,15 +101,13 @@ public final class RetentionPulseTopology {
                         (Serde<ChurnRiskAlert>) new ChurnRiskAlertSerde(config.outputFormat())).withName("alerts-sink"));
 
         branches.get("customer-output-deltas")
-                .map((k, v) -> {
-                    SegmentDelta delta = ((CustomerOutput.Delta) v).delta();
-                    return KeyValue.pair(delta.sourcePartition(), delta);
-                }, Named.as("segment-delta"))
-                .repartition(Repartitioned.<Integer, SegmentDelta>as(SEGMENT_DELTAS)
-                        .withKeySerde(Serdes.Integer())
+                .flatMapValues(v -> bySegment(((CustomerOutput.Delta) v).delta()), Named.as("segment-changes"))
+                .selectKey((k, v) -> SegmentDeltaPartitioner.keyOf(v), Named.as("segment-key"))
+                .repartition(Repartitioned.<String, SegmentDelta>as(SEGMENT_DELTAS)
+                        .withKeySerde(Serdes.String())
                         .withValueSerde(new SegmentDeltaSerde())
                         .withNumberOfPartitions(config.segmentPartitions())
-                        .withStreamPartitioner(new EverySegmentPartition()))
+                        .withStreamPartitioner(new SegmentDeltaPartitioner()))
                 .process(() -> new SegmentAggregator(windows, config.sourcePartitions(), config.segmentPartitions(),
                         config.updateInterval(), config.historyRetention()), Named.as("segment-stage"),
                         SegmentAggregator.STORE, MetricHistory.STORE)
@@ -174,11 +168,6 @@ public final class RetentionPulseTopology {
         return Stores.keyValueStoreBuilder(supplier, Serdes.Bytes(), Serdes.ByteArray()).withCachingDisabled();
     }
 
-    private static StoreBuilder<?> aggregateStore() {
-        return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(SegmentAggregator.STORE),
-                Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled();
-    }
-
     /**
      * Written per emitted update (not per event); pruned by the aggregator {@code historyRetention} after windows close.
      * No record cache: each key is written at most once per update interval, so the cache coalesced nothing and
@@ -191,11 +180,22 @@ public final class RetentionPulseTopology {
         return Stores.keyValueStoreBuilder(supplier, Serdes.String(), new MetricUpdateSerde(WireFormat.AVRO)).withCachingDisabled();
     }
 
-    /** Sends every segment delta to every segment-stage partition (each owns a share of the segments). */
-    static final class EverySegmentPartition implements StreamPartitioner<Integer, SegmentDelta> {
-        @Override
-        public Optional<Set<Integer>> partitions(String topic, Integer key, SegmentDelta value, int numPartitions) {
-            return Optional.of(IntStream.range(0, numPartitions).boxed().collect(Collectors.toUnmodifiableSet()));
+    /** One record's contribution as the changes of each segment it touches, then the task's watermark. */
+    private static List<SegmentDelta> bySegment(SegmentDelta delta) {
+        if (!(delta instanceof SegmentDelta.Contribution c)) {
+            return List.of(delta);
         }
+        Map<String, List<SegmentDelta.BucketChange>> buckets = new java.util.LinkedHashMap<>();
+        Map<String, List<SegmentDelta.CoverageChange>> coverage = new java.util.LinkedHashMap<>();
+        c.buckets().forEach(b -> buckets.computeIfAbsent(b.segment(), x -> new java.util.ArrayList<>()).add(b));
+        c.coverage().forEach(v -> coverage.computeIfAbsent(v.segment(), x -> new java.util.ArrayList<>()).add(v));
+        java.util.Set<String> segments = new java.util.LinkedHashSet<>(buckets.keySet());
+        segments.addAll(coverage.keySet());
+        List<SegmentDelta> out = new java.util.ArrayList<>();
+        for (String segment : segments) {
+            out.add(new SegmentDelta.Changes(segment, buckets.getOrDefault(segment, List.of()), coverage.getOrDefault(segment, List.of())));
+        }
+        out.add(SegmentDelta.watermark(c.sourcePartition(), c.streamTime()));
+        return out;
     }
 }

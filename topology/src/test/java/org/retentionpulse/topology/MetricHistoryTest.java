@@ -173,6 +173,30 @@ class MetricHistoryTest {
     }
 
     @Test
+    void anUpdatePublishesOnlyTheMetricsWhoseComponentsChangedAndHistoryKeepsTheCurrentValueOfTheOthers() {
+        send("ann", signup("e1", "ann", "2024-03-01T01:00:00Z", "pro"), 1);
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+        assertEquals(12 * 4, updates.readRecordsToList().size(), "a window's first update: every metric of every segment");
+
+        send("ann", purchase("e2", "ann", "2024-03-01T03:00:00Z"), 2);
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+        java.util.Set<String> changed = new java.util.TreeSet<>();
+        updates.readRecordsToList().forEach(r -> changed.add(r.value().getMetric()));
+        assertEquals(java.util.Set.of("repeat_purchase_rate", "revenue", "aov", "purchase_frequency", "clv"), changed,
+                "a purchase changes P1/P2, O and R only: lifecycle, survey and referral metrics are not re-sent");
+
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+        assertTrue(updates.readRecordsToList().isEmpty(), "nothing changed: no update");
+        String active = MetricHistory.key("active_customers", "P1D/P1D", "all", Instant.parse("2024-03-01T00:00:00Z").toEpochMilli());
+        assertEquals(0, history().get(active).getValue().compareTo(java.math.BigDecimal.ONE), "the unchanged metric's value is still there");
+
+        tick(Instant.parse("2024-03-02T07:00:00Z"), 3);
+        List<TestRecord<String, MetricUpdate>> finals = updates.readRecordsToList();
+        assertEquals(12 * 4, finals.size(), "the close publishes every metric once, changed or not");
+        assertTrue(finals.stream().allMatch(r -> r.value().getFinal$()));
+    }
+
+    @Test
     void historyKeysSortByWindowStartWithinASeriesAndNameTheirSegmentsPartition() {
         List<Long> starts = List.of(-86_400_000L, 0L, 86_400_000L, 1_700_000_000_000L);
         List<String> keys = starts.stream().map(s -> MetricHistory.key("nps", "P1D/P1D", "plan=a|b", s)).toList();

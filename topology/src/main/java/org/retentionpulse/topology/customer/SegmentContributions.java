@@ -197,7 +197,7 @@ public final class SegmentContributions {
         return lo;
     }
 
-    public SegmentDelta build(int sourcePartition, long sourceStreamTime) {
+    public SegmentDelta.Contribution build(int sourcePartition, long sourceStreamTime) {
         List<SegmentDelta.BucketChange> changes = new ArrayList<>();
         for (Map.Entry<String, Map<Long, long[]>> segment : counts.entrySet()) {
             for (Map.Entry<Long, long[]> bucket : segment.getValue().entrySet()) {
@@ -206,7 +206,7 @@ public final class SegmentContributions {
                 }
             }
         }
-        return new SegmentDelta(sourcePartition, sourceStreamTime, changes, coverage);
+        return new SegmentDelta.Contribution(sourcePartition, sourceStreamTime, changes, coverage);
     }
 
     private static boolean isZero(long[] values) {

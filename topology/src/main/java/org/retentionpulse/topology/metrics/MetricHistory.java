@@ -48,9 +48,9 @@ public final class MetricHistory {
         return key.substring(second + 1, key.lastIndexOf('|'));
     }
 
-    /** The segment-stage partition that owns {@code segment}, the same rule the aggregator applies. */
+    /** The segment-stage partition that owns {@code segment} ({@link SegmentOwnership}). */
     public static int partitionOf(String segment, int segmentPartitions) {
-        return segmentPartitions <= 1 ? 0 : Math.floorMod(segment.hashCode(), segmentPartitions);
+        return SegmentOwnership.partitionOf(segment, segmentPartitions);
     }
 
     /** For {@code KafkaStreams#queryMetadataForKey}: maps a history key to the partition of its segment. */

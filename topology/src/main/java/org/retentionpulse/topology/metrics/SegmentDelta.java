@@ -3,20 +3,34 @@ package org.retentionpulse.topology.metrics;
 import java.util.List;
 
 /**
- * What one input record changed, sent from the customer stage to the segment stage through the
- * {@code segment-deltas} repartition topic. It also carries the sending task's stream time, the
- * watermark from which the segment stage decides when windows close.
- *
- * @param sourcePartition the input partition (customer task) that sent it
- * @param sourceStreamTime that task's stream time after the record
- * @param buckets additive count changes per (segment, bucket)
- * @param coverage changes to the distinct purchaser counts, as difference-array entries over window indexes
+ * What flows from the customer stage to the segment stage. The customer stage builds one {@link Contribution} per
+ * input record; the changes go through the {@code segment-deltas} repartition topic as {@link Changes} of one
+ * segment, routed to the partition that owns it ({@link SegmentDeltaPartitioner}), and each customer task's stream
+ * time as a {@link Watermark} to every partition, after the changes it covers (Kafka keeps the order of one
+ * producer's records per partition).
  */
-public record SegmentDelta(int sourcePartition, long sourceStreamTime, List<BucketChange> buckets,
-                           List<CoverageChange> coverage) {
+public sealed interface SegmentDelta {
+
+    /**
+     * What one input record changed, over all its segments (customer stage -> combiner, same task, never on a topic).
+     *
+     * @param sourcePartition the input partition (customer task) that built it
+     * @param streamTime that task's stream time after the record: windows closed at it are left unchanged
+     */
+    record Contribution(int sourcePartition, long streamTime, List<BucketChange> buckets, List<CoverageChange> coverage)
+            implements SegmentDelta {
+    }
+
+    /** Changes of one segment, every entry's {@code segment} equal to {@link #segment}. */
+    record Changes(String segment, List<BucketChange> buckets, List<CoverageChange> coverage) implements SegmentDelta {
+    }
+
+    /** A customer task's stream time: every change it sent before this record is at most that late. */
+    record Watermark(int sourcePartition, long streamTime) implements SegmentDelta {
+    }
 
     /** Counter changes of one segment in one time bucket; {@code counts} is indexed by {@link Counter#ordinal()}. */
-    public record BucketChange(String segment, long bucket, long[] counts) {
+    record BucketChange(String segment, long bucket, long[] counts) {
     }
 
     /**
@@ -24,10 +38,10 @@ public record SegmentDelta(int sourcePartition, long sourceStreamTime, List<Buck
      * P1 and P2 of every window from that index on move by {@code purchasers} / {@code repeatPurchasers}
      * (difference-array encoding, so a purchase changes O(1) entries instead of one per hopping window).
      */
-    public record CoverageChange(String segment, int spec, long windowIndex, int purchasers, int repeatPurchasers) {
+    record CoverageChange(String segment, int spec, long windowIndex, int purchasers, int repeatPurchasers) {
     }
 
-    public static SegmentDelta watermark(int sourcePartition, long sourceStreamTime) {
-        return new SegmentDelta(sourcePartition, sourceStreamTime, List.of(), List.of());
+    static Watermark watermark(int sourcePartition, long streamTime) {
+        return new Watermark(sourcePartition, streamTime);
     }
 }

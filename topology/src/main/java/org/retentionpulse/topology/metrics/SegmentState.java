@@ -43,7 +43,7 @@ final class SegmentState {
     long activeAt(long at) {
         long active = activeBase;
         for (long[] counts : buckets.headMap(at).values()) {
-            active += counts[Counter.SIGNUPS.ordinal()] - counts[Counter.CANCELLATIONS.ordinal()];
+            active += net(counts);
         }
         return active;
     }
@@ -62,5 +62,10 @@ final class SegmentState {
     WindowCounts counts(int spec, long index, long start, long end) {
         long[] p = purchasers(spec, index);
         return new WindowCounts(activeAt(start), sum(start, end), p[0], p[1]);
+    }
+
+    /** Net activations (N - C) of one bucket's counts. */
+    static long net(long[] counts) {
+        return counts[Counter.SIGNUPS.ordinal()] - counts[Counter.CANCELLATIONS.ordinal()];
     }
 }

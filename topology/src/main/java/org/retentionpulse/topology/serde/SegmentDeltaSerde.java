@@ -5,25 +5,41 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.kafka.common.errors.SerializationException;
 import org.retentionpulse.topology.metrics.Counter;
 import org.retentionpulse.topology.metrics.SegmentDelta;
 
 /**
- * Format of the {@code segment-deltas} repartition topic. Bucket counts are sparse: a bit mask of the
- * non-zero counters, then only those values.
+ * Format of the {@code segment-deltas} repartition topic: a kind byte, then a {@link SegmentDelta.Changes} (the
+ * segment once, then its bucket counts sparse: a bit mask of the non-zero counters and only those values; then its
+ * purchaser entries) or a {@link SegmentDelta.Watermark}. A {@link SegmentDelta.Contribution} never leaves its task.
  */
 public final class SegmentDeltaSerde extends BinaryCodec<SegmentDelta> {
+    private static final byte CHANGES = 1;
+    private static final byte WATERMARK = 2;
+
     public SegmentDeltaSerde() {
-        super(1);
+        super(2);
     }
 
     @Override
-    void write(SegmentDelta d, DataOutputStream out) throws IOException {
-        out.writeInt(d.sourcePartition());
-        out.writeLong(d.sourceStreamTime());
-        out.writeInt(d.buckets().size());
-        for (SegmentDelta.BucketChange b : d.buckets()) {
-            out.writeUTF(b.segment());
+    void write(SegmentDelta delta, DataOutputStream out) throws IOException {
+        if (delta instanceof SegmentDelta.Changes c) {
+            out.writeByte(CHANGES);
+            writeChanges(c, out);
+        } else if (delta instanceof SegmentDelta.Watermark w) {
+            out.writeByte(WATERMARK);
+            out.writeInt(w.sourcePartition());
+            out.writeLong(w.streamTime());
+        } else {
+            throw new IllegalArgumentException("a per-record contribution is combined in its task, never sent: " + delta);
+        }
+    }
+
+    private static void writeChanges(SegmentDelta.Changes changes, DataOutputStream out) throws IOException {
+        out.writeUTF(changes.segment());
+        out.writeInt(changes.buckets().size());
+        for (SegmentDelta.BucketChange b : changes.buckets()) {
             out.writeLong(b.bucket());
             long[] counts = b.counts();
             int mask = 0;
@@ -39,9 +55,8 @@ public final class SegmentDeltaSerde extends BinaryCodec<SegmentDelta> {
                 }
             }
         }
-        out.writeInt(d.coverage().size());
-        for (SegmentDelta.CoverageChange c : d.coverage()) {
-            out.writeUTF(c.segment());
+        out.writeInt(changes.coverage().size());
+        for (SegmentDelta.CoverageChange c : changes.coverage()) {
             out.writeShort(c.spec());
             out.writeLong(c.windowIndex());
             out.writeInt(c.purchasers());
@@ -51,12 +66,23 @@ public final class SegmentDeltaSerde extends BinaryCodec<SegmentDelta> {
 
     @Override
     SegmentDelta read(DataInputStream in, byte version) throws IOException {
-        int partition = in.readInt();
-        long streamTime = in.readLong();
+        if (version < 2) {
+            throw new SerializationException("segment-deltas format " + version + " (broadcast deltas) is no longer read: "
+                    + "let the repartition topic drain with the previous release before upgrading");
+        }
+        byte kind = in.readByte();
+        return switch (kind) {
+            case CHANGES -> readChanges(in);
+            case WATERMARK -> new SegmentDelta.Watermark(in.readInt(), in.readLong());
+            default -> throw new SerializationException("unknown segment delta kind " + kind);
+        };
+    }
+
+    private static SegmentDelta.Changes readChanges(DataInputStream in) throws IOException {
+        String segment = in.readUTF();
         int nb = in.readInt();
         List<SegmentDelta.BucketChange> buckets = new ArrayList<>(nb);
         for (int i = 0; i < nb; i++) {
-            String segment = in.readUTF();
             long bucket = in.readLong();
             int mask = in.readInt();
             long[] counts = new long[Counter.COUNT];
@@ -73,8 +99,8 @@ public final class SegmentDeltaSerde extends BinaryCodec<SegmentDelta> {
         int nc = in.readInt();
         List<SegmentDelta.CoverageChange> coverage = new ArrayList<>(nc);
         for (int i = 0; i < nc; i++) {
-            coverage.add(new SegmentDelta.CoverageChange(in.readUTF(), in.readShort(), in.readLong(), in.readInt(), in.readInt()));
+            coverage.add(new SegmentDelta.CoverageChange(segment, in.readShort(), in.readLong(), in.readInt(), in.readInt()));
         }
-        return new SegmentDelta(partition, streamTime, buckets, coverage);
+        return new SegmentDelta.Changes(segment, buckets, coverage);
     }
 }

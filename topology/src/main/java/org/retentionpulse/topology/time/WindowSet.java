@@ -67,9 +67,25 @@ public final class WindowSet {
         return longestSizeMs + graceMs;
     }
 
-    /** A window closes once stream time passes its end plus grace. */
+    /**
+     * A window closes once stream time passes its end plus grace. This is the one closing rule: the customer stage
+     * applies it to its own stream time (which windows an event may count in), the segment stage to the minimum
+     * over all customer tasks (when finals are due).
+     */
     public boolean isClosed(long windowEnd, long streamTime) {
         return streamTime > windowEnd + graceMs;
+    }
+
+    /**
+     * The first window of {@code spec} still open at {@code streamTime}: windows close in index order, so those
+     * closed are exactly the indexes below it. {@code Long.MIN_VALUE} when nothing has been seen yet.
+     */
+    public long firstOpenIndex(WindowSpec spec, long streamTime) {
+        if (streamTime == Long.MIN_VALUE) {
+            return Long.MIN_VALUE;
+        }
+        // open iff end + grace >= streamTime, end = k * advance + size
+        return -Math.floorDiv(-(streamTime - graceMs - spec.sizeMs()), spec.advanceMs());
     }
 
     /** True when every window (of every spec) containing {@code t} is closed at {@code streamTime}. */

@@ -1,0 +1,92 @@
+package org.retentionpulse.topology.metrics;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.retentionpulse.schemas.MetricUpdate;
+import org.retentionpulse.topology.OutputHeaders;
+import org.retentionpulse.topology.time.WindowSet;
+import org.retentionpulse.topology.time.WindowSpec;
+
+/**
+ * Turns one window's counts for one segment into metric records: forwards them, writes them to
+ * {@value MetricHistory#STORE}, and tracks what was published so that an update carries only the metrics whose
+ * components changed since that key's last update (a final carries every metric). Also keeps, per segment, the
+ * earliest input timestamp folded in since its last update, for the {@link OutputHeaders#SOURCE_TIMESTAMP} header.
+ * Both are transient: after a restore every metric is published again once and the next record sets the source.
+ */
+final class MetricEmitter {
+    private final WindowSet windows;
+    private final ProcessorContext<String, MetricUpdate> context;
+    private final KeyValueStore<String, MetricUpdate> history;
+    private final Map<String, Long> pendingSource = new HashMap<>();
+    /** Per spec: window index -> segment -> the counts its last update published. */
+    private final TreeMap<Long, Map<String, WindowCounts>>[] published;
+
+    @SuppressWarnings("unchecked")
+    MetricEmitter(WindowSet windows, ProcessorContext<String, MetricUpdate> context, KeyValueStore<String, MetricUpdate> history) {
+        this.windows = windows;
+        this.context = context;
+        this.history = history;
+        this.published = new TreeMap[windows.size()];
+        for (int s = 0; s < published.length; s++) {
+            published[s] = new TreeMap<>();
+        }
+    }
+
+    /** An input record with {@code timestamp} changed {@code segment}. */
+    void noteSource(String segment, long timestamp) {
+        pendingSource.merge(segment, timestamp, Math::min);
+    }
+
+    /** The segments' updates are out: their next update's source is the next input. */
+    void sourcesPublished(Collection<String> segments) {
+        segments.forEach(pendingSource::remove);
+    }
+
+    /** Windows of {@code spec} below {@code firstOpen} have had their finals: forget what they published. */
+    void windowsClosed(int spec, long firstOpen) {
+        published[spec].headMap(firstOpen).clear();
+    }
+
+    /**
+     * Publishes window {@code index} of spec {@code specIndex} for {@code segment}. The source-timestamp header is
+     * the earliest input folded in since the segment's last update, or for a final with nothing pending, the input
+     * that closed the window ({@code timestamp}); an update of a segment with nothing pending has none.
+     */
+    void emit(int specIndex, long index, String segment, WindowCounts counts, boolean isFinal, long now, long timestamp) {
+        WindowCounts previous = isFinal ? null
+                : published[specIndex].computeIfAbsent(index, k -> new HashMap<>()).put(segment, counts);
+        Long pending = pendingSource.get(segment);
+        Long source = pending != null ? pending : isFinal ? Long.valueOf(timestamp) : null;
+        WindowSpec spec = windows.get(specIndex);
+        for (Metric metric : Metric.values()) {
+            if (previous != null && metric.components(counts).equals(metric.components(previous))) {
+                continue; // unchanged since this key's last update: the contract asks for changed values only
+            }
+            MetricUpdate update = MetricUpdate.newBuilder()
+                    .setMetric(metric.key())
+                    .setWindow(spec.toString())
+                    .setWindowStart(Instant.ofEpochMilli(spec.start(index)))
+                    .setWindowEnd(Instant.ofEpochMilli(spec.end(index)))
+                    .setSegment(segment)
+                    .setValue(metric.value(counts))
+                    .setComponents(metric.components(counts))
+                    .setFinal$(isFinal)
+                    .setComputedAt(Instant.ofEpochMilli(now))
+                    .build();
+            history.put(MetricHistory.key(update), update);
+            RecordHeaders headers = new RecordHeaders();
+            if (source != null) {
+                headers.add(OutputHeaders.SOURCE_TIMESTAMP, OutputHeaders.encodeTimestamp(source));
+            }
+            context.forward(new Record<>(MetricKey.of(update), update, timestamp, headers));
+        }
+    }
+}

@@ -35,7 +35,7 @@ import org.retentionpulse.topology.customer.CustomerProcessor;
 import org.retentionpulse.topology.errors.DeadLetterHandler;
 import org.retentionpulse.topology.metrics.MetricHistory;
 import org.retentionpulse.topology.metrics.SegmentAggregator;
-import org.retentionpulse.topology.metrics.SegmentDelta;
+import org.retentionpulse.topology.delta.SegmentDelta;
 import org.retentionpulse.topology.event.InputRecord;
 import org.retentionpulse.topology.serde.CustomerStateSerde;
 import org.retentionpulse.topology.serde.InputRecordSerde;

@@ -2,7 +2,7 @@ package org.retentionpulse.topology.customer;
 
 import org.retentionpulse.schemas.ChurnRiskAlert;
 import org.retentionpulse.topology.event.CustomerEvent;
-import org.retentionpulse.topology.metrics.SegmentDelta;
+import org.retentionpulse.topology.delta.SegmentDelta;
 
 /**
  * What the customer stage emits: segment deltas for the segment stage, churn-risk alerts, and events that

@@ -19,7 +19,7 @@ import org.retentionpulse.topology.alerts.DueIndex;
 import org.retentionpulse.topology.event.CustomerEvent;
 import org.retentionpulse.topology.event.InputRecord;
 import org.retentionpulse.topology.event.Tick;
-import org.retentionpulse.topology.metrics.SegmentDelta;
+import org.retentionpulse.topology.delta.SegmentDelta;
 import org.retentionpulse.topology.time.WindowSet;
 
 /**

@@ -21,6 +21,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.retentionpulse.schemas.MetricUpdate;
 import org.retentionpulse.topology.OutputHeaders;
 import org.retentionpulse.topology.customer.Segment;
+import org.retentionpulse.topology.delta.Counter;
+import org.retentionpulse.topology.delta.SegmentDelta;
 import org.retentionpulse.topology.time.WindowSet;
 import org.retentionpulse.topology.time.WindowSpec;
 import org.slf4j.Logger;

@@ -5,8 +5,8 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import org.retentionpulse.topology.metrics.Counter;
-import org.retentionpulse.topology.metrics.SegmentDelta;
+import org.retentionpulse.topology.delta.Counter;
+import org.retentionpulse.topology.delta.SegmentDelta;
 
 /**
  * Format of the {@code segment-deltas} repartition topic. Bucket counts are sparse: a bit mask of the

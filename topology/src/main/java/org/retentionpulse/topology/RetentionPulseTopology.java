@@ -1,10 +1,8 @@
 package org.retentionpulse.topology;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -19,25 +17,24 @@ import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
-import org.apache.kafka.streams.state.WindowBytesStoreSupplier;
 import org.retentionpulse.schemas.ChurnRiskAlert;
 import org.retentionpulse.schemas.MetricUpdate;
 import org.retentionpulse.schemas.serde.ChurnRiskAlertSerde;
 import org.retentionpulse.schemas.serde.EventSerde;
 import org.retentionpulse.schemas.serde.MetricUpdateSerde;
 import org.retentionpulse.schemas.serde.WireFormat;
-import org.retentionpulse.topology.alerts.ChurnRiskProcessor;
+import org.retentionpulse.topology.alerts.ChurnRiskTracker;
 import org.retentionpulse.topology.customer.CustomerMetrics;
 import org.retentionpulse.topology.customer.CustomerOutput;
 import org.retentionpulse.topology.customer.CustomerProcessor;
 import org.retentionpulse.topology.errors.DeadLetterHandler;
 import org.retentionpulse.topology.metrics.MetricHistory;
 import org.retentionpulse.topology.metrics.SegmentAggregator;
-import org.retentionpulse.topology.metrics.SegmentDelta;
 import org.retentionpulse.topology.metrics.SegmentDeltaPartitioner;
-import org.retentionpulse.topology.serde.CustomerProfileSerde;
-import org.retentionpulse.topology.serde.CustomerTimelineSerde;
-import org.retentionpulse.topology.serde.InputEventDeserializer;
+import org.retentionpulse.topology.delta.SegmentDelta;
+import org.retentionpulse.topology.event.InputRecord;
+import org.retentionpulse.topology.serde.CustomerStateSerde;
+import org.retentionpulse.topology.serde.InputRecordSerde;
 import org.retentionpulse.topology.serde.SegmentDeltaSerde;
 import org.retentionpulse.topology.time.WindowSet;
 
@@ -45,8 +42,8 @@ import org.retentionpulse.topology.time.WindowSet;
  * Builds the Retention Pulse topology from a {@link TopologyConfig}:
  * <pre>
  *  input topics (any event type, keyed by customer_id)
- *    -> customer-stage   [customer-timelines, seen-event-ids, customer-stream-time]
- *         -> accepted events        -> churn-risk [customer-risk-profiles, customer-risk-due] -> alerts topic
+ *    -> customer-stage   [customer-state, customer-stream-time, customer-risk-due]
+ *         -> churn-risk alerts      -> alerts topic
  *         -> late events            -> late-events topic
  *         -> segment deltas         -> segment-deltas repartition topic (changes to the segment's owner, watermarks to all)
  *    -> segment-stage    [segment-aggregates, metric-history (queryable)]
@@ -64,39 +61,37 @@ public final class RetentionPulseTopology {
     public static Topology build(TopologyConfig config) {
         WindowSet windows = config.windowSet();
         StreamsBuilder builder = new StreamsBuilder();
-        builder.addStateStore(timelineStore(config));
-        builder.addStateStore(eventIdStore(config));
+        builder.addStateStore(customerStateStore(config));
         builder.addStateStore(streamTimeStore(config));
+        builder.addStateStore(dueIndexStore(config));
         builder.addStateStore(SegmentAggregator.storeBuilder());
         builder.addStateStore(historyStore(config));
-        builder.addStateStore(profileStore(config));
-        builder.addStateStore(dueIndexStore(config));
 
         EventSerde outputEvents = new EventSerde(config.outputFormat(), config.reportingCurrency());
-        Serde<SpecificRecord> inputEvents = Serdes.serdeFrom(outputEvents.serializer(),
-                new InputEventDeserializer(config.reportingCurrency()));
+        InputRecordSerde inputRecords = new InputRecordSerde(new EventSerde(WireFormat.AVRO, config.reportingCurrency()));
 
         KStream<String, CustomerOutput> customerOutputs = builder
-                .stream(config.topics().inputs(), Consumed.with(Serdes.String(), inputEvents).withName("customer-events"))
-                .process(() -> new CustomerProcessor(windows, config.dimensions(), config.dedupHorizon(), new CustomerMetrics()),
+                .stream(config.topics().inputs(), Consumed.with(Serdes.String(), (Serde<InputRecord>) inputRecords)
+                        .withName("customer-events"))
+                .process(() -> new CustomerProcessor(windows, config.dimensions(), config.dedupHorizon(), config.alerts(),
+                                new CustomerMetrics()),
                         Named.as("customer-stage"),
-                        CustomerProcessor.TIMELINE_STORE, CustomerProcessor.EVENT_ID_STORE, CustomerProcessor.STREAM_TIME_STORE);
+                        CustomerProcessor.STATE_STORE, CustomerProcessor.STREAM_TIME_STORE, ChurnRiskTracker.DUE_INDEX_STORE);
 
         Map<String, KStream<String, CustomerOutput>> branches = customerOutputs
                 .split(Named.as("customer-output-"))
                 .branch((k, v) -> v instanceof CustomerOutput.Delta, Branched.as("deltas"))
-                .branch((k, v) -> v instanceof CustomerOutput.Observed, Branched.as("observed"))
+                .branch((k, v) -> v instanceof CustomerOutput.Alert, Branched.as("alerts"))
                 .branch((k, v) -> v instanceof CustomerOutput.Late, Branched.as("late"))
                 .noDefaultBranch();
 
         branches.get("customer-output-late")
                 .mapValues(v -> ((CustomerOutput.Late) v).event(), Named.as("late-event"))
-                .to(config.topics().lateEvents(), Produced.with(Serdes.String(), outputEvents).withName("late-events-sink"));
+                .to(config.topics().lateEvents(), Produced.with(Serdes.String(), InputRecordSerde.events(outputEvents))
+                        .withName("late-events-sink"));
 
-        branches.get("customer-output-observed")
-                .mapValues(v -> (CustomerOutput.Observed) v, Named.as("observed-event"))
-                .process(() -> new ChurnRiskProcessor(config.alerts()), Named.as("churn-risk"),
-                        ChurnRiskProcessor.PROFILE_STORE, ChurnRiskProcessor.DUE_INDEX_STORE)
+        branches.get("customer-output-alerts")
+                .mapValues(v -> ((CustomerOutput.Alert) v).alert(), Named.as("churn-risk-alert"))
                 .to(config.topics().alerts(), Produced.with(Serdes.String(),
                         (Serde<ChurnRiskAlert>) new ChurnRiskAlertSerde(config.outputFormat())).withName("alerts-sink"));
 
@@ -133,20 +128,12 @@ public final class RetentionPulseTopology {
      * and a customer rarely has two events in one, so it saved few writes and cost TreeMap lookups; without it the
      * bench ran 10-25% more events per CPU-second (BENCHMARKS.md).
      */
-    private static StoreBuilder<?> timelineStore(TopologyConfig config) {
+    /** One value per customer (timeline, churn-risk profile, recent event ids): one get and one put per event. */
+    private static StoreBuilder<?> customerStateStore(TopologyConfig config) {
         KeyValueBytesStoreSupplier supplier = config.stores() == TopologyConfig.StoreKind.IN_MEMORY
-                ? Stores.inMemoryKeyValueStore(CustomerProcessor.TIMELINE_STORE)
-                : Stores.persistentKeyValueStore(CustomerProcessor.TIMELINE_STORE);
-        return Stores.keyValueStoreBuilder(supplier, Serdes.String(), new CustomerTimelineSerde()).withCachingDisabled();
-    }
-
-    private static StoreBuilder<?> eventIdStore(TopologyConfig config) {
-        Duration retention = config.dedupHorizon();
-        Duration size = Duration.ofMillis(1);
-        WindowBytesStoreSupplier supplier = config.stores() == TopologyConfig.StoreKind.IN_MEMORY
-                ? Stores.inMemoryWindowStore(CustomerProcessor.EVENT_ID_STORE, retention, size, false)
-                : Stores.persistentWindowStore(CustomerProcessor.EVENT_ID_STORE, retention, size, false);
-        return Stores.windowStoreBuilder(supplier, Serdes.String(), Serdes.Long());
+                ? Stores.inMemoryKeyValueStore(CustomerProcessor.STATE_STORE)
+                : Stores.persistentKeyValueStore(CustomerProcessor.STATE_STORE);
+        return Stores.keyValueStoreBuilder(supplier, Serdes.String(), new CustomerStateSerde()).withCachingDisabled();
     }
 
     private static StoreBuilder<?> streamTimeStore(TopologyConfig config) {
@@ -154,17 +141,10 @@ public final class RetentionPulseTopology {
                 Serdes.String(), Serdes.Long()).withCachingEnabled();
     }
 
-    private static StoreBuilder<?> profileStore(TopologyConfig config) {
-        KeyValueBytesStoreSupplier supplier = config.stores() == TopologyConfig.StoreKind.IN_MEMORY
-                ? Stores.inMemoryKeyValueStore(ChurnRiskProcessor.PROFILE_STORE)
-                : Stores.persistentKeyValueStore(ChurnRiskProcessor.PROFILE_STORE);
-        return Stores.keyValueStoreBuilder(supplier, Serdes.String(), new CustomerProfileSerde()).withCachingDisabled();
-    }
-
     private static StoreBuilder<?> dueIndexStore(TopologyConfig config) {
         KeyValueBytesStoreSupplier supplier = config.stores() == TopologyConfig.StoreKind.IN_MEMORY
-                ? Stores.inMemoryKeyValueStore(ChurnRiskProcessor.DUE_INDEX_STORE)
-                : Stores.persistentKeyValueStore(ChurnRiskProcessor.DUE_INDEX_STORE);
+                ? Stores.inMemoryKeyValueStore(ChurnRiskTracker.DUE_INDEX_STORE)
+                : Stores.persistentKeyValueStore(ChurnRiskTracker.DUE_INDEX_STORE);
         return Stores.keyValueStoreBuilder(supplier, Serdes.Bytes(), Serdes.ByteArray()).withCachingDisabled();
     }
 

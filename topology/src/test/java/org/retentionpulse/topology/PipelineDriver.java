@@ -145,8 +145,8 @@ public final class PipelineDriver implements AutoCloseable {
     }
 
     /** A window store of the topology, to check what it keeps. */
-    <K, V> org.apache.kafka.streams.state.WindowStore<K, V> windowStore(String name) {
-        return driver.getWindowStore(name);
+    <K, V> org.apache.kafka.streams.state.KeyValueStore<K, V> keyValueStore(String name) {
+        return driver.getKeyValueStore(name);
     }
 
     @Override

@@ -16,15 +16,15 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.retentionpulse.schemas.RiskReason;
 import org.retentionpulse.schemas.SurveyType;
 import org.retentionpulse.topology.TopologyConfig;
-import org.retentionpulse.topology.alerts.ChurnRiskProcessor;
 import org.retentionpulse.topology.alerts.ChurnRiskScorer;
 import org.retentionpulse.topology.alerts.CustomerProfile;
 import org.retentionpulse.topology.alerts.RiskAssessment;
 import org.retentionpulse.topology.customer.CustomerProcessor;
+import org.retentionpulse.topology.customer.CustomerState;
 
 /**
  * {@code GET /api/customers/{id}/risk}: a customer's current churn-risk profile from the
- * {@value ChurnRiskProcessor#PROFILE_STORE} store of the customer-stage task that owns the customer (default
+ * {@value CustomerProcessor#STATE_STORE} store of the customer-stage task that owns the customer (default
  * key partitioning by customer id), here or forwarded to the owner; 404 for a customer never seen (or whose
  * profile expired). The assessment is the scorer's as of the owning task's stream time (so a customer who
  * stopped buying shows as inactive without an event of its own), or of its latest event if that is later.
@@ -57,7 +57,7 @@ public final class CustomerRiskQueries implements ApiServer.Route {
         }
         KeyQueryMetadata owner;
         try {
-            owner = streams.queryMetadataForKey(ChurnRiskProcessor.PROFILE_STORE, customer, Serdes.String().serializer());
+            owner = streams.queryMetadataForKey(CustomerProcessor.STATE_STORE, customer, Serdes.String().serializer());
         } catch (IllegalStateException e) {
             throw ApiException.unavailable("not ready: " + e.getMessage());
         }
@@ -70,17 +70,18 @@ public final class CustomerRiskQueries implements ApiServer.Route {
         CustomerProfile profile;
         long streamTime;
         try {
-            ReadOnlyKeyValueStore<String, CustomerProfile> store = streams.store(StoreQueryParameters.fromNameAndType(
-                    ChurnRiskProcessor.PROFILE_STORE, QueryableStoreTypes.<String, CustomerProfile>keyValueStore())
+            ReadOnlyKeyValueStore<String, CustomerState> store = streams.store(StoreQueryParameters.fromNameAndType(
+                    CustomerProcessor.STATE_STORE, QueryableStoreTypes.<String, CustomerState>keyValueStore())
                     .withPartition(owner.partition()));
-            profile = store.get(customer);
+            CustomerState state = store.get(customer);
+            profile = state == null ? null : state.profile();
             ReadOnlyKeyValueStore<String, Long> clock = streams.store(StoreQueryParameters.fromNameAndType(
                     CustomerProcessor.STREAM_TIME_STORE, QueryableStoreTypes.<String, Long>keyValueStore())
                     .withPartition(owner.partition()));
             Long time = clock.get(CustomerProcessor.STREAM_TIME_KEY);
             streamTime = time == null ? Long.MIN_VALUE : time;
         } catch (InvalidStateStoreException e) {
-            throw ApiException.unavailable("store " + ChurnRiskProcessor.PROFILE_STORE + " not queryable now: " + e.getMessage());
+            throw ApiException.unavailable("store " + CustomerProcessor.STATE_STORE + " not queryable now: " + e.getMessage());
         }
         if (profile == null) {
             throw ApiException.notFound("unknown customer '" + customer + "'");

@@ -63,7 +63,7 @@ class BenchIT {
         assertTrue(figures.at("/latency/outputs/metric_updates/count").asInt() > 0, "metric updates sampled: " + figures.get("latency"));
         assertTrue(figures.get("state_bytes_per_customer").asDouble() > 0);
         assertTrue(figures.get("state_memory_bytes_per_customer").asDouble() > 0);
-        assertTrue(figures.at("/state_disk_bytes_by_store/customer-timelines").asLong() > 0, figures.get("state_disk_bytes_by_store").toString());
+        assertTrue(figures.at("/state_disk_bytes_by_store/customer-state").asLong() > 0, figures.get("state_disk_bytes_by_store").toString());
         assertTrue(figures.get("restore_seconds").asDouble() > 0);
         assertTrue(figures.get("restored_records").asLong() > 0);
         assertTrue(figures.at("/machine/cpus").asInt() > 0);

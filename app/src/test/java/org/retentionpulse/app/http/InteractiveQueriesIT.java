@@ -45,7 +45,7 @@ import org.retentionpulse.reference.ReferenceModel;
 import org.retentionpulse.reference.WindowSpecRef;
 import org.retentionpulse.tools.broker.EmbeddedKafkaBroker;
 import org.retentionpulse.topology.TopologyConfig;
-import org.retentionpulse.topology.alerts.ChurnRiskProcessor;
+import org.retentionpulse.topology.customer.CustomerProcessor;
 import org.retentionpulse.topology.metrics.MetricHistory;
 import org.retentionpulse.topology.serde.InputEventDeserializer;
 
@@ -175,7 +175,7 @@ class InteractiveQueriesIT {
                     body -> body.path("purchase_count").asInt() == 3);
             JsonNode riskB = getJson(b, "/api/customers/cust-5/risk", TOKEN);
             assertEquals(riskA, riskB);
-            assertEquals(ownerOf(a, ChurnRiskProcessor.PROFILE_STORE, "cust-5", false), riskA.get("served_by").asText());
+            assertEquals(ownerOf(a, CustomerProcessor.STATE_STORE, "cust-5", false), riskA.get("served_by").asText());
             assertEquals("free", riskA.get("plan").asText());
             assertEquals(new BigDecimal("10.05").add(new BigDecimal("10.15")).add(new BigDecimal("10.25")), riskA.get("spend").decimalValue());
             assertTrue(riskA.get("active").asBoolean());

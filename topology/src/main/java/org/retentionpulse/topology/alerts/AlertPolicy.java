@@ -101,39 +101,4 @@ public record AlertPolicy(
     public double weight(RiskSignal signal) {
         return weights.getOrDefault(signal, 0.0);
     }
-
-    public AlertPolicy withInactivity(double multiplier, Duration floor) {
-        return new AlertPolicy(multiplier, floor, defaultGap, frequencyPeriod, frequencyDropRatio, frequencyMinPrevious,
-                surveyRelevance, weights, mediumThreshold, highThreshold, profileRetention);
-    }
-
-    public AlertPolicy withWeights(Map<RiskSignal, Double> w) {
-        return new AlertPolicy(inactivityMultiplier, inactivityFloor, defaultGap, frequencyPeriod, frequencyDropRatio,
-                frequencyMinPrevious, surveyRelevance, w, mediumThreshold, highThreshold, profileRetention);
-    }
-
-    public AlertPolicy withThresholds(double medium, double high) {
-        return new AlertPolicy(inactivityMultiplier, inactivityFloor, defaultGap, frequencyPeriod, frequencyDropRatio,
-                frequencyMinPrevious, surveyRelevance, weights, medium, high, profileRetention);
-    }
-
-    public AlertPolicy withDefaultGap(Duration gap) {
-        return new AlertPolicy(inactivityMultiplier, inactivityFloor, gap, frequencyPeriod, frequencyDropRatio,
-                frequencyMinPrevious, surveyRelevance, weights, mediumThreshold, highThreshold, profileRetention);
-    }
-
-    public AlertPolicy withFrequency(Duration period, double dropRatio, int minPrevious) {
-        return new AlertPolicy(inactivityMultiplier, inactivityFloor, defaultGap, period, dropRatio, minPrevious,
-                surveyRelevance, weights, mediumThreshold, highThreshold, profileRetention);
-    }
-
-    public AlertPolicy withSurveyRelevance(Duration relevance) {
-        return new AlertPolicy(inactivityMultiplier, inactivityFloor, defaultGap, frequencyPeriod, frequencyDropRatio,
-                frequencyMinPrevious, relevance, weights, mediumThreshold, highThreshold, profileRetention);
-    }
-
-    public AlertPolicy withProfileRetention(Duration retention) {
-        return new AlertPolicy(inactivityMultiplier, inactivityFloor, defaultGap, frequencyPeriod, frequencyDropRatio,
-                frequencyMinPrevious, surveyRelevance, weights, mediumThreshold, highThreshold, retention);
-    }
 }

@@ -17,7 +17,7 @@ import org.retentionpulse.schemas.SurveyType;
  *
  * <p>A pure function of its inputs, so replays and restarts score identically. It also says when time
  * alone next changes the answer (the inactivity threshold and its escalation steps, a survey response
- * ageing out), which is when {@link ChurnRiskProcessor} looks at the customer again.
+ * ageing out), which is when {@link ChurnRiskTracker} looks at the customer again.
  */
 public final class ChurnRiskScorer {
     private static final double DAY = 86_400_000d;

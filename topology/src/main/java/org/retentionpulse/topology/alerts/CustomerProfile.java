@@ -1,9 +1,11 @@
 package org.retentionpulse.topology.alerts;
 
-import java.io.DataInput;
-import java.io.DataOutput;
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.function.IntFunction;
+import java.util.function.ToIntFunction;
+import org.apache.avro.io.Decoder;
+import org.apache.avro.io.Encoder;
 import org.retentionpulse.schemas.RiskLevel;
 import org.retentionpulse.schemas.SurveyType;
 
@@ -14,12 +16,14 @@ import org.retentionpulse.schemas.SurveyType;
  *
  * <p>Every field is bounded: at most {@value #MAX_PURCHASE_TIMES} purchase times are kept, so a profile
  * stays a few hundred bytes however long the customer's history. Late and out-of-order events are absorbed
- * in event-time order. The value of {@link ChurnRiskProcessor#PROFILE_STORE}.
+ * in event-time order. Part of the customer's one store value ({@code CustomerState}).
  */
 public final class CustomerProfile {
     /** Purchase times kept: enough for the rhythm's gaps and two frequency periods of a frequent buyer. */
     public static final int MAX_PURCHASE_TIMES = 64;
     public static final long NONE = Long.MIN_VALUE;
+    /** Store format: bit 0 active, bits 1-2 the level last alerted, from here one bit per instant present. */
+    private static final int INSTANTS_BIT = 3;
 
     /** What an event did to the customer's lifecycle. */
     public enum LifecycleChange { NONE, STARTED, ENDED }
@@ -147,98 +151,83 @@ public final class CustomerProfile {
         return count;
     }
 
-    /** Writes the profile in the store format read by {@link #read}: purchase times as varint deltas. */
-    public void write(DataOutput out) throws IOException {
-        out.writeByte((active ? 1 : 0) | (alertedLevel.ordinal() << 1));
-        out.writeLong(activeSince);
-        out.writeLong(lastLifecycleAt);
-        out.writeLong(lastSignupAt);
-        writeNullable(out, plan);
-        writeNullable(out, country);
-        writeNullable(out, channel);
-        writeVarLong(out, purchaseCount);
-        writeVarLong(out, spendCents);
-        out.writeLong(lastPurchaseAt);
-        out.writeLong(lastEventAt);
-        out.writeLong(dueAt);
-        writeVarLong(out, alerts);
-        out.writeByte(purchaseTimes.length);
-        long previous = 0;
+    /**
+     * Writes the profile in the store format read by {@link #read}: zig-zag varints (Avro's binary encoding),
+     * instants relative to {@code ref} (an instant of the same customer, so the differences are small), absent
+     * instants as bits of the flags, strings as references into the value's string table, purchase times as
+     * deltas.
+     */
+    public void write(Encoder out, long ref, ToIntFunction<String> strings) throws IOException {
+        long[] instants = {activeSince, lastLifecycleAt, lastSignupAt, lastPurchaseAt, lastEventAt, dueAt};
+        int flags = (active ? 1 : 0) | alertedLevel.ordinal() << 1;
+        for (int i = 0; i < instants.length; i++) {
+            flags |= instants[i] == NONE ? 0 : 1 << (INSTANTS_BIT + i);
+        }
+        out.writeInt(flags);
+        for (long t : instants) {
+            if (t != NONE) {
+                out.writeLong(t - ref);
+            }
+        }
+        out.writeInt(strings.applyAsInt(plan));
+        out.writeInt(strings.applyAsInt(country));
+        out.writeInt(strings.applyAsInt(channel));
+        out.writeLong(purchaseCount);
+        out.writeLong(spendCents);
+        out.writeInt(alerts);
+        out.writeInt(purchaseTimes.length);
+        long previous = ref;
         for (long t : purchaseTimes) {
-            writeVarLong(out, t - previous);
+            out.writeLong(t - previous);
             previous = t;
         }
+        int answered = 0;
+        for (int i = 0; i < surveys.length; i++) {
+            answered |= surveys[i] == null ? 0 : 1 << i;
+        }
+        out.writeInt(answered);
         for (SurveyAnswer answer : surveys) {
-            out.writeByte(answer == null ? -1 : answer.score());
             if (answer != null) {
-                out.writeLong(answer.at());
+                out.writeInt(answer.score());
+                out.writeLong(answer.at() - ref);
             }
         }
     }
 
-    public static CustomerProfile read(DataInput in) throws IOException {
+    public static CustomerProfile read(Decoder in, long ref, IntFunction<String> strings) throws IOException {
         CustomerProfile p = new CustomerProfile();
-        int flags = in.readByte();
+        int flags = in.readInt();
         p.active = (flags & 1) != 0;
-        p.alertedLevel = RiskLevel.values()[flags >> 1];
-        p.activeSince = in.readLong();
-        p.lastLifecycleAt = in.readLong();
-        p.lastSignupAt = in.readLong();
-        p.plan = readNullable(in);
-        p.country = readNullable(in);
-        p.channel = readNullable(in);
-        p.purchaseCount = readVarLong(in);
-        p.spendCents = readVarLong(in);
-        p.lastPurchaseAt = in.readLong();
-        p.lastEventAt = in.readLong();
-        p.dueAt = in.readLong();
-        p.alerts = (int) readVarLong(in);
-        p.purchaseTimes = new long[in.readUnsignedByte()];
-        long previous = 0;
+        p.alertedLevel = RiskLevel.values()[(flags >> 1) & 3];
+        long[] instants = new long[6];
+        for (int i = 0; i < instants.length; i++) {
+            instants[i] = (flags & 1 << (INSTANTS_BIT + i)) == 0 ? NONE : ref + in.readLong();
+        }
+        p.activeSince = instants[0];
+        p.lastLifecycleAt = instants[1];
+        p.lastSignupAt = instants[2];
+        p.lastPurchaseAt = instants[3];
+        p.lastEventAt = instants[4];
+        p.dueAt = instants[5];
+        p.plan = strings.apply(in.readInt());
+        p.country = strings.apply(in.readInt());
+        p.channel = strings.apply(in.readInt());
+        p.purchaseCount = in.readLong();
+        p.spendCents = in.readLong();
+        p.alerts = in.readInt();
+        p.purchaseTimes = new long[in.readInt()];
+        long previous = ref;
         for (int i = 0; i < p.purchaseTimes.length; i++) {
-            previous += readVarLong(in);
+            previous += in.readLong();
             p.purchaseTimes[i] = previous;
         }
+        int answered = in.readInt();
         for (int i = 0; i < p.surveys.length; i++) {
-            int score = in.readByte();
-            if (score >= 0) {
-                p.surveys[i] = new SurveyAnswer(score, in.readLong());
+            if ((answered & 1 << i) != 0) {
+                p.surveys[i] = new SurveyAnswer(in.readInt(), ref + in.readLong());
             }
         }
         return p;
-    }
-
-    private static void writeNullable(DataOutput out, String s) throws IOException {
-        out.writeBoolean(s != null);
-        if (s != null) {
-            out.writeUTF(s);
-        }
-    }
-
-    private static String readNullable(DataInput in) throws IOException {
-        return in.readBoolean() ? in.readUTF() : null;
-    }
-
-    /** Zig-zag varint: small magnitudes of either sign take few bytes. */
-    private static void writeVarLong(DataOutput out, long v) throws IOException {
-        long z = (v << 1) ^ (v >> 63);
-        while ((z & ~0x7FL) != 0) {
-            out.writeByte((int) ((z & 0x7F) | 0x80));
-            z >>>= 7;
-        }
-        out.writeByte((int) z);
-    }
-
-    private static long readVarLong(DataInput in) throws IOException {
-        long z = 0;
-        for (int shift = 0; ; shift += 7) {
-            int b = in.readUnsignedByte();
-            z |= (long) (b & 0x7F) << shift;
-            if ((b & 0x80) == 0) {
-                break;
-            }
-        }
-        return (z >>> 1) ^ -(z & 1);
     }
 
     private void touch(long at) {

@@ -11,7 +11,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Customers ordered by the instant they are next due for a check, over the store
- * {@link ChurnRiskProcessor#DUE_INDEX_STORE}.
+ * {@link ChurnRiskTracker#DUE_INDEX_STORE}.
  *
  * <p>Key layout: 8 bytes of the due instant (epoch ms, sign bit flipped so that byte order is time order),
  * then the customer id in UTF-8; the value is empty. A range scan from the smallest key up to the 8-byte

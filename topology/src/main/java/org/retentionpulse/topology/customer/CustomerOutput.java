@@ -1,11 +1,12 @@
 package org.retentionpulse.topology.customer;
 
-import org.apache.avro.specific.SpecificRecord;
-import org.retentionpulse.topology.metrics.SegmentDelta;
+import org.retentionpulse.schemas.ChurnRiskAlert;
+import org.retentionpulse.topology.event.CustomerEvent;
+import org.retentionpulse.topology.delta.SegmentDelta;
 
 /**
- * What the customer stage emits: segment deltas for the segment stage, every accepted event (and every
- * advance of stream time) for churn-risk tracking, and events that arrived too late.
+ * What the customer stage emits: segment deltas for the segment stage, churn-risk alerts, and events that
+ * arrived too late.
  */
 public sealed interface CustomerOutput {
 
@@ -13,17 +14,11 @@ public sealed interface CustomerOutput {
     record Delta(SegmentDelta delta) implements CustomerOutput {
     }
 
-    /**
-     * An accepted (not duplicate) event, late ones included, or a pure advance of stream time when
-     * {@code event} is null; {@code streamTime} is the task's stream time after it.
-     *
-     * @param endOfInput the advance comes from an end-of-input tick: it closes windows, but says nothing about
-     *     customers having been silent until then
-     */
-    record Observed(SpecificRecord event, long streamTime, boolean endOfInput) implements CustomerOutput {
+    /** A churn-risk alert, keyed by customer id, with the source-timestamp header. */
+    record Alert(ChurnRiskAlert alert) implements CustomerOutput {
     }
 
     /** An event beyond grace for every window it belongs to (it still updated the customer's state). */
-    record Late(SpecificRecord event, String reason) implements CustomerOutput {
+    record Late(CustomerEvent event, String reason) implements CustomerOutput {
     }
 }

@@ -1,37 +1,45 @@
 package org.retentionpulse.topology.customer;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.WindowStore;
-import org.apache.kafka.streams.state.WindowStoreIterator;
-import org.retentionpulse.schemas.Cancellation;
-import org.retentionpulse.schemas.Purchase;
-import org.retentionpulse.schemas.Signup;
-import org.retentionpulse.schemas.StreamTimeTick;
-import org.retentionpulse.schemas.SurveyResponse;
-import org.retentionpulse.schemas.serde.EventType;
-import org.retentionpulse.topology.metrics.SegmentDelta;
+import org.retentionpulse.schemas.ChurnRiskAlert;
+import org.retentionpulse.topology.OutputHeaders;
+import org.retentionpulse.topology.alerts.AlertPolicy;
+import org.retentionpulse.topology.alerts.ChurnRiskTracker;
+import org.retentionpulse.topology.alerts.CustomerProfile;
+import org.retentionpulse.topology.alerts.DueIndex;
+import org.retentionpulse.topology.event.CustomerEvent;
+import org.retentionpulse.topology.event.InputRecord;
+import org.retentionpulse.topology.event.Tick;
+import org.retentionpulse.topology.delta.SegmentDelta;
 import org.retentionpulse.topology.time.WindowSet;
 
 /**
- * The customer stage, partitioned by customer id: drops duplicate event ids, keeps each customer's
- * {@link CustomerTimeline}, tracks this task's stream time, flags late events, and emits what every event
- * changes in the segment aggregates as a {@link SegmentDelta} carrying the task's watermark, and passes every
- * accepted event with the stream time on to churn-risk tracking.
+ * The customer stage, partitioned by customer id. Per event it reads and writes one value, the customer's
+ * {@link CustomerState}: drops duplicate event ids, tracks this task's stream time, flags late events, updates
+ * the {@link CustomerTimeline} and emits what the event changes in the segment aggregates as a
+ * {@link SegmentDelta} carrying the task's watermark, and runs churn-risk tracking ({@link ChurnRiskTracker})
+ * on the customer's profile.
  */
-public final class CustomerProcessor implements Processor<String, SpecificRecord, String, CustomerOutput> {
-    /** customer_id -> {@link CustomerTimeline}; events older than twice the horizon are folded into its base. */
-    public static final String TIMELINE_STORE = "customer-timelines";
-    /** Window store: event_id at its event time -> 1; retention = the dedup horizon. */
-    public static final String EVENT_ID_STORE = "seen-event-ids";
-    /** {@value #STREAM_TIME_KEY} -> this task's stream time: max event time of accepted events and ticks. */
+public final class CustomerProcessor implements Processor<String, InputRecord, String, CustomerOutput> {
+    /**
+     * customer_id -> {@link CustomerState} (format in {@code CustomerStateSerde}). Kept forever per customer
+     * (the base lifecycle decides reactivations); bounded by the events of the last two horizons, the ids of
+     * the last dedup horizon and a profile of bounded size, dropped after {@code alerts.profile-retention}.
+     */
+    public static final String STATE_STORE = "customer-state";
+    /**
+     * {@value #STREAM_TIME_KEY} -> this task's stream time: max event time of accepted events and ticks. One
+     * key per task, in memory with a record cache: one changelog record per commit, not per event.
+     */
     public static final String STREAM_TIME_STORE = "customer-stream-time";
     public static final String STREAM_TIME_KEY = "stream-time";
 
@@ -43,28 +51,34 @@ public final class CustomerProcessor implements Processor<String, SpecificRecord
     private final WindowSet windows;
     private final List<Dimension> dimensions;
     private final long dedupHorizonMs;
+    private final AlertPolicy alertPolicy;
     private final CustomerMetrics metrics;
 
     private ProcessorContext<String, CustomerOutput> context;
-    private KeyValueStore<String, CustomerTimeline> timelines;
-    private WindowStore<String, Long> seenEventIds;
+    private KeyValueStore<String, CustomerState> states;
     private KeyValueStore<String, Long> streamTimeStore;
+    private ChurnRiskTracker churnRisk;
+    private final StoredProfiles profiles = new StoredProfiles();
     private int partition;
     private long streamTime = Long.MIN_VALUE;
 
-    public CustomerProcessor(WindowSet windows, List<Dimension> dimensions, Duration dedupHorizon, CustomerMetrics metrics) {
+    public CustomerProcessor(WindowSet windows, List<Dimension> dimensions, Duration dedupHorizon, AlertPolicy alertPolicy,
+            CustomerMetrics metrics) {
         this.windows = windows;
         this.dimensions = dimensions;
         this.dedupHorizonMs = dedupHorizon.toMillis();
+        this.alertPolicy = alertPolicy;
         this.metrics = metrics;
     }
 
     @Override
     public void init(ProcessorContext<String, CustomerOutput> context) {
         this.context = context;
-        this.timelines = context.getStateStore(TIMELINE_STORE);
-        this.seenEventIds = context.getStateStore(EVENT_ID_STORE);
+        this.states = context.getStateStore(STATE_STORE);
         this.streamTimeStore = context.getStateStore(STREAM_TIME_STORE);
+        KeyValueStore<Bytes, byte[]> dueIndex = context.getStateStore(ChurnRiskTracker.DUE_INDEX_STORE);
+        this.churnRisk = new ChurnRiskTracker(alertPolicy, new DueIndex(dueIndex), profiles, this::publish,
+                context::currentSystemTimeMs);
         this.partition = context.taskId().partition();
         Long stored = streamTimeStore.get(STREAM_TIME_KEY);
         this.streamTime = stored == null ? Long.MIN_VALUE : stored;
@@ -72,57 +86,77 @@ public final class CustomerProcessor implements Processor<String, SpecificRecord
     }
 
     @Override
-    public void process(Record<String, SpecificRecord> record) {
-        SpecificRecord value = record.value();
-        if (value instanceof StreamTimeTick tick) {
-            advanceStreamTime(tick.getAt().toEpochMilli());
-            context.forward(record.<String>withKey(null).<CustomerOutput>withValue(new CustomerOutput.Delta(SegmentDelta.watermark(partition, streamTime))));
-            context.forward(record.<String>withKey(null).<CustomerOutput>withValue(
-                    new CustomerOutput.Observed(null, streamTime, tick.getEndOfInput())));
-            return;
+    public void process(Record<String, InputRecord> record) {
+        if (record.value() instanceof Tick tick) {
+            tick(record, tick);
+        } else {
+            event(record, (CustomerEvent) record.value());
         }
-        String eventId = EventType.eventId(value);
-        long time = EventType.occurredAtMillis(value);
-        if (isDuplicate(eventId, time)) {
+    }
+
+    private void tick(Record<String, InputRecord> record, Tick tick) {
+        advanceStreamTime(tick.at());
+        context.forward(record.<String>withKey(null).<CustomerOutput>withValue(
+                new CustomerOutput.Delta(SegmentDelta.watermark(partition, streamTime))));
+        if (!tick.endOfInput()) {
+            churnRisk.checkDue(streamTime, record.timestamp());
+            profiles.release();
+        }
+    }
+
+    private void event(Record<String, InputRecord> record, CustomerEvent event) {
+        String customerId = event.customerId();
+        long time = event.at();
+        CustomerState state = states.get(customerId);
+        if (state == null) {
+            state = new CustomerState();
+        }
+        if (state.isDuplicate(event.eventId(), time, dedupHorizonMs, streamTime)) {
             metrics.duplicate();
             return;
         }
-        seenEventIds.put(eventId, 1L, time);
-        metrics.accepted(EventType.of(value));
-
+        metrics.accepted(event.type());
         boolean late = streamTime != Long.MIN_VALUE && windows.isLate(time, streamTime);
         if (!late) {
             advanceStreamTime(time);
         }
-        String customerId = EventType.customerId(value);
-        CustomerTimeline timeline = timelines.get(customerId);
-        if (timeline == null) {
-            timeline = new CustomerTimeline();
-        }
-        List<CustomerTimeline.FactChange> changes = timeline.insert(entryOf(value, time));
-        SegmentDelta delta = new SegmentContributions(dimensions, windows).addAll(timeline, changes).build(partition, streamTime);
-        timeline.prune(streamTime - 2 * windows.horizonMs());
-        timelines.put(customerId, timeline);
-
+        state.remember(event.eventId(), time, dedupHorizonMs, streamTime);
+        SegmentDelta delta = updateTimeline(state.timeline(), event);
         context.forward(record.withKey(customerId).<CustomerOutput>withValue(new CustomerOutput.Delta(delta)));
-        context.forward(record.withKey(customerId).<CustomerOutput>withValue(new CustomerOutput.Observed(value, streamTime, false)));
+
+        profiles.holding(customerId, state);
+        churnRisk.checkDue(streamTime, record.timestamp());
+        state.profile(churnRisk.apply(state.profile(), event, streamTime, record.timestamp()));
+        profiles.release();
+        states.put(customerId, state);
         if (late) {
-            metrics.late(LateReason.BEYOND_GRACE);
-            String reason = "event time " + Instant.ofEpochMilli(time) + " is beyond grace for every window: stream time "
-                    + Instant.ofEpochMilli(streamTime) + ", grace " + Duration.ofMillis(windows.graceMs());
-            RecordHeaders headers = new RecordHeaders(record.headers().toArray());
-            headers.add(LATE_REASON_HEADER, LateReason.BEYOND_GRACE.code().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            headers.add(LATE_DETAIL_HEADER, reason.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            context.forward(new Record<String, CustomerOutput>(customerId, new CustomerOutput.Late(value, reason),
-                    record.timestamp(), headers));
+            late(record, event);
         }
     }
 
-    private boolean isDuplicate(String eventId, long time) {
-        try (WindowStoreIterator<Long> seen = seenEventIds.fetch(eventId,
-                Instant.ofEpochMilli(saturatedSubtract(time, dedupHorizonMs)), Instant.ofEpochMilli(saturatedAdd(time, dedupHorizonMs)))) {
-            return seen.hasNext();
-        }
+    /** Inserts the event into the timeline, folds what is older than twice the horizon, returns the delta. */
+    private SegmentDelta updateTimeline(CustomerTimeline timeline, CustomerEvent event) {
+        List<CustomerTimeline.FactChange> changes = timeline.insert(TimelineEntry.of(event));
+        SegmentDelta delta = new SegmentContributions(dimensions, windows).addAll(timeline, changes).build(partition, streamTime);
+        timeline.prune(streamTime - 2 * windows.horizonMs());
+        return delta;
+    }
+
+    private void late(Record<String, InputRecord> record, CustomerEvent event) {
+        metrics.late(LateReason.BEYOND_GRACE);
+        String reason = "event time " + Instant.ofEpochMilli(event.at()) + " is beyond grace for every window: stream time "
+                + Instant.ofEpochMilli(streamTime) + ", grace " + Duration.ofMillis(windows.graceMs());
+        RecordHeaders headers = new RecordHeaders(record.headers().toArray());
+        headers.add(LATE_REASON_HEADER, LateReason.BEYOND_GRACE.code().getBytes(StandardCharsets.UTF_8));
+        headers.add(LATE_DETAIL_HEADER, reason.getBytes(StandardCharsets.UTF_8));
+        context.forward(new Record<String, CustomerOutput>(event.customerId(), new CustomerOutput.Late(event, reason),
+                record.timestamp(), headers));
+    }
+
+    private void publish(String customerId, ChurnRiskAlert alert, long sourceTimestamp) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(OutputHeaders.SOURCE_TIMESTAMP, OutputHeaders.encodeTimestamp(sourceTimestamp));
+        context.forward(new Record<String, CustomerOutput>(customerId, new CustomerOutput.Alert(alert), sourceTimestamp, headers));
     }
 
     private void advanceStreamTime(long time) {
@@ -132,26 +166,52 @@ public final class CustomerProcessor implements Processor<String, SpecificRecord
         }
     }
 
-    private static TimelineEntry entryOf(SpecificRecord event, long time) {
-        if (event instanceof Signup s) {
-            return TimelineEntry.signup(time, new Dimensions(s.getPlan(), s.getCountry(), s.getChannel()));
-        } else if (event instanceof Cancellation) {
-            return TimelineEntry.cancellation(time);
-        } else if (event instanceof Purchase p) {
-            return TimelineEntry.purchase(time, p.getAmount().movePointRight(2).longValueExact());
-        } else if (event instanceof SurveyResponse r) {
-            return TimelineEntry.survey(time, r.getSurvey(), r.getScore());
+    /**
+     * Profiles as the due checks see them: the customer whose event is being processed is the state in hand
+     * (stored once, after its event), every other customer is read from and written back to the store.
+     */
+    private final class StoredProfiles implements ChurnRiskTracker.Profiles {
+        private String heldId;
+        private CustomerState held;
+        /** The state a due check last read, so that writing its profile back does not read it again. */
+        private String readId;
+        private CustomerState read;
+
+        void holding(String customerId, CustomerState state) {
+            heldId = customerId;
+            held = state;
         }
-        throw new IllegalArgumentException("not a customer event: " + event.getSchema().getFullName());
-    }
 
-    private static long saturatedSubtract(long a, long b) {
-        long r = a - b;
-        return ((a ^ b) & (a ^ r)) < 0 ? Long.MIN_VALUE : Math.max(r, 0);
-    }
+        void release() {
+            heldId = null;
+            held = null;
+            readId = null;
+            read = null;
+        }
 
-    private static long saturatedAdd(long a, long b) {
-        long r = a + b;
-        return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
+        @Override
+        public CustomerProfile get(String customerId) {
+            CustomerState state = customerId.equals(heldId) ? held : stored(customerId);
+            return state == null ? null : state.profile();
+        }
+
+        private CustomerState stored(String customerId) {
+            readId = customerId;
+            read = states.get(customerId);
+            return read;
+        }
+
+        @Override
+        public void put(String customerId, CustomerProfile profile) {
+            if (customerId.equals(heldId)) {
+                held.profile(profile);
+                return;
+            }
+            CustomerState state = customerId.equals(readId) ? read : states.get(customerId);
+            if (state != null) {
+                state.profile(profile);
+                states.put(customerId, state);
+            }
+        }
     }
 }

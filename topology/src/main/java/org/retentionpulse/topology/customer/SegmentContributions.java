@@ -6,8 +6,8 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.retentionpulse.topology.metrics.Counter;
-import org.retentionpulse.topology.metrics.SegmentDelta;
+import org.retentionpulse.topology.delta.Counter;
+import org.retentionpulse.topology.delta.SegmentDelta;
 import org.retentionpulse.topology.time.WindowSet;
 import org.retentionpulse.topology.time.WindowSpec;
 

@@ -1,6 +1,7 @@
 package org.retentionpulse.topology.customer;
 
 import org.retentionpulse.schemas.SurveyType;
+import org.retentionpulse.topology.event.CustomerEvent;
 
 /**
  * One accepted event in a customer's timeline, reduced to what the metrics need. Immutable.
@@ -17,6 +18,15 @@ public record TimelineEntry(long time, Kind kind, Dimensions signupDimensions, l
 
     /** Event types, with stable codes for the store format. */
     public enum Kind { SIGNUP, CANCELLATION, PURCHASE, SURVEY }
+
+    /** What the metrics need of an accepted event. */
+    public static TimelineEntry of(CustomerEvent event) {
+        return event.match(
+                s -> signup(s.at(), new Dimensions(s.plan(), s.country(), s.channel())),
+                p -> purchase(p.at(), p.amountCents()),
+                c -> cancellation(c.at()),
+                r -> survey(r.at(), r.survey(), r.score()));
+    }
 
     public static TimelineEntry signup(long time, Dimensions dimensions) {
         return new TimelineEntry(time, Kind.SIGNUP, dimensions, 0, null, 0);

@@ -1,5 +1,7 @@
 package org.retentionpulse.topology.metrics;
 
+import org.retentionpulse.topology.delta.Counter;
+
 /**
  * A key of the {@value SegmentAggregator#STORE} store (in-memory, changelogged), one kind of entry per record;
  * values are {@code long[]} ({@link AggregateStoreCodec}). Window specs are named by their text (e.g.

@@ -1,6 +1,7 @@
 package org.retentionpulse.topology.metrics;
 
 import java.math.BigDecimal;
+import org.retentionpulse.topology.delta.Counter;
 import org.retentionpulse.schemas.MetricComponents;
 
 /**

@@ -3,6 +3,7 @@ package org.retentionpulse.topology.metrics;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.RoundingMode;
+import org.retentionpulse.topology.delta.Counter;
 import org.retentionpulse.schemas.MetricComponents;
 
 /**

@@ -14,6 +14,8 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 import org.retentionpulse.schemas.MetricUpdate;
 import org.retentionpulse.topology.customer.Segment;
+import org.retentionpulse.topology.delta.Counter;
+import org.retentionpulse.topology.delta.SegmentDelta;
 import org.retentionpulse.topology.time.WindowSet;
 import org.retentionpulse.topology.time.WindowSpec;
 

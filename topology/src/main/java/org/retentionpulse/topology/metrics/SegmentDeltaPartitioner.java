@@ -1,5 +1,7 @@
 package org.retentionpulse.topology.metrics;
 
+import org.retentionpulse.topology.delta.SegmentDelta;
+
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;

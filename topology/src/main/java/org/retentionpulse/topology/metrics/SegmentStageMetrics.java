@@ -1,5 +1,7 @@
 package org.retentionpulse.topology.metrics;
 
+import org.retentionpulse.topology.delta.SegmentDelta;
+
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.streams.StreamsMetrics;
 import org.apache.kafka.streams.processor.api.ProcessorContext;

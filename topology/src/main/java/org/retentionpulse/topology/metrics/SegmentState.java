@@ -1,5 +1,7 @@
 package org.retentionpulse.topology.metrics;
 
+import org.retentionpulse.topology.delta.Counter;
+
 import java.util.Map;
 import java.util.TreeMap;
 

@@ -1,5 +1,7 @@
 package org.retentionpulse.topology.metrics;
 
+import org.retentionpulse.topology.delta.Counter;
+
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;

@@ -1,5 +1,7 @@
 package org.retentionpulse.topology.metrics;
 
+import org.retentionpulse.topology.delta.Counter;
+
 /**
  * The inputs of every metric for one window and segment (spec section 4).
  *

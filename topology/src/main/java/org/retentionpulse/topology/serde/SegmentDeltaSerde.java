@@ -6,8 +6,8 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.errors.SerializationException;
-import org.retentionpulse.topology.metrics.Counter;
-import org.retentionpulse.topology.metrics.SegmentDelta;
+import org.retentionpulse.topology.delta.Counter;
+import org.retentionpulse.topology.delta.SegmentDelta;
 
 /**
  * Format of the {@code segment-deltas} repartition topic: a kind byte, then a {@link SegmentDelta.Changes} (the

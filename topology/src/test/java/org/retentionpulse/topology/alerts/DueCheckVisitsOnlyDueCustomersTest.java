@@ -3,7 +3,10 @@ package org.retentionpulse.topology.alerts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
@@ -12,7 +15,6 @@ import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
 import org.retentionpulse.schemas.ChurnRiskAlert;
 import org.retentionpulse.schemas.RiskLevel;
-import org.retentionpulse.topology.serde.CustomerProfileSerde;
 
 /**
  * The cost of a due check is the number of customers due, not the number of customers: a store of a million
@@ -25,21 +27,25 @@ class DueCheckVisitsOnlyDueCustomersTest {
     @Test
     void checkOverAMillionCustomersWithOnePercentDueTouchesOnlyThoseDue() {
         MockProcessorContext<String, ChurnRiskAlert> context = new MockProcessorContext<>();
-        context.setCurrentSystemTimeMs(0);
-        KeyValueStore<String, CustomerProfile> profiles = Stores.keyValueStoreBuilder(
-                Stores.inMemoryKeyValueStore(ChurnRiskProcessor.PROFILE_STORE), Serdes.String(), new CustomerProfileSerde())
-                .withLoggingDisabled().build();
         KeyValueStore<Bytes, byte[]> index = Stores.keyValueStoreBuilder(
-                Stores.inMemoryKeyValueStore(ChurnRiskProcessor.DUE_INDEX_STORE), Serdes.Bytes(), Serdes.ByteArray())
+                Stores.inMemoryKeyValueStore(ChurnRiskTracker.DUE_INDEX_STORE), Serdes.Bytes(), Serdes.ByteArray())
                 .withLoggingDisabled().build();
-        profiles.init(context.getStateStoreContext(), profiles);
         index.init(context.getStateStoreContext(), index);
-        context.addStateStore(profiles);
-        context.addStateStore(index);
-
-        ChurnRiskProcessor processor = new ChurnRiskProcessor(AlertPolicy.defaults());
-        processor.init(context);
+        Map<String, CustomerProfile> profiles = new HashMap<>();
+        List<ChurnRiskAlert> alerts = new ArrayList<>();
         DueIndex due = new DueIndex(index);
+        ChurnRiskTracker tracker = new ChurnRiskTracker(AlertPolicy.defaults(), due, new ChurnRiskTracker.Profiles() {
+            @Override
+            public CustomerProfile get(String customerId) {
+                return profiles.get(customerId);
+            }
+
+            @Override
+            public void put(String customerId, CustomerProfile profile) {
+                profiles.put(customerId, profile);
+            }
+        }, (customer, alert, sourceTimestamp) -> alerts.add(alert), () -> 0L);
+
         ChurnRiskScorer scorer = new ChurnRiskScorer(AlertPolicy.defaults());
         for (int i = 0; i < CUSTOMERS; i++) {
             // Weekly buyers; every hundredth bought last on day 14 (due on day 35), the rest on day 100.
@@ -54,16 +60,15 @@ class DueCheckVisitsOnlyDueCustomersTest {
             profiles.put("c" + i, p);
         }
 
-        processor.checkDue(36 * DAY, 36 * DAY);
+        tracker.checkDue(36 * DAY, 36 * DAY);
 
-        assertEquals(CUSTOMERS / 100, processor.dueEntriesVisited());
-        List<MockProcessorContext.CapturedForward<? extends String, ? extends ChurnRiskAlert>> alerts = context.forwarded();
+        assertEquals(CUSTOMERS / 100, tracker.dueEntriesVisited());
         assertEquals(CUSTOMERS / 100, alerts.size());
-        assertEquals(RiskLevel.MEDIUM, alerts.get(0).record().value().getLevel());
+        assertEquals(RiskLevel.MEDIUM, alerts.get(0).getLevel());
         // Each was rescheduled to its next escalation step (day 35 + 21/4), after the checked instant.
         assertEquals(40 * DAY + 6 * 3_600_000, profiles.get("c0").dueAt());
 
-        processor.checkDue(36 * DAY + 1, 36 * DAY + 1);
-        assertEquals(CUSTOMERS / 100, processor.dueEntriesVisited(), "nothing more is due: nothing more is visited");
+        tracker.checkDue(36 * DAY + 1, 36 * DAY + 1);
+        assertEquals(CUSTOMERS / 100, tracker.dueEntriesVisited(), "nothing more is due: nothing more is visited");
     }
 }

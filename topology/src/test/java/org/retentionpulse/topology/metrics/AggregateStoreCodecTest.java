@@ -1,5 +1,7 @@
 package org.retentionpulse.topology.metrics;
 
+import org.retentionpulse.topology.delta.Counter;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

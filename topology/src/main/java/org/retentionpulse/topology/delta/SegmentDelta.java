@@ -1,4 +1,4 @@
-package org.retentionpulse.topology.metrics;
+package org.retentionpulse.topology.delta;
 
 import java.util.List;
 

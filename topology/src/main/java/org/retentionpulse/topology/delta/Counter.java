@@ -1,4 +1,4 @@
-package org.retentionpulse.topology.metrics;
+package org.retentionpulse.topology.delta;
 
 /**
  * The additive per-bucket counts of spec section 4. A window's count is the sum over its buckets; the

@@ -1,0 +1,78 @@
+package org.retentionpulse.topology.customer;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.retentionpulse.topology.alerts.CustomerProfile;
+
+/**
+ * Everything the customer stage keeps about one customer, in one store value so that an event costs one get,
+ * one put and one changelog record: the {@link CustomerTimeline} (segment metrics), the churn-risk
+ * {@link CustomerProfile} (null when not tracked: never had an event the tracker kept, or expired), and the
+ * ids of the customer's recent events for the duplicate check. The value of {@link CustomerProcessor#STATE_STORE}.
+ *
+ * <p>Dedup is per customer: a second event with the same id for the same customer is a duplicate; the same id
+ * for two customers is two events (input topics are keyed by customer, so this was already the case per
+ * partition; see ARCHITECTURE.md, known limits).
+ */
+public final class CustomerState {
+    private final CustomerTimeline timeline;
+    private final ArrayList<SeenEvent> seen;
+    private CustomerProfile profile;
+
+    /** An accepted event's id and event time, kept while a copy of it could still be a duplicate. */
+    public record SeenEvent(String eventId, long at) {
+    }
+
+    public CustomerState() {
+        this(new CustomerTimeline(), List.of(), null);
+    }
+
+    public CustomerState(CustomerTimeline timeline, List<SeenEvent> seen, CustomerProfile profile) {
+        this.timeline = timeline;
+        this.seen = new ArrayList<>(seen);
+        this.profile = profile;
+    }
+
+    public CustomerTimeline timeline() {
+        return timeline;
+    }
+
+    /** The churn-risk profile, or null when the customer is not tracked. */
+    public CustomerProfile profile() {
+        return profile;
+    }
+
+    public void profile(CustomerProfile profile) {
+        this.profile = profile;
+    }
+
+    /** Ids of accepted events, in arrival order, within the dedup horizon as of the last write. */
+    public List<SeenEvent> seen() {
+        return Collections.unmodifiableList(seen);
+    }
+
+    /**
+     * Whether an event with this id and time is a copy of one kept: same id, event times at most the horizon
+     * apart, and the kept one not expired (its time more than the horizon before stream time) -- what the
+     * former window store of ids with retention = horizon answered.
+     */
+    boolean isDuplicate(String eventId, long at, long horizonMs, long streamTime) {
+        for (SeenEvent e : seen) {
+            if (e.eventId().equals(eventId) && Math.abs(e.at() - at) <= horizonMs && !expired(e, horizonMs, streamTime)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Remembers an accepted event's id, then forgets those no copy can match any more. */
+    void remember(String eventId, long at, long horizonMs, long streamTime) {
+        seen.add(new SeenEvent(eventId, at));
+        seen.removeIf(e -> expired(e, horizonMs, streamTime));
+    }
+
+    private static boolean expired(SeenEvent e, long horizonMs, long streamTime) {
+        return streamTime != Long.MIN_VALUE && e.at() <= streamTime - horizonMs;
+    }
+}

@@ -112,6 +112,7 @@ final class ColdRun {
         long start = System.nanoTime();
         long deadline = start + timeout.toNanos();
         long lastReport = start;
+        Progress lines = new Progress(phase, total, !internalTopics.isEmpty());
         ApplicationLag lag = new ApplicationLag(admin, applicationId);
         while (true) {
             Map<String, Long> behind = lag.behindByTopic(topics);
@@ -123,7 +124,7 @@ final class ColdRun {
             long now = System.nanoTime();
             if (now - lastReport > REPORT_NANOS) {
                 lastReport = now;
-                progress.println(progressLine(phase, total, inputBehind, internalBehind, (now - start) / 1e9, internalTopics.isEmpty()));
+                progress.println(lines.line(inputBehind, internalBehind, now));
             }
             if (now > deadline) {
                 throw new IllegalStateException(phase + " did not finish within " + timeout + " (raise --timeout)");
@@ -132,22 +133,52 @@ final class ColdRun {
         }
     }
 
-    /** e.g. {@code pipeline: 412,000 / 1,000,000 input events (41 %), 13,870/s, ~42 s left; 1,024 internal records behind}. */
-    private static String progressLine(String phase, long total, long inputBehind, long internalBehind, double elapsedSeconds,
-                                       boolean noInternal) {
-        String line;
-        if (total > 0 && inputBehind == 0) {
-            line = String.format(Locale.ROOT, "  %s: all %,d input events read (%.0f s)", phase, total, elapsedSeconds);
-        } else if (total > 0) {
-            // Transaction markers take offsets too, so "behind" can exceed the events left by a little: clamp.
-            long done = Math.max(0, Math.min(total, total - inputBehind));
-            double rate = done / Math.max(1e-9, elapsedSeconds);
-            String left = rate > 0 ? String.format(Locale.ROOT, "~%.0f s left", (total - done) / rate) : "time left unknown";
-            line = String.format(Locale.ROOT, "  %s: %,d / %,d input events (%.0f %%), %,.0f/s, %s", phase, done, total,
-                    100.0 * done / total, rate, left);
-        } else {
-            line = String.format(Locale.ROOT, "  %s: %,d input records behind", phase, inputBehind);
+    /**
+     * The progress lines of one wait, e.g. {@code pipeline: 412,000 / 1,000,000 input events (41 %), 13,870/s, ~42 s left;
+     * 1,024 repartition records behind}; once every input is read, the repartition backlog's own rate and time left
+     * (the segment stage can trail the customer stage by most of the run).
+     */
+    private static final class Progress {
+        private final String phase;
+        private final long total;
+        private final boolean internal;
+        private final long start = System.nanoTime();
+        private long inputsReadAt = -1;
+        private long internalBehindThen;
+
+        Progress(String phase, long total, boolean internal) {
+            this.phase = phase;
+            this.total = total;
+            this.internal = internal;
         }
-        return noInternal ? line : line + String.format(Locale.ROOT, "; %,d repartition records behind", internalBehind);
+
+        String line(long inputBehind, long internalBehind, long now) {
+            String line;
+            if (total > 0 && inputBehind == 0) {
+                if (inputsReadAt < 0) {
+                    inputsReadAt = now;
+                    internalBehindThen = internalBehind;
+                }
+                line = String.format(Locale.ROOT, "  %s: all %,d input events read by %.0f s", phase, total, (inputsReadAt - start) / 1e9);
+                if (internal) {
+                    double rate = (internalBehindThen - internalBehind) / Math.max(1e-9, (now - inputsReadAt) / 1e9);
+                    return line + String.format(Locale.ROOT, "; %,d repartition records behind, %,.0f/s, %s", internalBehind, rate, left(internalBehind, rate));
+                }
+                return line;
+            } else if (total > 0) {
+                // Transaction markers take offsets too, so "behind" can exceed the events left by a little: clamp.
+                long done = Math.max(0, Math.min(total, total - inputBehind));
+                double rate = done / Math.max(1e-9, (now - start) / 1e9);
+                line = String.format(Locale.ROOT, "  %s: %,d / %,d input events (%.0f %%), %,.0f/s, %s", phase, done, total,
+                        100.0 * done / total, rate, left(total - done, rate));
+            } else {
+                line = String.format(Locale.ROOT, "  %s: %,d input records behind", phase, inputBehind);
+            }
+            return internal ? line + String.format(Locale.ROOT, "; %,d repartition records behind", internalBehind) : line;
+        }
+
+        private static String left(long remaining, double rate) {
+            return rate > 0 ? String.format(Locale.ROOT, "~%.0f s left", remaining / rate) : "time left unknown";
+        }
     }
 }

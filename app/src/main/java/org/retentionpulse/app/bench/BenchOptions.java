@@ -15,12 +15,32 @@ import java.time.Duration;
  * @param stateDir         parent of the run's state directory, or null for a temporary one
  * @param skipRestore      skip the restore-from-changelog measurement (the latency phase then restarts on the kept state)
  * @param skipLatency      skip the latency phase
+ * @param skipFloor        skip the yardstick apps (passthrough and floor): no {@code ratio_to_floor}
+ * @param wiring           how the pipeline is started for the throughput and latency phases
  * @param seed             generator seed
  * @param timeout          longest any phase may take before the run fails
  */
 public record BenchOptions(long events, int customers, int partitions, double latencyLoad, int latencySeconds,
-                           String bootstrapServers, Path stateDir, boolean skipRestore, boolean skipLatency, long seed,
-                           Duration timeout) {
+                           String bootstrapServers, Path stateDir, boolean skipRestore, boolean skipLatency, boolean skipFloor,
+                           Wiring wiring, long seed, Duration timeout) {
+    /** How the bench starts the pipeline. */
+    public enum Wiring {
+        /** As {@code run} starts it: HTTP server, Prometheus registry and meters, output monitor (what a user deploys). */
+        RUN("run's wiring: HTTP, meters, output monitor"),
+        /** The topology alone, to measure what the rest of {@link #RUN} costs. */
+        BARE("the topology alone: no HTTP, meters or output monitor");
+
+        private final String description;
+
+        Wiring(String description) {
+            this.description = description;
+        }
+
+        public String description() {
+            return description;
+        }
+    }
+
     public BenchOptions {
         if (events < 1 || customers < 1 || partitions < 1) {
             throw new IllegalArgumentException("events, customers and partitions must be positive");
@@ -30,6 +50,9 @@ public record BenchOptions(long events, int customers, int partitions, double la
         }
         if (latencySeconds < 1) {
             throw new IllegalArgumentException("latency seconds must be positive");
+        }
+        if (wiring == null) {
+            throw new IllegalArgumentException("wiring must be given");
         }
     }
 }

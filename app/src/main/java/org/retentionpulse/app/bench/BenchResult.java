@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * The figures of one benchmark run. Rates are events per second; durations seconds; latencies milliseconds
- * (-1 when there was no sample); figures of a skipped phase are null.
+ * (-1 when there was no sample); figures of a skipped phase are null. {@code pipeline} CPU includes the output
+ * monitor's thread when the pipeline ran with `run`'s wiring ({@code outputMonitorCpuSeconds} of it).
  */
 public record BenchResult(
         long events,
@@ -16,12 +17,10 @@ public record BenchResult(
         int partitions,
         List<Double> rawConsumeRuns,
         double rawConsumeEventsPerSecond,
-        double pipelineEventsPerSecond,
-        double pipelineEventsPerSecondWithStartup,
-        double pipelineStartupSeconds,
-        double pipelineSeconds,
         double rawConsumeEventsPerCpuSecond,
-        double pipelineEventsPerCpuSecond,
+        ColdRun.Result pipeline,
+        double outputMonitorCpuSeconds,
+        Yardstick.Result yardstick,
         Latency latency,
         Map<String, Long> stateDiskBytesByStore,
         Map<String, Long> stateLiveBytesByStore,
@@ -51,8 +50,26 @@ public record BenchResult(
         }
     }
 
+    public double pipelineEventsPerSecond() {
+        return pipeline.eventsPerSecond();
+    }
+
+    public double pipelineEventsPerCpuSecond() {
+        return pipeline.eventsPerCpuSecond();
+    }
+
     public double ratio() {
-        return pipelineEventsPerSecond / rawConsumeEventsPerSecond;
+        return pipelineEventsPerSecond() / rawConsumeEventsPerSecond;
+    }
+
+    /** Pipeline events/s over the floor app's events/s (null without the yardstick). */
+    public Double ratioToFloor() {
+        return yardstick == null ? null : pipelineEventsPerSecond() / yardstick.floor().eventsPerSecond();
+    }
+
+    /** The same per CPU second. */
+    public Double ratioToFloorPerCpu() {
+        return yardstick == null ? null : pipelineEventsPerCpuSecond() / yardstick.floor().eventsPerCpuSecond();
     }
 
     public long stateDiskBytes() {
@@ -77,8 +94,11 @@ public record BenchResult(
         m.put("events", events);
         m.put("customers", customers);
         m.put("raw_consume_events_per_s", round(rawConsumeEventsPerSecond));
-        m.put("pipeline_events_per_s", round(pipelineEventsPerSecond));
+        m.put("pipeline_events_per_s", round(pipelineEventsPerSecond()));
         m.put("ratio", Math.round(ratio() * 10_000) / 10_000.0);
+        m.put("floor_events_per_s", yardstick == null ? null : round(yardstick.floor().eventsPerSecond()));
+        m.put("passthrough_events_per_s", yardstick == null ? null : round(yardstick.passthrough().eventsPerSecond()));
+        m.put("ratio_to_floor", yardstick == null ? null : round4(ratioToFloor()));
         m.put("latency_p50_ms", latency == null ? null : latency.all().p50());
         m.put("latency_p99_ms", latency == null ? null : latency.all().p99());
         m.put("latency_max_ms", latency == null ? null : latency.all().max());
@@ -86,14 +106,25 @@ public record BenchResult(
         m.put("state_memory_bytes_per_customer", round(stateLiveBytesPerCustomer()));
         m.put("restore_seconds", restoreSeconds == null ? null : Math.round(restoreSeconds * 1000) / 1000.0);
         m.put("raw_consume_events_per_cpu_s", round(rawConsumeEventsPerCpuSecond));
-        m.put("pipeline_events_per_cpu_s", round(pipelineEventsPerCpuSecond));
-        m.put("ratio_per_cpu", Math.round(pipelineEventsPerCpuSecond / rawConsumeEventsPerCpuSecond * 10_000) / 10_000.0);
+        m.put("pipeline_events_per_cpu_s", round(pipelineEventsPerCpuSecond()));
+        m.put("ratio_per_cpu", round4(pipelineEventsPerCpuSecond() / rawConsumeEventsPerCpuSecond));
+        m.put("floor_events_per_cpu_s", yardstick == null ? null : round(yardstick.floor().eventsPerCpuSecond()));
+        m.put("passthrough_events_per_cpu_s", yardstick == null ? null : round(yardstick.passthrough().eventsPerCpuSecond()));
+        m.put("ratio_to_floor_per_cpu", yardstick == null ? null : round4(ratioToFloorPerCpu()));
         m.put("customers_simulated", customersSimulated);
         m.put("partitions", partitions);
         m.put("raw_consume_runs_events_per_s", rawConsumeRuns.stream().map(BenchResult::round).toList());
-        m.put("pipeline_events_per_s_with_startup", round(pipelineEventsPerSecondWithStartup));
-        m.put("pipeline_startup_seconds", round3(pipelineStartupSeconds));
-        m.put("pipeline_processing_seconds", round3(pipelineSeconds));
+        m.put("pipeline_events_per_s_with_startup", round(pipeline.eventsPerSecondWithStartup()));
+        m.put("pipeline_startup_seconds", round3(pipeline.startupSeconds()));
+        m.put("pipeline_processing_seconds", round3(pipeline.processingSeconds()));
+        m.put("pipeline_cpu_seconds", round3(pipeline.cpuSeconds()));
+        m.put("pipeline_output_monitor_cpu_seconds", round3(outputMonitorCpuSeconds));
+        if (yardstick != null) {
+            Map<String, Object> y = new LinkedHashMap<>();
+            y.put("passthrough", coldRunJson(yardstick.passthrough()));
+            y.put("floor", coldRunJson(yardstick.floor()));
+            m.put("yardstick", y);
+        }
         if (latency != null) {
             Map<String, Object> l = new LinkedHashMap<>();
             l.put("offered_events_per_s", round(latency.offeredEventsPerSecond()));
@@ -117,6 +148,39 @@ public record BenchResult(
         return m;
     }
 
+    private static Map<String, Object> coldRunJson(ColdRun.Result r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("events_per_s", round(r.eventsPerSecond()));
+        m.put("events_per_cpu_s", round(r.eventsPerCpuSecond()));
+        m.put("events_per_s_with_startup", round(r.eventsPerSecondWithStartup()));
+        m.put("startup_seconds", round3(r.startupSeconds()));
+        m.put("processing_seconds", round3(r.processingSeconds()));
+        m.put("cpu_seconds", round3(r.cpuSeconds()));
+        return m;
+    }
+
+    /** One line with the figures a reader compares first (the last line of the bench's output). */
+    public String summaryLine() {
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "SUMMARY %,d events / %,d customers: pipeline %,.0f events/s (%,.0f per CPU-s)",
+                events, customers, pipelineEventsPerSecond(), pipelineEventsPerCpuSecond()));
+        if (yardstick != null) {
+            b.append(String.format(Locale.ROOT, ", floor %,.0f (%,.0f), ratio_to_floor %.3f (%.3f per CPU-s), passthrough %,.0f",
+                    yardstick.floor().eventsPerSecond(), yardstick.floor().eventsPerCpuSecond(), ratioToFloor(), ratioToFloorPerCpu(),
+                    yardstick.passthrough().eventsPerSecond()));
+        }
+        if (latency != null) {
+            b.append(String.format(Locale.ROOT, "; p99 updates %s ms, alerts %s ms", p99(latency.byOutput().get("metric_updates")),
+                    p99(latency.byOutput().get("alerts"))));
+        }
+        b.append(String.format(Locale.ROOT, "; state %,.0f B/customer on disk, %,.0f live", stateBytesPerCustomer(), stateLiveBytesPerCustomer()));
+        b.append(restoreSeconds == null ? "; restore skipped" : String.format(Locale.ROOT, "; restore %.1f s", restoreSeconds));
+        return b.toString();
+    }
+
+    private static String p99(Summary s) {
+        return s == null || s.count() == 0 ? "-" : String.format(Locale.ROOT, "%,d", s.p99());
+    }
+
     /** The figures as a plain-text table. */
     public String table() {
         StringBuilder t = new StringBuilder();
@@ -124,11 +188,18 @@ public record BenchResult(
                 events, customers, customersSimulated, partitions));
         row(t, "raw consume (ceiling)", String.format(Locale.ROOT, "%,.0f events/s (runs: %s)", rawConsumeEventsPerSecond,
                 rawConsumeRuns.stream().map(r -> String.format(Locale.ROOT, "%,.0f", r)).toList()));
-        row(t, "pipeline, cold start", String.format(Locale.ROOT, "%,.0f events/s (%.1f s after %.1f s startup; %,.0f events/s with it)",
-                pipelineEventsPerSecond, pipelineSeconds, pipelineStartupSeconds, pipelineEventsPerSecondWithStartup));
-        row(t, "pipeline / raw", String.format(Locale.ROOT, "%.1f %%", 100 * ratio()));
-        row(t, "per CPU second", String.format(Locale.ROOT, "raw %,.0f events, pipeline %,.0f events (%.1f %%)", rawConsumeEventsPerCpuSecond,
-                pipelineEventsPerCpuSecond, 100 * pipelineEventsPerCpuSecond / rawConsumeEventsPerCpuSecond));
+        if (yardstick != null) {
+            row(t, "passthrough (EOS)", coldRun(yardstick.passthrough()));
+            row(t, "floor (EOS, stateful)", coldRun(yardstick.floor()));
+        }
+        row(t, "pipeline, cold start", coldRun(pipeline));
+        row(t, "  of which monitor CPU", String.format(Locale.ROOT, "%.1f s (output monitor thread; 0 without run's wiring)", outputMonitorCpuSeconds));
+        row(t, "pipeline / raw", String.format(Locale.ROOT, "%.2f %%", 100 * ratio()));
+        if (yardstick != null) {
+            row(t, "pipeline / floor", String.format(Locale.ROOT, "%.3f (per CPU second %.3f)", ratioToFloor(), ratioToFloorPerCpu()));
+        }
+        row(t, "per CPU second", String.format(Locale.ROOT, "raw %,.0f events, pipeline %,.0f events (%.2f %%)", rawConsumeEventsPerCpuSecond,
+                pipelineEventsPerCpuSecond(), 100 * pipelineEventsPerCpuSecond() / rawConsumeEventsPerCpuSecond));
         if (latency != null) {
             row(t, "latency load", String.format(Locale.ROOT, "%,.0f events/s offered (%.0f %% of the pipeline rate) for %.0f s, %,d events",
                     latency.offeredEventsPerSecond(), 100 * latency.load(), latency.seconds(), latency.eventsProduced()));
@@ -145,6 +216,11 @@ public record BenchResult(
         return t.toString();
     }
 
+    private static String coldRun(ColdRun.Result r) {
+        return String.format(Locale.ROOT, "%,.0f events/s, %,.0f per CPU second (%.1f s after %.1f s startup, %.1f CPU s; %,.0f events/s with startup)",
+                r.eventsPerSecond(), r.eventsPerCpuSecond(), r.processingSeconds(), r.startupSeconds(), r.cpuSeconds(), r.eventsPerSecondWithStartup());
+    }
+
     private static String summary(Summary s) {
         return s.count() == 0 ? "no samples" : String.format(Locale.ROOT, "p50 %,d ms, p99 %,d ms, max %,d ms (%,d outputs)",
                 s.p50(), s.p99(), s.max(), s.count());
@@ -156,6 +232,10 @@ public record BenchResult(
 
     private static double round(double v) {
         return Math.round(v * 10) / 10.0;
+    }
+
+    private static double round4(double v) {
+        return Math.round(v * 10_000) / 10_000.0;
     }
 
     private static double round3(double v) {

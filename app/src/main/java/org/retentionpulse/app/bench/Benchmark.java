@@ -26,12 +26,14 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.processor.StateRestoreListener;
 import org.retentionpulse.app.config.AppDefaults;
 import org.retentionpulse.app.config.PipelineSettings;
 import org.retentionpulse.app.config.Settings;
 import org.retentionpulse.app.pipeline.ApplicationLag;
 import org.retentionpulse.app.pipeline.Pipeline;
+import org.retentionpulse.app.pipeline.ServedPipeline;
 import org.retentionpulse.app.pipeline.TempDirectory;
 import org.retentionpulse.app.pipeline.TopicProvisioner;
 import org.retentionpulse.schemas.serde.WireFormat;
@@ -58,9 +60,11 @@ import org.retentionpulse.topology.TopologyConfig;
  * </ol>
  */
 public final class Benchmark {
-    private static final long REPORT_NANOS = TimeUnit.SECONDS.toNanos(2);
+    private static final long REPORT_NANOS = TimeUnit.SECONDS.toNanos(System.console() != null ? 2 : 5);
     /** The generator is sized for this many times the pre-loaded events; the rest feeds the latency phase. */
     private static final double GENERATED_MARGIN = 1.2;
+    /** The name of {@code OutputMonitor}'s thread: its CPU is part of what `run` costs (BenchIT checks that it is found). */
+    private static final String OUTPUT_MONITOR_THREAD = "retention-pulse-output-monitor";
 
     private final BenchOptions options;
     private final Settings settings;
@@ -84,101 +88,7 @@ public final class Benchmark {
                 broker = EmbeddedKafkaBroker.builder().start();
                 bootstrap = broker.bootstrapServers();
             }
-            String runId = ApplicationLag.newRunId("bench");
-            String applicationId = "retention-pulse-" + runId;
-            Map<String, String> overrides = new HashMap<>(settings.values());
-            overrides.put(AppDefaults.BOOTSTRAP_SERVERS, bootstrap);
-            overrides.put(AppDefaults.APPLICATION_ID, applicationId);
-            overrides.put(AppDefaults.STATE_DIR, stateRoot.toString());
-            PipelineSettings pipelineSettings = new PipelineSettings(Settings.load(null, Map.of(), overrides));
-            TopologyConfig base = pipelineSettings.topology(options.partitions());
-            TopologyConfig topology = base.withTopics(base.topics().prefixed(runId + "."));
-            Properties client = pipelineSettings.clientProperties();
-            Path appStateDir = stateRoot.resolve(applicationId);
-            List<String> inputs = topology.topics().inputs();
-            String repartition = ApplicationLag.segmentDeltasTopic(applicationId);
-
-            try (TopicProvisioner topics = new TopicProvisioner(client)) {
-                Admin admin = topics.admin();
-                topics.createMissing(topology.topics(), options.partitions(),
-                        (short) pipelineSettings.settings().getInt(AppDefaults.TOPICS_REPLICATION_FACTOR), "LogAppendTime");
-
-                // 1. Pre-load.
-                EventGenerator generator = EventGenerator.create(generatorConfig());
-                TopicNames topicNames = topicNames(inputs);
-                long customersSeen;
-                try (KafkaEventSink sink = KafkaEventSink.create(bootstrap, topicNames, WireFormat.AVRO, producerOverrides(client, 20))) {
-                    customersSeen = preload(generator, sink);
-                }
-                Map<TopicPartition, Long> inputEnds = ApplicationLag.endOffsets(admin, inputs);
-
-                // 2.-4. Raw consume, pipeline, raw consume.
-                List<Double> raw = new ArrayList<>();
-                List<Double> rawPerCpu = new ArrayList<>();
-                raw.add(rawConsume(client, inputs, inputEnds, 1, rawPerCpu));
-                Streams streamsProps = new Streams(pipelineSettings, topology);
-                progress.println("Pipeline from a cold start (exactly-once, all metrics and alerts)...");
-                Pipeline pipeline = new Pipeline(topology, streamsProps.properties());
-                long started = System.nanoTime();
-                pipeline.start();
-                long running = awaitRunning(pipeline, started);
-                long cpuAtRunning = ThreadCpu.nanos(applicationId);
-                awaitCommitted(admin, applicationId, inputs, repartition, "pipeline");
-                long done = System.nanoTime();
-                double pipelineCpuSeconds = (ThreadCpu.nanos(applicationId) - cpuAtRunning) / 1e9;
-                closeLeavingGroup(pipeline);
-                double startupSeconds = (running - started) / 1e9;
-                double processingSeconds = (done - running) / 1e9;
-                double pipelineRate = options.events() / processingSeconds;
-                progress.printf(Locale.ROOT, "  pipeline: %,d events in %.1f s after %.1f s startup: %,.0f events/s%n",
-                        options.events(), processingSeconds, startupSeconds, pipelineRate);
-                raw.add(rawConsume(client, inputs, inputEnds, 2, rawPerCpu));
-                double rawRate = raw.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
-                double rawPerCpuRate = rawPerCpu.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
-                progress.printf(Locale.ROOT, "  per CPU second: raw consume %,.0f events, pipeline %,.0f events (%.1f CPU s in the pipeline's threads)%n",
-                        rawPerCpuRate, options.events() / pipelineCpuSeconds, pipelineCpuSeconds);
-
-                // 5. State size, restore.
-                Map<String, Long> disk = StateFootprint.diskBytesByStore(appStateDir);
-                progress.println("Reading the changelogs for the live state size...");
-                Map<String, Long> live = StateFootprint.liveChangelogBytesByStore(admin, client, applicationId);
-                Double restoreSeconds = null;
-                Long restoredRecords = null;
-                if (!options.skipRestore()) {
-                    progress.println("Wiping the state directory and restarting: restore from the changelogs...");
-                    deleteRecursively(appStateDir);
-                }
-                RestoreWatch restore = new RestoreWatch();
-                pipeline = new Pipeline(topology, streamsProps.properties());
-                pipeline.streams().setGlobalStateRestoreListener(restore);
-                long restartAt = System.nanoTime();
-                pipeline.start();
-                awaitRestored(pipeline, restore, restartAt);
-                if (!options.skipRestore()) {
-                    restoreSeconds = (System.nanoTime() - restartAt) / 1e9;
-                    restoredRecords = restore.restored.get();
-                    progress.printf(Locale.ROOT, "  restored %,d records in %.1f s%n", restoredRecords, restoreSeconds);
-                }
-
-                // 6. Latency.
-                BenchResult.Latency latency = null;
-                try {
-                    if (!options.skipLatency()) {
-                        latency = latency(generator, bootstrap, client, topology, pipelineRate, admin, applicationId, inputs, repartition);
-                    }
-                } finally {
-                    closeLeavingGroup(pipeline);
-                }
-                if (options.bootstrapServers() != null) {
-                    deleteRunTopics(admin, runId, applicationId);
-                }
-                double loadAfter = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-                return new BenchResult(options.events(), customersSeen, options.customers(), options.partitions(), raw, rawRate,
-                        pipelineRate, options.events() / (processingSeconds + startupSeconds), startupSeconds, processingSeconds,
-                        rawPerCpuRate, options.events() / pipelineCpuSeconds,
-                        latency, disk, live, restoreSeconds, restoredRecords, machine(loadBefore, loadAfter),
-                        settingsJson(streamsProps, topology));
-            }
+            return measure(bootstrap, stateRoot, loadBefore);
         } finally {
             if (broker != null) {
                 broker.close();
@@ -189,10 +99,187 @@ public final class Benchmark {
         }
     }
 
-    /** The Kafka Streams properties of both pipeline starts (the same, so the restart restores the same stores). */
-    private record Streams(PipelineSettings settings, TopologyConfig topology) {
-        Properties properties() {
+    /** What every phase of one run shares: its names, settings, topics and clients. */
+    private record Run(String runId, String applicationId, PipelineSettings settings, TopologyConfig topology, Properties client,
+                       Admin admin, List<String> inputs, String repartition, Path appStateDir, ColdRun clock) {
+        /** The Kafka Streams properties of every pipeline start (the same, so the restart restores the same stores). */
+        Properties streamsProperties() {
             return settings.streamsProperties(topology, Map.of());
+        }
+    }
+
+    private BenchResult measure(String bootstrap, Path stateRoot, double loadBefore) throws Exception {
+        String runId = ApplicationLag.newRunId("bench");
+        String applicationId = "retention-pulse-" + runId;
+        Map<String, String> overrides = new HashMap<>(settings.values());
+        overrides.put(AppDefaults.BOOTSTRAP_SERVERS, bootstrap);
+        overrides.put(AppDefaults.APPLICATION_ID, applicationId);
+        overrides.put(AppDefaults.STATE_DIR, stateRoot.toString());
+        PipelineSettings pipelineSettings = new PipelineSettings(Settings.load(null, Map.of(), overrides));
+        TopologyConfig base = pipelineSettings.topology(options.partitions());
+        TopologyConfig topology = base.withTopics(base.topics().prefixed(runId + "."));
+        Properties client = pipelineSettings.clientProperties();
+        List<String> inputs = topology.topics().inputs();
+        try (TopicProvisioner topics = new TopicProvisioner(client)) {
+            Admin admin = topics.admin();
+            Run run = new Run(runId, applicationId, pipelineSettings, topology, client, admin, inputs,
+                    ApplicationLag.segmentDeltasTopic(applicationId), stateRoot.resolve(applicationId),
+                    new ColdRun(admin, inputs, options.events(), options.timeout(), progress));
+            topics.createMissing(topology.topics(), options.partitions(), replication(run), "LogAppendTime");
+
+            // 1. Pre-load.
+            EventGenerator generator = EventGenerator.create(generatorConfig());
+            long customersSeen;
+            try (KafkaEventSink sink = KafkaEventSink.create(bootstrap, topicNames(inputs), WireFormat.AVRO, producerOverrides(client, 20))) {
+                customersSeen = preload(generator, sink);
+            }
+            // 2. Raw consume, yardstick apps, pipeline, raw consume.
+            Throughput throughput = throughput(run);
+            // 3. State size, restore.
+            Map<String, Long> disk = StateFootprint.diskBytesByStore(run.appStateDir());
+            progress.println("Reading the changelogs for the live state size...");
+            Map<String, Long> live = StateFootprint.liveChangelogBytesByStore(admin, client, applicationId);
+            Restore restore = restore(run);
+            // 4. Latency, on the pipeline as `run` starts it.
+            BenchResult.Latency latency = null;
+            if (!options.skipLatency()) {
+                try (Started pipeline = start(run)) {
+                    ColdRun.awaitRunning(pipeline.streams(), System.nanoTime(), options.timeout());
+                    latency = latency(generator, bootstrap, run, throughput.pipeline().eventsPerSecond());
+                }
+            }
+            if (options.bootstrapServers() != null) {
+                deleteRunTopics(admin, runId, List.of(applicationId, Yardstick.passthroughId(runId), Yardstick.floorId(runId)));
+            }
+            double loadAfter = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+            return new BenchResult(options.events(), customersSeen, options.customers(), options.partitions(), throughput.raw(),
+                    throughput.rawRate(), throughput.rawPerCpu(), throughput.pipeline(), throughput.monitorCpuSeconds(),
+                    throughput.yardstick(), latency, disk, live, restore.seconds(), restore.records(),
+                    machine(loadBefore, loadAfter), settingsJson(run));
+        }
+    }
+
+    private short replication(Run run) {
+        return (short) run.settings().settings().getInt(AppDefaults.TOPICS_REPLICATION_FACTOR);
+    }
+
+    /** The throughput phases' figures. */
+    private record Throughput(List<Double> raw, double rawRate, double rawPerCpu, ColdRun.Result pipeline, double monitorCpuSeconds,
+                              Yardstick.Result yardstick) {
+    }
+
+    /**
+     * The raw consume, the yardstick apps (unless skipped), the pipeline from a cold start, the raw consume again
+     * (the machine is shared: the ceiling is the mean of the two reads around the rest).
+     */
+    private Throughput throughput(Run run) throws Exception {
+        Map<TopicPartition, Long> inputEnds = ApplicationLag.endOffsets(run.admin(), run.inputs());
+        List<Double> raw = new ArrayList<>();
+        List<Double> rawPerCpu = new ArrayList<>();
+        raw.add(rawConsume(run.client(), run.inputs(), inputEnds, 1, rawPerCpu));
+        Yardstick.Result yardstick = null;
+        if (!options.skipFloor()) {
+            yardstick = new Yardstick(run.admin(), run.client(), yardstickProperties(run), run.clock(), progress)
+                    .measure(run.runId(), run.inputs(), options.partitions(), run.topology().segmentPartitions(), replication(run));
+        }
+        progress.printf("Pipeline from a cold start (exactly-once, all metrics and alerts; %s)...%n", options.wiring().description());
+        List<String> cpuMarkers = new ArrayList<>(List.of(run.applicationId()));
+        if (options.wiring() == BenchOptions.Wiring.RUN) {
+            cpuMarkers.add(OUTPUT_MONITOR_THREAD);
+        }
+        ColdRun.Result pipeline;
+        long monitorCpuBefore = ThreadCpu.nanos(OUTPUT_MONITOR_THREAD);
+        long monitorCpuAfter;
+        try (Started started = start(run)) {
+            pipeline = run.clock().measure("pipeline", started::streams, run.applicationId(), List.of(run.repartition()), cpuMarkers);
+            monitorCpuAfter = ThreadCpu.nanos(OUTPUT_MONITOR_THREAD);
+        }
+        raw.add(rawConsume(run.client(), run.inputs(), inputEnds, 2, rawPerCpu));
+        double rawRate = raw.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+        double rawPerCpuRate = rawPerCpu.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+        progress.printf(Locale.ROOT, "  per CPU second: raw consume %,.0f events, pipeline %,.0f events%n", rawPerCpuRate,
+                pipeline.eventsPerCpuSecond());
+        return new Throughput(raw, rawRate, rawPerCpuRate, pipeline, (monitorCpuAfter - monitorCpuBefore) / 1e9, yardstick);
+    }
+
+    /**
+     * What the yardstick apps share with the pipeline: the processing guarantee and the effective commit interval
+     * (so a {@code streams.commit.interval.ms} setting applies to all three), the state directory and the
+     * replication factor of internal topics. Everything else is Kafka Streams' default.
+     */
+    private static Map<String, Object> yardstickProperties(Run run) {
+        Properties p = run.streamsProperties();
+        Map<String, Object> shared = new HashMap<>();
+        shared.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, p.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
+        shared.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, effectiveCommitIntervalMs(p));
+        shared.put(StreamsConfig.STATE_DIR_CONFIG, p.get(StreamsConfig.STATE_DIR_CONFIG));
+        shared.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, p.get(StreamsConfig.REPLICATION_FACTOR_CONFIG));
+        return shared;
+    }
+
+    /** The commit interval Kafka Streams uses with these properties (its default depends on the guarantee: 100 ms under exactly-once). */
+    private static long effectiveCommitIntervalMs(Properties streamsProperties) {
+        return new StreamsConfig(streamsProperties).getLong(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG);
+    }
+
+    /**
+     * The pipeline as the bench measures it: with {@link BenchOptions.Wiring#RUN} exactly what {@code run} starts
+     * ({@link ServedPipeline}: HTTP server, Prometheus registry and meters, output monitor); with
+     * {@link BenchOptions.Wiring#BARE} the topology alone (to see what the rest costs).
+     */
+    private Started start(Run run) throws Exception {
+        if (options.wiring() == BenchOptions.Wiring.RUN) {
+            ServedPipeline served = ServedPipeline.start(run.settings(), run.topology(), Map.of());
+            return new Started(served.pipeline(), served);
+        }
+        return new Started(new Pipeline(run.topology(), run.streamsProperties()).start(), null);
+    }
+
+    /** A started pipeline and, in the `run` wiring, what serves it. Closing leaves the group first. */
+    private record Started(Pipeline pipeline, ServedPipeline served) implements AutoCloseable {
+        KafkaStreams streams() {
+            return pipeline.streams();
+        }
+
+        @Override
+        public void close() {
+            closeLeavingGroup(pipeline);
+            if (served != null) {
+                served.close();
+            } else {
+                pipeline.close();
+            }
+        }
+    }
+
+    /** The restore measurement (nulls when skipped). */
+    private record Restore(Double seconds, Long records) {
+    }
+
+    /**
+     * Wipes the state directory and restarts the topology alone, timed until it is RUNNING with every store
+     * restored (a restore listener must be set before start, which {@link ServedPipeline} does not offer; HTTP and
+     * the output monitor play no part in a restore). With {@code --skip-restore} nothing is measured.
+     */
+    private Restore restore(Run run) throws Exception {
+        if (options.skipRestore()) {
+            return new Restore(null, null);
+        }
+        progress.println("Wiping the state directory and restarting: restore from the changelogs...");
+        deleteRecursively(run.appStateDir());
+        RestoreWatch watch = new RestoreWatch();
+        Pipeline pipeline = new Pipeline(run.topology(), run.streamsProperties());
+        pipeline.streams().setGlobalStateRestoreListener(watch);
+        long restartAt = System.nanoTime();
+        pipeline.start();
+        try {
+            awaitRestored(pipeline, watch, restartAt);
+            double seconds = (System.nanoTime() - restartAt) / 1e9;
+            progress.printf(Locale.ROOT, "  restored %,d records in %.1f s%n", watch.restored.get(), seconds);
+            return new Restore(seconds, watch.restored.get());
+        } finally {
+            closeLeavingGroup(pipeline);
+            pipeline.close();
         }
     }
 
@@ -254,9 +341,8 @@ public final class Benchmark {
         return r.recordsPerSecond();
     }
 
-    private BenchResult.Latency latency(EventGenerator generator, String bootstrap, Properties client, TopologyConfig topology,
-                                        double pipelineRate, Admin admin, String applicationId, List<String> inputs,
-                                        String repartition) throws Exception {
+    private BenchResult.Latency latency(EventGenerator generator, String bootstrap, Run run, double pipelineRate) throws Exception {
+        TopologyConfig topology = run.topology();
         double rate = options.latencyLoad() * pipelineRate;
         progress.printf(Locale.ROOT, "Latency: %,.0f events/s (%.0f %% of the pipeline rate) for %d s...%n", rate,
                 100 * options.latencyLoad(), options.latencySeconds());
@@ -267,8 +353,9 @@ public final class Benchmark {
         double seconds;
         Map<String, LatencyStats> stats;
         long withoutHeader;
-        try (LatencyProbe probe = new LatencyProbe(client, new ArrayList<>(outputs.keySet()));
-             KafkaEventSink sink = KafkaEventSink.create(bootstrap, topicNames(inputs), WireFormat.AVRO, producerOverrides(client, 0))) {
+        try (LatencyProbe probe = new LatencyProbe(run.client(), new ArrayList<>(outputs.keySet()));
+             KafkaEventSink sink = KafkaEventSink.create(bootstrap, topicNames(run.inputs()), WireFormat.AVRO,
+                     producerOverrides(run.client(), 0))) {
             probe.sampleFrom(System.currentTimeMillis());
             long start = System.nanoTime();
             long end = start + TimeUnit.SECONDS.toNanos(options.latencySeconds());
@@ -293,7 +380,7 @@ public final class Benchmark {
             if (!generator.hasNext()) {
                 progress.printf(Locale.ROOT, "  the generated stream ended after %.1f s of the latency phase%n", seconds);
             }
-            awaitCommitted(admin, applicationId, inputs, repartition, "latency drain");
+            run.clock().awaitCommitted(run.applicationId(), List.of(run.repartition()), "latency drain", 0);
             awaitQuiet(probe);
             stats = probe.stop();
             withoutHeader = probe.outputsWithoutHeader();
@@ -322,25 +409,11 @@ public final class Benchmark {
         }
     }
 
-    private long awaitRunning(Pipeline pipeline, long since) throws InterruptedException {
-        long deadline = since + options.timeout().toNanos();
-        while (pipeline.state() != KafkaStreams.State.RUNNING) {
-            if (pipeline.state() == KafkaStreams.State.ERROR || pipeline.state() == KafkaStreams.State.NOT_RUNNING) {
-                throw new IllegalStateException("the pipeline stopped: " + pipeline.state());
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the pipeline was not RUNNING within " + options.timeout());
-            }
-            TimeUnit.MILLISECONDS.sleep(20);
-        }
-        return System.nanoTime();
-    }
-
     /** RUNNING, and every restoration that started has ended. */
     private void awaitRestored(Pipeline pipeline, RestoreWatch restore, long since) throws InterruptedException {
         long lastReport = System.nanoTime();
         while (true) {
-            awaitRunning(pipeline, since);
+            ColdRun.awaitRunning(pipeline.streams(), since, options.timeout());
             if (restore.active.get() == 0) {
                 return;
             }
@@ -378,31 +451,6 @@ public final class Benchmark {
         }
     }
 
-    /** Waits until the application's committed offsets reach the end of its input topics and of the repartition topic. */
-    private void awaitCommitted(Admin admin, String applicationId, List<String> inputs, String repartition, String phase) throws Exception {
-        List<String> topics = new ArrayList<>(inputs);
-        topics.add(repartition);
-        long deadline = System.nanoTime() + options.timeout().toNanos();
-        long lastReport = System.nanoTime();
-        ApplicationLag lag = new ApplicationLag(admin, applicationId);
-        while (true) {
-            Map<String, Long> behind = lag.behindByTopic(topics);
-            long repartitionBehind = behind.get(repartition);
-            long inputBehind = behind.values().stream().mapToLong(Long::longValue).sum() - repartitionBehind;
-            if (inputBehind == 0 && repartitionBehind == 0) {
-                return;
-            }
-            if (System.nanoTime() - lastReport > REPORT_NANOS) {
-                lastReport = System.nanoTime();
-                progress.printf(Locale.ROOT, "  %s: %,d input records and %,d segment deltas still to process%n", phase, inputBehind, repartitionBehind);
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(phase + " did not finish within " + options.timeout() + " (raise --timeout)");
-            }
-            TimeUnit.MILLISECONDS.sleep(100);
-        }
-    }
-
     /** Leaves the consumer group on close, so the next start does not wait for this member's session to time out. */
     private static void closeLeavingGroup(Pipeline pipeline) {
         pipeline.streams().close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
@@ -425,9 +473,10 @@ public final class Benchmark {
         return overrides;
     }
 
-    private static void deleteRunTopics(Admin admin, String runId, String applicationId) throws Exception {
+    /** Deletes the run's topics and the internal topics of its applications (on an external cluster). */
+    private static void deleteRunTopics(Admin admin, String runId, List<String> applicationIds) throws Exception {
         List<String> ours = admin.listTopics().names().get(30, TimeUnit.SECONDS).stream()
-                .filter(t -> t.startsWith(runId + ".") || t.startsWith(applicationId + "-")).toList();
+                .filter(t -> t.startsWith(runId + ".") || applicationIds.stream().anyMatch(id -> t.startsWith(id + "-"))).toList();
         admin.deleteTopics(ours).all().get(60, TimeUnit.SECONDS);
     }
 
@@ -462,18 +511,22 @@ public final class Benchmark {
         return m;
     }
 
-    private Map<String, Object> settingsJson(Streams streams, TopologyConfig topology) {
+    private Map<String, Object> settingsJson(Run run) {
+        TopologyConfig topology = run.topology();
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("seed", options.seed());
         s.put("latency_load", options.latencyLoad());
         s.put("latency_seconds", options.latencySeconds());
         s.put("broker", options.bootstrapServers() == null ? "embedded" : "external");
-        Properties p = streams.properties();
-        for (String key : List.of("processing.guarantee", "num.stream.threads", "commit.interval.ms", "statestore.cache.max.bytes")) {
+        s.put("wiring", options.wiring().name().toLowerCase(Locale.ROOT));
+        s.put("yardstick", !options.skipFloor());
+        Properties p = run.streamsProperties();
+        for (String key : List.of("processing.guarantee", "num.stream.threads", "statestore.cache.max.bytes")) {
             if (p.containsKey(key)) {
                 s.put(key, String.valueOf(p.get(key)));
             }
         }
+        s.put("commit.interval.ms", String.valueOf(effectiveCommitIntervalMs(p)));
         s.put("windows", topology.windows().stream().map(Object::toString).toList());
         s.put("update_interval", topology.updateInterval().toString());
         s.put("segment_partitions", topology.segmentPartitions());

@@ -14,11 +14,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code retention-pulse bench}: throughput against the raw consume ceiling, latency, state size and restore time. */
+/**
+ * {@code retention-pulse bench}: throughput against the raw consume ceiling and against the Kafka Streams yardstick
+ * (an exactly-once passthrough and a minimal stateful app of the pipeline's shape), latency, state size and restore time.
+ */
 @Command(name = "bench",
         description = {"Benchmarks the pipeline on fresh topics (an embedded broker unless --bootstrap-servers is given): "
-                + "pre-loads generated events, measures a plain consumer's rate (the ceiling) and the pipeline's rate from a "
-                + "cold start with exactly-once, the state size per customer, the restore time after the state directory is "
+                + "pre-loads generated events, measures a plain consumer's rate (the ceiling), an exactly-once Kafka Streams "
+                + "passthrough and a minimal stateful exactly-once app of the pipeline's shape (the floor), and the pipeline's "
+                + "rate from a cold start with exactly-once and `run`'s wiring, the state size per customer, the restore time after the state directory is "
                 + "wiped, and the end-to-end latency of metric updates and alerts under a steady load.",
                 "Long-running: with the defaults expect many minutes on a small machine. Progress goes to stdout."})
 public final class BenchCommand implements Callable<Integer> {
@@ -47,6 +51,14 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--skip-latency", description = "Do not run the latency phase.")
     boolean skipLatency;
 
+    @Option(names = "--skip-floor", description = "Do not run the yardstick apps (exactly-once passthrough and floor): no ratio_to_floor.")
+    boolean skipFloor;
+
+    @Option(names = "--wiring", defaultValue = "RUN", paramLabel = "RUN|BARE",
+            description = "How the pipeline is started: RUN (default) as `run` starts it, with the HTTP server, meters and output monitor; "
+                    + "BARE the topology alone, to measure what the rest costs.")
+    BenchOptions.Wiring wiring;
+
     @Option(names = "--seed", defaultValue = "42", description = "Generator seed.")
     long seed;
 
@@ -58,10 +70,13 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (pipeline.httpPort == null) {
+            pipeline.httpPort = "0"; // any free port: a bench must not collide with a running instance
+        }
         Settings settings = pipeline.load();
         int parts = partitions != null ? partitions : settings.getInt(AppDefaults.TOPICS_PARTITIONS);
         BenchOptions options = new BenchOptions(events, customers, parts, latencyLoad, latencySeconds, pipeline.bootstrapServers,
-                pipeline.stateDir == null ? null : Path.of(pipeline.stateDir), skipRestore, skipLatency, seed, timeout);
+                pipeline.stateDir == null ? null : Path.of(pipeline.stateDir), skipRestore, skipLatency, skipFloor, wiring, seed, timeout);
         BenchResult result = new Benchmark(options, settings, System.out).run();
         System.out.println();
         System.out.print(result.table());
@@ -69,6 +84,7 @@ public final class BenchCommand implements Callable<Integer> {
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(jsonOut.toFile(), result.json());
             System.out.println("Figures written to " + jsonOut);
         }
+        System.out.println(result.summaryLine());
         return 0;
     }
 }

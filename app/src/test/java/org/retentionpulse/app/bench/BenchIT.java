@@ -18,7 +18,11 @@ import org.retentionpulse.app.RetentionPulse;
 import org.retentionpulse.tools.broker.EmbeddedKafkaBroker;
 import picocli.CommandLine;
 
-/** A tiny run of {@code retention-pulse bench} on a real broker: the harness works end to end and reports every figure. Nothing timed is asserted. */
+/**
+ * A tiny run of {@code retention-pulse bench} on a real broker: the harness works end to end (raw consume, the
+ * passthrough and floor yardstick apps, the pipeline with `run`'s wiring, state, restore, latency) and reports every
+ * figure. Nothing timed is asserted.
+ */
 class BenchIT {
     private static EmbeddedKafkaBroker broker;
 
@@ -67,5 +71,19 @@ class BenchIT {
         assertTrue(figures.get("restore_seconds").asDouble() > 0);
         assertTrue(figures.get("restored_records").asLong() > 0);
         assertTrue(figures.at("/machine/cpus").asInt() > 0);
+
+        // The yardstick: both plain Kafka Streams apps ran on the same input, and the ratio is the pipeline's rate over the floor's.
+        for (String key : List.of("floor_events_per_s", "passthrough_events_per_s", "ratio_to_floor", "floor_events_per_cpu_s",
+                "passthrough_events_per_cpu_s", "ratio_to_floor_per_cpu", "pipeline_cpu_seconds")) {
+            assertTrue(figures.hasNonNull(key) && figures.get(key).asDouble() > 0, key + " in " + figures);
+        }
+        assertEquals(pipeline / figures.get("floor_events_per_s").asDouble(), figures.get("ratio_to_floor").asDouble(), 0.001);
+        assertEquals(figures.get("pipeline_events_per_cpu_s").asDouble() / figures.get("floor_events_per_cpu_s").asDouble(),
+                figures.get("ratio_to_floor_per_cpu").asDouble(), 0.001);
+        assertTrue(figures.at("/yardstick/floor/cpu_seconds").asDouble() > 0, figures.get("yardstick").toString());
+        // The pipeline ran as `run` starts it: the output monitor's thread was found and used CPU.
+        assertEquals("run", figures.at("/settings/wiring").asText());
+        assertTrue(figures.get("pipeline_output_monitor_cpu_seconds").asDouble() > 0, figures.toString());
+        assertTrue(figures.get("pipeline_output_monitor_cpu_seconds").asDouble() < figures.get("pipeline_cpu_seconds").asDouble());
     }
 }

@@ -78,7 +78,7 @@ public final class RetentionPulseTopology {
 
         EventSerde outputEvents = new EventSerde(config.outputFormat(), config.reportingCurrency());
         Serde<SpecificRecord> inputEvents = Serdes.serdeFrom(outputEvents.serializer(),
-                new InputEventDeserializer(config.reportingCurrency()));
+                new InputEventDeserializer(config.reportingCurrency(), config.futureGuard()));
 
         KStream<String, CustomerOutput> customerOutputs = builder
                 .stream(config.topics().inputs(), Consumed.with(Serdes.String(), inputEvents).withName("customer-events"))

@@ -11,12 +11,13 @@ import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.retentionpulse.schemas.StreamTimeTick;
 import org.retentionpulse.schemas.serde.EventSerde;
+import org.retentionpulse.schemas.serde.EventType;
 import org.retentionpulse.schemas.serde.WireFormat;
 
 /**
  * Reads input records: a {@link StreamTimeTick} control record when the header {@value #CONTROL_HEADER}
  * says {@value #TICK} or {@value #END_OF_INPUT}, otherwise one of the four customer events (Avro single-object or JSON, detected per
- * record) validated against the spec's rules. Anything else throws, which routes the record to the
+ * record) validated against the spec's rules, and neither too far in the future ({@link FutureEventGuard}). Anything else throws, which routes the record to the
  * dead-letter topic through the deserialization exception handler.
  */
 public final class InputEventDeserializer implements Deserializer<SpecificRecord> {
@@ -26,9 +27,11 @@ public final class InputEventDeserializer implements Deserializer<SpecificRecord
     public static final String END_OF_INPUT = "end-of-input";
 
     private final Deserializer<SpecificRecord> events;
+    private final FutureEventGuard future;
 
-    public InputEventDeserializer(String reportingCurrency) {
+    public InputEventDeserializer(String reportingCurrency, FutureEventGuard future) {
         this.events = new EventSerde(WireFormat.AVRO, reportingCurrency).deserializer();
+        this.future = future;
     }
 
     @Override
@@ -38,7 +41,7 @@ public final class InputEventDeserializer implements Deserializer<SpecificRecord
 
     @Override
     public SpecificRecord deserialize(String topic, byte[] data) {
-        return events.deserialize(topic, data);
+        return checked(events.deserialize(topic, data));
     }
 
     @Override
@@ -49,9 +52,19 @@ public final class InputEventDeserializer implements Deserializer<SpecificRecord
             if (data == null || data.length != Long.BYTES) {
                 throw new SerializationException("tick control record must carry 8 bytes of epoch millis");
             }
-            return new StreamTimeTick(Instant.ofEpochMilli(ByteBuffer.wrap(data).getLong()), END_OF_INPUT.equals(kind));
+            long at = ByteBuffer.wrap(data).getLong();
+            // An end-of-input tick is written by replay and tests past the last event on purpose, to close every window.
+            if (TICK.equals(kind)) {
+                future.check(at, "tick");
+            }
+            return new StreamTimeTick(Instant.ofEpochMilli(at), END_OF_INPUT.equals(kind));
         }
-        return events.deserialize(topic, data);
+        return checked(events.deserialize(topic, data));
+    }
+
+    private SpecificRecord checked(SpecificRecord event) {
+        future.check(EventType.occurredAtMillis(event), "occurred_at");
+        return event;
     }
 
     /** The value of a tick control record. */

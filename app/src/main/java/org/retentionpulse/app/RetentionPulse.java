@@ -7,6 +7,7 @@ import org.retentionpulse.app.cli.BrokerCommand;
 import org.retentionpulse.app.cli.DemoCommand;
 import org.retentionpulse.app.cli.GenerateCommand;
 import org.retentionpulse.app.cli.ReplayCommand;
+import org.retentionpulse.app.cli.ResetCommand;
 import org.retentionpulse.app.cli.RunCommand;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +41,7 @@ import picocli.CommandLine.Spec;
         GenerateCommand.class,
         BrokerCommand.class,
         BenchCommand.class,
+        ResetCommand.class,
         CommandLine.HelpCommand.class,
     }
 )

@@ -68,7 +68,8 @@ public final class RetentionPulseTopology {
         builder.addStateStore(historyStore(config));
 
         EventSerde outputEvents = new EventSerde(config.outputFormat(), config.reportingCurrency());
-        InputRecordSerde inputRecords = new InputRecordSerde(new EventSerde(WireFormat.AVRO, config.reportingCurrency()));
+        InputRecordSerde inputRecords = new InputRecordSerde(new EventSerde(WireFormat.AVRO, config.reportingCurrency()),
+                config.futureGuard());
 
         KStream<String, CustomerOutput> customerOutputs = builder
                 .stream(config.topics().inputs(), Consumed.with(Serdes.String(), (Serde<InputRecord>) inputRecords)

@@ -1,11 +1,13 @@
 package org.retentionpulse.topology;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import org.retentionpulse.schemas.serde.WireFormat;
 import org.retentionpulse.topology.alerts.AlertPolicy;
 import org.retentionpulse.topology.customer.Dimension;
+import org.retentionpulse.topology.serde.FutureEventGuard;
 import org.retentionpulse.topology.time.WindowSet;
 import org.retentionpulse.topology.time.WindowSpec;
 
@@ -26,6 +28,8 @@ import org.retentionpulse.topology.time.WindowSpec;
  * @param stores persistent (RocksDB) or in-memory state stores
  * @param alerts how churn risk is scored and when it alerts
  * @param historyRetention how long a closed window's values stay queryable in the metric-history store (default P90D)
+ * @param maxFuture how far ahead of {@code clock} an event time or tick may be; later ones are rejected (default PT1H)
+ * @param clock the wall clock the future rule reads (tests fix it)
  */
 public record TopologyConfig(
         Topics topics,
@@ -40,12 +44,15 @@ public record TopologyConfig(
         WireFormat outputFormat,
         StoreKind stores,
         AlertPolicy alerts,
-        Duration historyRetention) {
+        Duration historyRetention,
+        Duration maxFuture,
+        Clock clock) {
 
     public static final List<WindowSpec> DEFAULT_WINDOWS =
             List.of(WindowSpec.parse("P1D/P1D"), WindowSpec.parse("P7D/P1D"), WindowSpec.parse("P30D/P1D"));
     public static final Duration DEFAULT_GRACE = Duration.ofHours(6);
     public static final Duration DEFAULT_HISTORY_RETENTION = Duration.ofDays(90);
+    public static final Duration DEFAULT_MAX_FUTURE = Duration.ofHours(1);
 
     public TopologyConfig {
         Objects.requireNonNull(topics, "topics");
@@ -57,6 +64,12 @@ public record TopologyConfig(
         }
         if (sourcePartitions < 1 || segmentPartitions < 1) {
             throw new IllegalArgumentException("partition counts must be at least 1");
+        }
+        if (maxFuture == null) {
+            maxFuture = DEFAULT_MAX_FUTURE;
+        }
+        if (clock == null) {
+            clock = Clock.systemUTC();
         }
         if (historyRetention == null) {
             historyRetention = DEFAULT_HISTORY_RETENTION;
@@ -105,7 +118,7 @@ public record TopologyConfig(
     public static TopologyConfig defaults() {
         return new TopologyConfig(Topics.defaults(), DEFAULT_WINDOWS, DEFAULT_GRACE, List.of(Dimension.values()), "EUR",
                 1, 1, Duration.ofSeconds(1), null, WireFormat.AVRO, StoreKind.PERSISTENT, AlertPolicy.defaults(),
-                DEFAULT_HISTORY_RETENTION);
+                DEFAULT_HISTORY_RETENTION, DEFAULT_MAX_FUTURE, Clock.systemUTC());
     }
 
     public WindowSet windowSet() {
@@ -114,56 +127,67 @@ public record TopologyConfig(
 
     public TopologyConfig withTopics(Topics t) {
         return new TopologyConfig(t, windows, grace, dimensions, reportingCurrency, sourcePartitions, segmentPartitions,
-                updateInterval, dedupHorizon, outputFormat, stores, alerts, historyRetention);
+                updateInterval, dedupHorizon, outputFormat, stores, alerts, historyRetention, maxFuture, clock);
     }
 
     public TopologyConfig withWindows(List<WindowSpec> w, Duration g) {
         return new TopologyConfig(topics, w, g, dimensions, reportingCurrency, sourcePartitions, segmentPartitions,
-                updateInterval, null, outputFormat, stores, alerts, historyRetention);
+                updateInterval, null, outputFormat, stores, alerts, historyRetention, maxFuture, clock);
     }
 
     public TopologyConfig withDimensions(List<Dimension> d) {
         return new TopologyConfig(topics, windows, grace, d, reportingCurrency, sourcePartitions, segmentPartitions,
-                updateInterval, dedupHorizon, outputFormat, stores, alerts, historyRetention);
+                updateInterval, dedupHorizon, outputFormat, stores, alerts, historyRetention, maxFuture, clock);
     }
 
     public TopologyConfig withReportingCurrency(String c) {
         return new TopologyConfig(topics, windows, grace, dimensions, c, sourcePartitions, segmentPartitions,
-                updateInterval, dedupHorizon, outputFormat, stores, alerts, historyRetention);
+                updateInterval, dedupHorizon, outputFormat, stores, alerts, historyRetention, maxFuture, clock);
     }
 
     public TopologyConfig withPartitions(int source, int segment) {
         return new TopologyConfig(topics, windows, grace, dimensions, reportingCurrency, source, segment,
-                updateInterval, dedupHorizon, outputFormat, stores, alerts, historyRetention);
+                updateInterval, dedupHorizon, outputFormat, stores, alerts, historyRetention, maxFuture, clock);
     }
 
     public TopologyConfig withUpdateInterval(Duration u) {
         return new TopologyConfig(topics, windows, grace, dimensions, reportingCurrency, sourcePartitions, segmentPartitions,
-                u, dedupHorizon, outputFormat, stores, alerts, historyRetention);
+                u, dedupHorizon, outputFormat, stores, alerts, historyRetention, maxFuture, clock);
     }
 
     public TopologyConfig withDedupHorizon(Duration d) {
         return new TopologyConfig(topics, windows, grace, dimensions, reportingCurrency, sourcePartitions, segmentPartitions,
-                updateInterval, d, outputFormat, stores, alerts, historyRetention);
+                updateInterval, d, outputFormat, stores, alerts, historyRetention, maxFuture, clock);
     }
 
     public TopologyConfig withOutputFormat(WireFormat f) {
         return new TopologyConfig(topics, windows, grace, dimensions, reportingCurrency, sourcePartitions, segmentPartitions,
-                updateInterval, dedupHorizon, f, stores, alerts, historyRetention);
+                updateInterval, dedupHorizon, f, stores, alerts, historyRetention, maxFuture, clock);
     }
 
     public TopologyConfig withStores(StoreKind s) {
         return new TopologyConfig(topics, windows, grace, dimensions, reportingCurrency, sourcePartitions, segmentPartitions,
-                updateInterval, dedupHorizon, outputFormat, s, alerts, historyRetention);
+                updateInterval, dedupHorizon, outputFormat, s, alerts, historyRetention, maxFuture, clock);
     }
 
     public TopologyConfig withAlerts(AlertPolicy a) {
         return new TopologyConfig(topics, windows, grace, dimensions, reportingCurrency, sourcePartitions, segmentPartitions,
-                updateInterval, dedupHorizon, outputFormat, stores, a, historyRetention);
+                updateInterval, dedupHorizon, outputFormat, stores, a, historyRetention, maxFuture, clock);
+    }
+
+    /** Events and ticks more than {@code max} ahead of {@code wallClock} are rejected ({@link FutureEventGuard}). */
+    public TopologyConfig withFutureLimit(Duration max, Clock wallClock) {
+        return new TopologyConfig(topics, windows, grace, dimensions, reportingCurrency, sourcePartitions, segmentPartitions,
+                updateInterval, dedupHorizon, outputFormat, stores, alerts, historyRetention, max, wallClock);
+    }
+
+    /** The rule that rejects times from the future, read by the input deserializer. */
+    public FutureEventGuard futureGuard() {
+        return new FutureEventGuard(maxFuture, clock);
     }
 
     public TopologyConfig withHistoryRetention(Duration h) {
         return new TopologyConfig(topics, windows, grace, dimensions, reportingCurrency, sourcePartitions, segmentPartitions,
-                updateInterval, dedupHorizon, outputFormat, stores, alerts, h);
+                updateInterval, dedupHorizon, outputFormat, stores, alerts, h, maxFuture, clock);
     }
 }

@@ -22,13 +22,13 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.core.config.Configurator;
 import org.retentionpulse.app.config.AppDefaults;
-import org.retentionpulse.app.config.PipelineSettings;
 import org.retentionpulse.app.config.Settings;
 import org.retentionpulse.app.demo.LiveView;
 import org.retentionpulse.app.pipeline.Pipeline;
 import org.retentionpulse.app.pipeline.ServedPipeline;
 import org.retentionpulse.app.pipeline.TempDirectory;
-import org.retentionpulse.app.pipeline.TopicProvisioner;
+import org.retentionpulse.app.pipeline.PipelineStartup;
+import org.retentionpulse.app.pipeline.StartedPipeline;
 import org.retentionpulse.schemas.serde.ChurnRiskAlertSerde;
 import org.retentionpulse.schemas.serde.MetricUpdateSerde;
 import org.retentionpulse.schemas.serde.WireFormat;
@@ -87,7 +87,7 @@ public final class DemoCommand implements Callable<Integer> {
                 .brokerProperty("log.message.timestamp.after.max.ms", Long.toString(Long.MAX_VALUE)).start();
         AtomicBoolean running = new AtomicBoolean(true);
         CountDownLatch finished = new CountDownLatch(1);
-        AtomicReference<ServedPipeline> servedRef = new AtomicReference<>();
+        AtomicReference<StartedPipeline> startedRef = new AtomicReference<>();
         AtomicReference<EventGenerator> generatorRef = new AtomicReference<>();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             running.set(false);
@@ -107,16 +107,16 @@ public final class DemoCommand implements Callable<Integer> {
             overrides.put(AppDefaults.APPLICATION_ID, "retention-pulse-demo");
             overrides.put(AppDefaults.STATE_DIR, stateDir.toString());
             overrides.put(AppDefaults.HTTP_PORT, httpPort);
-            Settings settings = Settings.load(null, System.getenv(), overrides);
-            PipelineSettings ps = new PipelineSettings(settings);
-            TopologyConfig draft = ps.topology(partitions);
-            try (TopicProvisioner topics = new TopicProvisioner(ps.clientProperties())) {
-                // LogAppendTime inputs: the generator stamps records with simulated event time, useless for latency.
-                topics.createMissing(draft.topics(), partitions, (short) 1, "LogAppendTime");
-            }
-            TopologyConfig topology = ps.topology(partitions);
-            ServedPipeline served = ServedPipeline.start(ps, topology, Map.of());
-            servedRef.set(served);
+            // The demo's topics: LogAppendTime inputs, because the generator stamps records with simulated event time
+            // (useless for latency), which also runs ahead of the clock: no limit on times from the future.
+            overrides.put(AppDefaults.TOPICS_PARTITIONS, Integer.toString(partitions));
+            overrides.put(AppDefaults.TOPICS_REPLICATION_FACTOR, "1");
+            overrides.put(AppDefaults.TOPICS_INPUT_TIMESTAMP_TYPE, "LogAppendTime");
+            overrides.put(AppDefaults.INPUT_MAX_FUTURE, "P36500D");
+            StartedPipeline startedPipeline = PipelineStartup.start(PipelineStartup.Request.of(Settings.load(null, System.getenv(), overrides)).served());
+            startedRef.set(startedPipeline);
+            ServedPipeline served = startedPipeline.served();
+            TopologyConfig topology = startedPipeline.topology();
             Pipeline pipeline = served.pipeline();
             System.out.println("Prometheus metrics: " + served.url() + "/metrics   API: " + served.url() + "/api/metrics/churn_rate?window=P30D/P1D"
                     + "   health: " + served.url() + "/health/ready");
@@ -153,7 +153,7 @@ public final class DemoCommand implements Callable<Integer> {
             if (g != null) {
                 g.stop();
             }
-            ServedPipeline p = servedRef.get();
+            StartedPipeline p = startedRef.get();
             if (p != null) {
                 p.close(Duration.ofSeconds(10));
             }

@@ -2,7 +2,13 @@ package org.retentionpulse.app.cli;
 
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
+import org.retentionpulse.app.config.AppDefaults;
+import org.retentionpulse.app.config.PipelineSettings;
+import org.retentionpulse.app.config.Settings;
+import org.retentionpulse.app.pipeline.TopicProvisioner;
 import java.util.concurrent.Callable;
 import org.retentionpulse.schemas.serde.WireFormat;
 import org.retentionpulse.tools.generator.EventGenerator;
@@ -29,7 +35,9 @@ public final class GenerateCommand implements Callable<Integer> {
         @Option(names = "--output", paramLabel = "FILE", description = "Write canonical JSON Lines to FILE ('-' for stdout).")
         String output;
 
-        @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT", description = "Produce to Kafka, keyed by customer_id.")
+        @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT", description = "Produce to Kafka, keyed by customer_id; "
+                + "missing topics are created as run creates input topics (settings topics.partitions, topics.replication-factor, "
+                + "topics.input-timestamp-type from RETENTION_PULSE_* variables; no time retention).")
         String bootstrapServers;
     }
 
@@ -102,6 +110,20 @@ public final class GenerateCommand implements Callable<Integer> {
             return target.output.equals("-") ? JsonLinesSink.toStdout() : JsonLinesSink.toFile(Path.of(target.output));
         }
         TopicNames topics = topic == null ? TopicNames.DEFAULTS : TopicNames.single(topic);
+        provision(topics);
         return KafkaEventSink.create(target.bootstrapServers, topics, WireFormat.parse(format), Map.of());
+    }
+
+    /**
+     * Creates missing target topics as {@code run} creates input topics (partitions, replication and timestamp type from
+     * the settings, no time retention), so the producer neither waits for topics nobody creates nor writes
+     * event-time timestamps into a topic that deletes them at the next retention check.
+     */
+    private void provision(TopicNames topics) {
+        Settings settings = Settings.load(null, System.getenv(), Map.of(AppDefaults.BOOTSTRAP_SERVERS, target.bootstrapServers));
+        try (TopicProvisioner provisioner = new TopicProvisioner(new PipelineSettings(settings).clientProperties())) {
+            provisioner.createMissingInputs(List.copyOf(new TreeSet<>(topics.distinct())), settings.getInt(AppDefaults.TOPICS_PARTITIONS),
+                    (short) settings.getInt(AppDefaults.TOPICS_REPLICATION_FACTOR), settings.get(AppDefaults.TOPICS_INPUT_TIMESTAMP_TYPE));
+        }
     }
 }

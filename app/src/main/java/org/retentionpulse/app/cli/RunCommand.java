@@ -8,9 +8,9 @@ import java.util.concurrent.CountDownLatch;
 import org.retentionpulse.app.config.AppDefaults;
 import org.retentionpulse.app.config.PipelineSettings;
 import org.retentionpulse.app.config.Settings;
-import org.retentionpulse.app.pipeline.ServedPipeline;
+import org.retentionpulse.app.pipeline.PipelineStartup;
+import org.retentionpulse.app.pipeline.StartedPipeline;
 import org.retentionpulse.app.pipeline.StreamTimeTicker;
-import org.retentionpulse.app.pipeline.TopicProvisioner;
 import org.retentionpulse.topology.TopologyConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,19 +34,10 @@ public final class RunCommand implements Callable<Integer> {
         settings.get(AppDefaults.BOOTSTRAP_SERVERS);
         log.info("Settings:\n{}", format(settings.describe()));
         PipelineSettings ps = new PipelineSettings(settings);
-        int partitions;
-        try (TopicProvisioner topics = new TopicProvisioner(ps.clientProperties())) {
-            TopologyConfig draft = ps.topology(1);
-            if (settings.getBoolean(AppDefaults.TOPICS_CREATE)) {
-                topics.createMissing(draft.topics(), settings.getInt(AppDefaults.TOPICS_PARTITIONS),
-                        (short) settings.getInt(AppDefaults.TOPICS_REPLICATION_FACTOR),
-                        settings.get(AppDefaults.TOPICS_INPUT_TIMESTAMP_TYPE));
-            }
-            partitions = topics.inputPartitions(draft.topics().inputs());
-        }
-        TopologyConfig topology = ps.topology(partitions);
+        StartedPipeline running = PipelineStartup.start(PipelineStartup.Request.of(settings).served());
+        TopologyConfig topology = running.topology();
+        int partitions = topology.sourcePartitions();
         CountDownLatch stopped = new CountDownLatch(1);
-        ServedPipeline running = ServedPipeline.start(ps, topology, Map.of());
         Duration tickInterval = settings.getDuration(AppDefaults.TICKS_INTERVAL);
         StreamTimeTicker ticker = tickInterval.isZero() ? null
                 : new StreamTimeTicker(ps.clientProperties(), topology.topics().inputs().get(0),
@@ -63,7 +54,7 @@ public final class RunCommand implements Callable<Integer> {
             ticker.start(tickInterval);
         }
         log.info("Pipeline started: {} input partitions, inputs {}, metric updates to {}; metrics {}/metrics, API {}/api/metrics/",
-                partitions, topology.topics().inputs(), topology.topics().metricUpdates(), running.url(), running.url());
+                partitions, topology.topics().inputs(), topology.topics().metricUpdates(), running.served().url(), running.served().url());
         stopped.await();
         return 0;
     }

@@ -36,6 +36,8 @@ public final class AppDefaults {
     public static final String API_HISTORY = "api.history";
     public static final String TICKS_INTERVAL = "ticks.interval";
     public static final String TICKS_LAG = "ticks.lag";
+    /** Events and ticks more than this ahead of the wall clock are rejected as {@code event_time_in_future}. */
+    public static final String INPUT_MAX_FUTURE = "input.max-future";
     public static final String ALERTS_INACTIVITY_MULTIPLIER = "alerts.inactivity.multiplier";
     public static final String ALERTS_INACTIVITY_FLOOR = "alerts.inactivity.floor";
     public static final String ALERTS_DEFAULT_GAP = "alerts.default-gap";
@@ -82,6 +84,7 @@ public final class AppDefaults {
         d.put(API_HISTORY, "P90D");
         d.put(TICKS_INTERVAL, "PT0S");
         d.put(TICKS_LAG, "PT0S");
+        d.put(INPUT_MAX_FUTURE, "PT1H");
         // Churn-risk defaults and their reasoning: org.retentionpulse.topology.alerts.AlertPolicy.
         d.put(ALERTS_INACTIVITY_MULTIPLIER, "3.0");
         d.put(ALERTS_INACTIVITY_FLOOR, "P14D");

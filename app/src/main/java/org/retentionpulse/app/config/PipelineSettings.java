@@ -1,5 +1,7 @@
 package org.retentionpulse.app.config;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -45,10 +47,21 @@ public final class PipelineSettings {
                 .withUpdateInterval(settings.getDuration(AppDefaults.UPDATE_INTERVAL))
                 .withOutputFormat(WireFormat.parse(settings.get(AppDefaults.OUTPUT_FORMAT)))
                 .withHistoryRetention(settings.getDuration(AppDefaults.API_HISTORY))
-                .withAlerts(alertPolicy());
+                .withAlerts(alertPolicy())
+                .withFutureLimit(maxFuture(), Clock.systemUTC());
         // Unset: the topology's default, longest window + grace, so every window an event can count in is covered.
         String horizon = settings.get(AppDefaults.DEDUP_HORIZON, "");
         return horizon.isBlank() ? config : config.withDedupHorizon(settings.getDuration(AppDefaults.DEDUP_HORIZON));
+    }
+
+    /** How far ahead of the wall clock an event time may be ({@code input.max-future}, not negative). */
+    public Duration maxFuture() {
+        Duration max = settings.getDuration(AppDefaults.INPUT_MAX_FUTURE);
+        if (max.isNegative()) {
+            throw new IllegalArgumentException("setting '" + AppDefaults.INPUT_MAX_FUTURE + "' = '" + max + "' (from "
+                    + settings.origin(AppDefaults.INPUT_MAX_FUTURE) + ") must not be negative");
+        }
+        return max;
     }
 
     /** The churn-risk policy from the {@code alerts.*} settings. */

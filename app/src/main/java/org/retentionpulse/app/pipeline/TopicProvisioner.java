@@ -37,28 +37,49 @@ public final class TopicProvisioner implements AutoCloseable {
     }
 
     /**
-     * Creates missing topics: inputs with {@code partitions} and the given {@code message.timestamp.type}
-     * ({@code CreateTime} or {@code LogAppendTime}); metric updates compacted; metric updates and alerts with
-     * {@code LogAppendTime}, so their timestamps are the append time the end-to-end latency is measured to;
-     * the rest with one partition per input partition.
+     * Creates missing topics: inputs as {@link #createMissingInputs}; metric updates compacted; metric updates and
+     * alerts with {@code LogAppendTime}, so their timestamps are the append time the end-to-end latency is measured
+     * to; late events and dead letters with {@code LogAppendTime} too, because they copy the input record's timestamp,
+     * which may be an event time from last year (time retention would delete them at once; the original timestamp
+     * stays in the {@code retention-pulse.source.timestamp} header of a dead letter).
      */
     public void createMissing(TopologyConfig.Topics topics, int partitions, short replication, String inputTimestampType) {
-        if (!inputTimestampType.equals("CreateTime") && !inputTimestampType.equals("LogAppendTime")) {
-            throw new IllegalArgumentException("input timestamp type must be CreateTime or LogAppendTime, was " + inputTimestampType);
-        }
-        List<NewTopic> wanted = new ArrayList<>();
-        for (String input : topics.inputs()) {
-            wanted.add(new NewTopic(input, partitions, replication)
-                    .configs(Map.of(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, inputTimestampType)));
-        }
+        List<NewTopic> wanted = new ArrayList<>(inputTopics(topics.inputs(), partitions, replication, inputTimestampType));
         wanted.add(new NewTopic(topics.metricUpdates(), partitions, replication)
                 .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
                         TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime")));
         wanted.add(new NewTopic(topics.alerts(), partitions, replication)
                 .configs(Map.of(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime")));
-        wanted.add(new NewTopic(topics.lateEvents(), partitions, replication));
-        wanted.add(new NewTopic(topics.deadLetters(), partitions, replication));
+        wanted.add(new NewTopic(topics.lateEvents(), partitions, replication)
+                .configs(Map.of(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime")));
+        wanted.add(new NewTopic(topics.deadLetters(), partitions, replication)
+                .configs(Map.of(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime")));
         create(wanted);
+    }
+
+    /**
+     * Creates missing input topics with {@code partitions}, the given {@code message.timestamp.type}
+     * ({@code CreateTime} or {@code LogAppendTime}) and no time retention ({@code retention.ms=-1}): time retention
+     * deletes by record timestamp, read or not, so events written with their event time as timestamp would be deleted
+     * before the pipeline read them; and the input's history is what {@code reset} rebuilds the state from.
+     */
+    public void createMissingInputs(List<String> inputs, int partitions, short replication, String inputTimestampType) {
+        create(inputTopics(inputs, partitions, replication, inputTimestampType));
+    }
+
+    private static List<NewTopic> inputTopics(List<String> inputs, int partitions, short replication, String timestampType) {
+        if (!timestampType.equals("CreateTime") && !timestampType.equals("LogAppendTime")) {
+            throw new IllegalArgumentException("input timestamp type must be CreateTime or LogAppendTime, was " + timestampType);
+        }
+        return inputs.stream().map(input -> new NewTopic(input, partitions, replication)
+                .configs(Map.of(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, timestampType, TopicConfig.RETENTION_MS_CONFIG, "-1")))
+                .toList();
+    }
+
+    /** Creates a missing single-partition compacted topic (an application's own bookkeeping, e.g. its built-for record). */
+    public void createMissingCompacted(String name, short replication) {
+        create(List.of(new NewTopic(name, 1, replication)
+                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))));
     }
 
     /**

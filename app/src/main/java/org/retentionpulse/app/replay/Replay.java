@@ -10,8 +10,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -39,7 +41,8 @@ import org.retentionpulse.app.config.Settings;
 import org.retentionpulse.app.pipeline.ApplicationLag;
 import org.retentionpulse.app.pipeline.Pipeline;
 import org.retentionpulse.app.pipeline.TempDirectory;
-import org.retentionpulse.app.pipeline.TopicProvisioner;
+import org.retentionpulse.app.pipeline.PipelineStartup;
+import org.retentionpulse.app.pipeline.StartedPipeline;
 import org.retentionpulse.schemas.ChurnRiskAlert;
 import org.retentionpulse.schemas.MetricUpdate;
 import org.retentionpulse.schemas.serde.CanonicalJson;
@@ -48,6 +51,7 @@ import org.retentionpulse.schemas.serde.MetricUpdateSerde;
 import org.retentionpulse.tools.broker.EmbeddedKafkaBroker;
 import org.retentionpulse.topology.TopologyConfig;
 import org.retentionpulse.topology.serde.InputEventDeserializer;
+import org.retentionpulse.topology.serde.FutureEventGuard;
 import org.retentionpulse.topology.time.WindowSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,7 +83,7 @@ public final class Replay {
     }
 
     public Result run() throws IOException, InterruptedException {
-        long started = System.nanoTime();
+        long begun = System.nanoTime();
         if (!Files.isReadable(options.input())) {
             throw new IllegalArgumentException("cannot read input file " + options.input());
         }
@@ -93,46 +97,54 @@ public final class Replay {
                 broker = EmbeddedKafkaBroker.builder().start();
                 bootstrap = broker.bootstrapServers();
             }
-            String runId = ApplicationLag.newRunId("replay");
-            Map<String, String> overrides = new HashMap<>();
-            overrides.put(AppDefaults.BOOTSTRAP_SERVERS, bootstrap);
-            overrides.put(AppDefaults.APPLICATION_ID, "retention-pulse-" + runId);
-            overrides.put(AppDefaults.STATE_DIR, stateDir.toString());
-            overrides.put(AppDefaults.UPDATE_INTERVAL, "PT0S");
-            PipelineSettings pipelineSettings = new PipelineSettings(Settings.load(null, Map.of(), merged(overrides)));
-            TopologyConfig topology = pipelineSettings.topology(1).withTopics(
-                    TopologyConfig.Topics.defaults().withInputs(List.of(INPUT_TOPIC)).prefixed(runId + "."));
-            Properties client = pipelineSettings.clientProperties();
-            try (TopicProvisioner topics = new TopicProvisioner(client)) {
-                topics.createMissing(topology.topics(), 1, (short) pipelineSettings.settings().getInt(AppDefaults.TOPICS_REPLICATION_FACTOR));
-                String inputTopic = topology.topics().inputs().get(0);
-                Result result;
-                try (Pipeline pipeline = new Pipeline(topology, pipelineSettings.streamsProperties(topology, Map.of()))) {
-                    pipeline.start();
-                    long[] counts = produce(client, inputTopic, topology.windowSet());
-                    progress.printf("Wrote %,d events to %s; waiting for the pipeline...%n", counts[0], inputTopic);
-                    awaitConsumed(new ApplicationLag(topics.admin(), "retention-pulse-" + runId), List.of(inputTopic,
-                            ApplicationLag.segmentDeltasTopic("retention-pulse-" + runId)));
-                    Map<String, Long> rejected = pipeline.rejections();
-                    pipeline.close();
-                    long finals = writeFinals(client, topology.topics().metricUpdates(), options.metricsOut());
-                    long alerts = options.alertsOut() == null ? 0 : writeAlerts(client, topology.topics().alerts(), options.alertsOut());
-                    long dead = count(client, topology.topics().deadLetters());
-                    long late = count(client, topology.topics().lateEvents());
-                    result = new Result(counts[0], counts[1], finals, alerts, dead, late, rejected,
-                            Duration.ofNanos(System.nanoTime() - started));
-                }
-                if (options.bootstrapServers() != null && !options.keepTopics()) {
-                    deleteTopics(topics.admin(), runId);
-                }
-                return result;
-            }
+            return replayOn(bootstrap, stateDir, begun);
         } finally {
             if (broker != null) {
                 broker.close();
             }
             state.close();
         }
+    }
+
+    /** One replay on the cluster at {@code bootstrap}: its own topics and application id, through the shared start-up path. */
+    private Result replayOn(String bootstrap, Path stateDir, long begun) throws IOException, InterruptedException {
+        String runId = ApplicationLag.newRunId("replay");
+        Map<String, String> overrides = new HashMap<>();
+        overrides.put(AppDefaults.BOOTSTRAP_SERVERS, bootstrap);
+        overrides.put(AppDefaults.APPLICATION_ID, "retention-pulse-" + runId);
+        overrides.put(AppDefaults.STATE_DIR, stateDir.toString());
+        overrides.put(AppDefaults.UPDATE_INTERVAL, "PT0S");
+        overrides.put(AppDefaults.TOPICS_PARTITIONS, "1");
+        overrides.put(AppDefaults.TOPICS_CREATE, "true");
+        Settings runSettings = Settings.load(null, Map.of(), merged(overrides));
+        Properties client = new PipelineSettings(runSettings).clientProperties();
+        // "As of processing" is as of the replay: one instant for the pipeline's future rule and for the end of input.
+        Clock asOf = Clock.fixed(Instant.now(), ZoneOffset.UTC);
+        Result result;
+        try (StartedPipeline started = PipelineStartup.start(PipelineStartup.Request.of(runSettings).adjusting(t -> t
+                .withTopics(TopologyConfig.Topics.defaults().withInputs(List.of(INPUT_TOPIC)).prefixed(runId + "."))
+                .withFutureLimit(t.maxFuture(), asOf)));
+             Admin admin = Admin.create(client)) {
+            TopologyConfig topology = started.topology();
+            Pipeline pipeline = started.pipeline();
+            String inputTopic = topology.topics().inputs().get(0);
+            long[] counts = produce(client, inputTopic, topology.windowSet(), topology.futureGuard());
+            progress.printf("Wrote %,d events to %s; waiting for the pipeline...%n", counts[0], inputTopic);
+            String applicationId = "retention-pulse-" + runId;
+            awaitConsumed(new ApplicationLag(admin, applicationId), List.of(inputTopic, ApplicationLag.segmentDeltasTopic(applicationId)));
+            Map<String, Long> rejected = pipeline.rejections();
+            started.close();
+            long finals = writeFinals(client, topology.topics().metricUpdates(), options.metricsOut());
+            long alerts = options.alertsOut() == null ? 0 : writeAlerts(client, topology.topics().alerts(), options.alertsOut());
+            long dead = count(client, topology.topics().deadLetters());
+            long late = count(client, topology.topics().lateEvents());
+            result = new Result(counts[0], counts[1], finals, alerts, dead, late, rejected,
+                    Duration.ofNanos(System.nanoTime() - begun));
+            if (options.bootstrapServers() != null && !options.keepTopics()) {
+                deleteTopics(admin, runId);
+            }
+        }
+        return result;
     }
 
     private Map<String, String> merged(Map<String, String> overrides) {
@@ -142,7 +154,7 @@ public final class Replay {
     }
 
     /** Produces every line in file order; returns {lines produced, blank lines skipped}. */
-    private long[] produce(Properties client, String topic, WindowSet windows) throws IOException {
+    private long[] produce(Properties client, String topic, WindowSet windows, FutureEventGuard future) throws IOException {
         Properties props = new Properties();
         props.putAll(client);
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -154,11 +166,13 @@ public final class Replay {
         long blank = 0;
         long maxTime = Long.MIN_VALUE;
         long lastReport = System.nanoTime();
-        SendFailures failures = new SendFailures();
+        SendFailures failures = new SendFailures(options.input());
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
              BufferedReader reader = Files.newBufferedReader(options.input(), StandardCharsets.UTF_8)) {
             String line;
+            long lineNumber = 0;
             while ((line = reader.readLine()) != null) {
+                lineNumber++;
                 if (line.isBlank()) {
                     blank++;
                     continue;
@@ -169,11 +183,17 @@ public final class Replay {
                     if (node != null && node.hasNonNull("customer_id")) {
                         key = node.get("customer_id").asText().getBytes(StandardCharsets.UTF_8);
                     }
-                    maxTime = Math.max(maxTime, eventTime(node));
+                    long time = eventTime(node);
+                    // An event from the future is rejected by the pipeline: it must not decide where the input ends.
+                    if (!future.isInFuture(time)) {
+                        maxTime = Math.max(maxTime, time);
+                    }
                 } catch (IOException notJson) {
                     // produced as it is: the pipeline rejects it to the dead-letter topic
                 }
-                producer.send(new ProducerRecord<>(topic, key, line.getBytes(StandardCharsets.UTF_8)), failures);
+                // No explicit timestamp: the record carries the send time, which the broker always accepts
+                // (log.message.timestamp.after.max.ms refuses times from the future, and takes their batch with them).
+                producer.send(new ProducerRecord<>(topic, key, line.getBytes(StandardCharsets.UTF_8)), failures.forLine(lineNumber));
                 lines++;
                 if (System.nanoTime() - lastReport > TimeUnit.SECONDS.toNanos(2)) {
                     progress.printf("  %,d events written%n", lines);
@@ -184,7 +204,9 @@ public final class Replay {
             RecordHeaders headers = new RecordHeaders();
             // End of input: closes every window; churn-risk tracking stays at the last event's time.
             headers.add(InputEventDeserializer.CONTROL_HEADER, InputEventDeserializer.END_OF_INPUT.getBytes(StandardCharsets.UTF_8));
-            producer.send(new ProducerRecord<>(topic, null, tick, null, InputEventDeserializer.tickValue(tick), headers), failures);
+            // The tick's time is its value; its record timestamp is the send time, so the broker accepts it however far ahead it is.
+            producer.send(new ProducerRecord<>(topic, null, null, null, InputEventDeserializer.tickValue(tick), headers),
+                    failures.forLine(0));
             producer.flush();
             failures.throwIfAny();
         }
@@ -309,23 +331,37 @@ public final class Replay {
     }
 
 
-    /** Remembers failed sends, so that a replay never reports success over input it did not write. */
-    private static final class SendFailures implements org.apache.kafka.clients.producer.Callback {
-        private final java.util.concurrent.atomic.AtomicLong failed = new java.util.concurrent.atomic.AtomicLong();
-        private final java.util.concurrent.atomic.AtomicReference<Exception> first = new java.util.concurrent.atomic.AtomicReference<>();
+    /**
+     * Remembers failed sends by input line, so that a replay never reports success over input it did not write, and
+     * says which lines were lost.
+     */
+    private static final class SendFailures {
+        private final Path input;
+        private final java.util.concurrent.ConcurrentSkipListMap<Long, Exception> failed = new java.util.concurrent.ConcurrentSkipListMap<>();
 
-        @Override
-        public void onCompletion(org.apache.kafka.clients.producer.RecordMetadata metadata, Exception e) {
-            if (e != null) {
-                failed.incrementAndGet();
-                first.compareAndSet(null, e);
-            }
+        SendFailures(Path input) {
+            this.input = input;
+        }
+
+        /** The callback of the record of line {@code lineNumber} (0: the end-of-input tick). */
+        org.apache.kafka.clients.producer.Callback forLine(long lineNumber) {
+            return (metadata, e) -> {
+                if (e != null) {
+                    failed.put(lineNumber, e);
+                }
+            };
         }
 
         void throwIfAny() {
-            if (failed.get() > 0) {
-                throw new IllegalStateException(failed.get() + " input records could not be written: " + first.get(), first.get());
+            if (failed.isEmpty()) {
+                return;
             }
+            Map.Entry<Long, Exception> first = failed.firstEntry();
+            String where = first.getKey() == 0 ? "the end-of-input tick" : input + " line " + first.getKey();
+            List<Long> lines = failed.keySet().stream().filter(n -> n > 0).limit(10).toList();
+            throw new IllegalStateException(failed.size() + " input records could not be written (lines " + lines
+                    + (failed.size() > lines.size() ? ", ..." : "") + "); the first, " + where + ": " + first.getValue().getMessage(),
+                    first.getValue());
         }
     }
 }

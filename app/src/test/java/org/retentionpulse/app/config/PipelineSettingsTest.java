@@ -50,6 +50,18 @@ class PipelineSettingsTest {
     }
 
     @Test
+    void eventsMayBeAtMostAnHourAheadOfTheClockUnlessConfigured() {
+        assertEquals(Duration.ofHours(1), settings(null, Map.of(), BOOTSTRAP).topology(1).maxFuture());
+        assertEquals(Duration.ofMinutes(5), settings(null, Map.of("RETENTION_PULSE_INPUT_MAX_FUTURE", "PT5M"), BOOTSTRAP)
+                .topology(1).maxFuture());
+        for (String bad : new String[] {"an hour", "-PT1H"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> settings(null, Map.of(), Map.of(AppDefaults.INPUT_MAX_FUTURE, bad)).topology(1));
+            assertTrue(e.getMessage().contains("input.max-future"), e.getMessage());
+        }
+    }
+
+    @Test
     void exactlyOnceV2IsTheDefaultAndAtLeastOnceIsAConfigurationChoice() {
         PipelineSettings defaults = settings(null, Map.of(), BOOTSTRAP);
         PipelineSettings atLeastOnce = settings(null, Map.of("RETENTION_PULSE_PROCESSING_GUARANTEE", "at_least_once"), BOOTSTRAP);

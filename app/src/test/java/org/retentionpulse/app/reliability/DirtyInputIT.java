@@ -29,7 +29,7 @@ import org.retentionpulse.app.config.AppDefaults;
 import org.retentionpulse.app.config.Settings;
 import org.retentionpulse.app.replay.Replay;
 import org.retentionpulse.app.replay.ReplayOptions;
-import org.retentionpulse.app.pipeline.Pipeline;
+import org.retentionpulse.app.pipeline.StartedPipeline;
 import org.retentionpulse.reference.ReferenceModel;
 import org.retentionpulse.schemas.serde.RejectReason;
 import org.retentionpulse.tools.broker.EmbeddedKafkaBroker;
@@ -46,6 +46,9 @@ import org.retentionpulse.topology.errors.DeadLetterHandler;
  */
 class DirtyInputIT {
     private static final int PARTITIONS = 4;
+    /** A purchase of a customer whose producer's clock says 2099 (issue 16). */
+    private static final String FUTURE_PURCHASE = "{\"type\":\"purchase\",\"event_id\":\"bad-clock-1\",\"customer_id\":\"c-bad-clock\","
+            + "\"occurred_at\":\"2099-01-01T00:00:00Z\",\"order_id\":\"o-bad-clock\",\"amount\":\"10.00\",\"currency\":\"EUR\"}";
     private static EmbeddedKafkaBroker broker;
     private static Map<String, String> client;
     private static EventStream clean;
@@ -75,9 +78,9 @@ class DirtyInputIT {
             stream.endInput(run.client(), run.inputTopic());
             Map<String, Long> rejections;
             long started = System.nanoTime();
-            try (Pipeline pipeline = run.startInProcess(dir.resolve(name + "-state"))) {
+            try (StartedPipeline pipeline = run.start(dir.resolve(name + "-state"))) {
                 run.awaitConsumed(Duration.ofMinutes(2));
-                rejections = pipeline.rejections();
+                rejections = pipeline.pipeline().rejections();
             }
             long elapsedMs = (System.nanoTime() - started) / 1_000_000;
             System.out.printf("DirtyInputIT: run %s, %d records, pipeline start to end of input %d ms%n", name, stream.size(), elapsedMs);
@@ -118,7 +121,8 @@ class DirtyInputIT {
             assertArrayEquals(source.value(), d.value(), "the dead letter is its source record unchanged");
             assertArrayEquals(source.key(), d.key());
             assertEquals(String.valueOf(source.timestamp()), header(d, DeadLetterHandler.TIMESTAMP_HEADER));
-            assertEquals(source.timestamp(), d.timestamp());
+            // The dead-letter topic is LogAppendTime (an event-time timestamp must not expire it); the header keeps the source's.
+            assertTrue(d.timestamp() >= source.timestamp(), "appended after its source");
             String reason = header(d, DeadLetterHandler.REASON_HEADER);
             byReason.merge(reason, 1L, Long::sum);
             assertTrue(!header(d, DeadLetterHandler.MESSAGE_HEADER).isBlank());
@@ -132,6 +136,58 @@ class DirtyInputIT {
         }
         System.out.printf("DirtyInputIT: %d poison records among %d, dead letters by reason %s%n", poison.size(),
                 poisoned.size(), byReason);
+    }
+
+    @Test
+    void aPurchaseFrom2099AmongThousandsChangesNoResultAndIsTheOnlyDeadLetter(@TempDir Path dir) {
+        // Record timestamp = send time, as most producers write: only the event time is wrong.
+        InputRecord fromTheFuture = new InputRecord("c-bad-clock".getBytes(StandardCharsets.UTF_8), utf8(FUTURE_PURCHASE), true);
+        EventStream withBadClock = clean.with(clean.size() / 3, fromTheFuture);
+
+        Result result = run("dirty-future", withBadClock, dir, PARTITIONS);
+
+        PipelineOutputs.assertSameResults(cleanOutputs, result.outputs());
+        List<ConsumerRecord<byte[], byte[]>> dead = result.outputs().deadLetters();
+        assertEquals(1, dead.size(), "the dead-letter topic holds exactly the event from the future");
+        assertArrayEquals(fromTheFuture.value(), dead.get(0).value());
+        assertEquals(RejectReason.EVENT_TIME_IN_FUTURE.code(), header(dead.get(0), DeadLetterHandler.REASON_HEADER));
+        assertEquals(Map.of(RejectReason.EVENT_TIME_IN_FUTURE.code(), 1L), result.rejections(), "counted under its own reason");
+        System.out.printf("DirtyInputIT: one 2099 purchase among %d records: same %d finals, dead letters %s%n",
+                withBadClock.size(), cleanOutputs.finals().size(), result.rejections());
+    }
+
+    @Test
+    void aReplayWithAnEventFrom2099SucceedsWithTheResultsOfTheFileWithoutIt(@TempDir Path dir) throws Exception {
+        EventStream cleanFile = EventStream.generated(47, 300, 40, 1_500, FaultRates.NONE);
+        Path cleanLines = cleanFile.writeLines(dir.resolve("clean.jsonl"));
+        List<String> lines = new ArrayList<>(Files.readAllLines(cleanLines));
+        lines.add(lines.size() - 40, FUTURE_PURCHASE); // among the last records, in the batch of the end-of-input tick
+        Path withBadClock = Files.write(dir.resolve("future.jsonl"), lines);
+
+        List<List<String>> expected = replay(cleanLines, dir, "clean");
+        Replay.Result[] result = new Replay.Result[1];
+        List<List<String>> actual = replay(withBadClock, dir, "future", result);
+
+        assertEquals(expected.get(0), actual.get(0), "final metrics, computed_at excluded");
+        assertEquals(expected.get(1), actual.get(1), "alerts, detected_at excluded");
+        assertEquals(1, result[0].deadLetters());
+        assertEquals(Map.of(RejectReason.EVENT_TIME_IN_FUTURE.code(), 1L), result[0].rejectedByReason());
+        System.out.printf("DirtyInputIT: replay of %d lines with one from 2099: %d finals as without it, rejected %s%n",
+                lines.size(), actual.get(0).size(), result[0].rejectedByReason());
+    }
+
+    @Test
+    void aReplayLineThatCannotBeWrittenIsNamedInTheError(@TempDir Path dir) throws Exception {
+        List<String> lines = new ArrayList<>(Files.readAllLines(EventStream.generated(53, 20, 5, 50, FaultRates.NONE)
+                .writeLines(dir.resolve("small.jsonl"))));
+        lines.add(7, "{\"type\":\"signup\",\"pad\":\"" + "x".repeat(2 * 1024 * 1024) + "\"}"); // over the 1 MiB record limit
+        Path input = Files.write(dir.resolve("too-large.jsonl"), lines);
+
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> replay(input, dir, "too-large"));
+
+        assertTrue(e.getMessage().contains("1 input records could not be written (lines [8])"), e.getMessage());
+        assertTrue(e.getMessage().contains(input + " line 8"), e.getMessage());
     }
 
     @Test
@@ -173,9 +229,13 @@ class DirtyInputIT {
 
     /** Runs {@code replay} on the file; returns its finals and its alerts without their wall-clock fields. */
     private static List<List<String>> replay(Path input, Path dir, String name) throws Exception {
+        return replay(input, dir, name, new Replay.Result[1]);
+    }
+
+    private static List<List<String>> replay(Path input, Path dir, String name, Replay.Result[] result) throws Exception {
         Path metrics = dir.resolve(name + "-metrics.jsonl");
         Path alerts = dir.resolve(name + "-alerts.jsonl");
-        new Replay(new ReplayOptions(input, metrics, alerts, broker.bootstrapServers(), Duration.ofMinutes(2), false),
+        result[0] = new Replay(new ReplayOptions(input, metrics, alerts, broker.bootstrapServers(), Duration.ofMinutes(2), false),
                 Settings.load(null, Map.of(), Map.of()), new PrintStream(OutputStream.nullOutputStream())).run();
         return List.of(withoutField(metrics, "computed_at"), withoutField(alerts, "detected_at"));
     }
@@ -199,6 +259,10 @@ class DirtyInputIT {
         }
         out.sort(null);
         return out;
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
     }
 
     private static String header(ConsumerRecord<byte[], byte[]> record, String name) {

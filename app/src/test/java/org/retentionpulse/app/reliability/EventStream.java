@@ -100,7 +100,12 @@ final class EventStream {
 
     /** As {@link #reference()}, with the given segment dimensions. */
     ReferenceModel reference(List<String> dimensions) {
-        ReferenceModel model = new ReferenceModel(WindowSpecRef.parseAll(WINDOWS), ReferenceModel.DEFAULT_GRACE,
+        return reference(WINDOWS, dimensions);
+    }
+
+    /** As {@link #reference()}, with the given window specs ({@code size/advance,...}) and segment dimensions. */
+    ReferenceModel reference(String windows, List<String> dimensions) {
+        ReferenceModel model = new ReferenceModel(WindowSpecRef.parseAll(windows), ReferenceModel.DEFAULT_GRACE,
                 ReferenceModel.DEFAULT_CURRENCY, dimensions);
         for (InputRecord r : records) {
             model.accept(new String(r.value(), StandardCharsets.UTF_8));
@@ -199,6 +204,13 @@ final class EventStream {
      * Every record delivered twice, as an at-least-once producer that retries would: the copy follows its
      * original a few records later (so copies are not always adjacent).
      */
+    /** The same records with {@code extra} inserted at {@code index}. */
+    EventStream with(int index, InputRecord extra) {
+        List<InputRecord> out = new ArrayList<>(records);
+        out.add(index, extra);
+        return new EventStream(out);
+    }
+
     EventStream duplicated() {
         List<InputRecord> out = new ArrayList<>(records.size() * 2);
         int lag = 5;

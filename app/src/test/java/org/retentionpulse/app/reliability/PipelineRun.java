@@ -22,7 +22,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.retentionpulse.app.config.AppDefaults;
 import org.retentionpulse.app.config.PipelineSettings;
 import org.retentionpulse.app.config.Settings;
-import org.retentionpulse.app.pipeline.Pipeline;
+import org.retentionpulse.app.pipeline.PipelineStartup;
+import org.retentionpulse.app.pipeline.StartedPipeline;
 import org.retentionpulse.app.pipeline.TopicProvisioner;
 import org.retentionpulse.topology.RetentionPulseTopology;
 import org.retentionpulse.topology.TopologyConfig;
@@ -119,11 +120,25 @@ final class PipelineRun implements AutoCloseable {
         return this;
     }
 
-    /** A pipeline in this JVM, started. */
-    Pipeline startInProcess(Path stateDir) {
-        PipelineSettings ps = pipelineSettings(stateDir);
-        TopologyConfig topology = ps.topology(partitions);
-        return new Pipeline(topology, ps.streamsProperties(topology, Map.of())).start();
+    /** A pipeline in this JVM, started through the commands' start-up path ({@link PipelineStartup}). */
+    StartedPipeline start(Path stateDir) {
+        return start(PipelineStartup.Request.of(pipelineSettings(stateDir).settings()));
+    }
+
+    /** As {@link #start}, with the HTTP server, the meters and the output monitor, as {@code run} starts it. */
+    StartedPipeline startServed(Path stateDir) {
+        return start(PipelineStartup.Request.of(pipelineSettings(stateDir).settings()).served());
+    }
+
+    private static StartedPipeline start(PipelineStartup.Request request) {
+        try {
+            return PipelineStartup.start(request);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The settings as a properties file for {@code retention-pulse run --config FILE}. */

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.retentionpulse.app.config.AppDefaults;
-import org.retentionpulse.app.pipeline.Pipeline;
+import org.retentionpulse.app.pipeline.StartedPipeline;
 import org.retentionpulse.tools.broker.EmbeddedKafkaBroker;
 import org.retentionpulse.tools.generator.FaultRates;
 
@@ -48,7 +48,7 @@ class ScaleOutIT {
         try (PipelineRun baseline = new PipelineRun("scale-baseline", client, PARTITIONS).createTopics()) {
             stream.produceAll(baseline.client(), baseline.inputTopic());
             stream.endInput(baseline.client(), baseline.inputTopic());
-            try (Pipeline pipeline = baseline.startInProcess(dir.resolve("baseline-state"))) {
+            try (StartedPipeline pipeline = baseline.start(dir.resolve("baseline-state"))) {
                 baseline.awaitConsumed(Duration.ofMinutes(2));
             }
             single = baseline.outputs();

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.retentionpulse.app.config.AppDefaults;
 import org.retentionpulse.app.pipeline.Pipeline;
+import org.retentionpulse.app.pipeline.StartedPipeline;
 import org.retentionpulse.reference.MetricKey;
 import org.retentionpulse.tools.broker.EmbeddedKafkaBroker;
 import org.retentionpulse.tools.generator.FaultRates;
@@ -64,7 +65,8 @@ class SegmentPartitionsIT {
             stream.endInput(run.client(), run.inputTopic());
             Map<String, Double> read;
             Map<String, Double> watermarks;
-            try (Pipeline pipeline = run.startInProcess(dir.resolve("state"))) {
+            try (StartedPipeline started = run.start(dir.resolve("state"))) {
+                Pipeline pipeline = started.pipeline();
                 run.awaitConsumed(Duration.ofMinutes(2));
                 read = sensorByTask(pipeline.streams(), "segment-delta-records-read-total");
                 watermarks = sensorByTask(pipeline.streams(), "segment-watermarks-read-total");

@@ -44,7 +44,13 @@ public enum RejectReason {
      */
     MALFORMED_AMOUNT,
     /** A purchase currency differs from the configured reporting currency. */
-    CURRENCY_MISMATCH;
+    CURRENCY_MISMATCH,
+    /**
+     * The event time (or a stream-time tick) lies more than {@code input.max-future} ahead of the wall clock when
+     * the record is processed: a producer's clock is wrong, and accepting it would move stream time past every
+     * later event and make them all late.
+     */
+    EVENT_TIME_IN_FUTURE;
 
     private final String code = name().toLowerCase(Locale.ROOT);
 

@@ -86,6 +86,9 @@ record SingleNodeBrokerConfig(
         props.put("group.streams.initial.rebalance.delay.ms", "0");
 
         props.put("auto.create.topics.enable", "false");
+        // A development broker keeps every record: time retention deletes by record timestamp, read or not, so
+        // events written with last year's event time as their timestamp would be gone at the next retention check.
+        props.put("log.retention.ms", "-1");
         props.put("num.partitions", String.valueOf(defaultPartitions));
         // The cleaner allocates its dedupe buffer up front (128 MiB by default); a development broker needs far less.
         props.put("log.cleaner.dedupe.buffer.size", String.valueOf(16 * 1024 * 1024));

@@ -50,6 +50,14 @@ class SingleNodeBrokerConfigTest {
     }
 
     @Test
+    void aDevelopmentBrokerKeepsRecordsWhateverTheirTimestamp() {
+        KafkaConfig kafka = new KafkaConfig(config(SecurityProtocol.PLAINTEXT, Map.of()).toProperties(), false);
+
+        // -1: no time retention, so event-time timestamps from last year are not deleted at the next retention check.
+        assertEquals(-1L, kafka.getLong("log.retention.ms"));
+    }
+
+    @Test
     void brokerPropertiesOverrideDefaults() {
         Map<String, String> props = config(SecurityProtocol.PLAINTEXT,
             Map.of("auto.create.topics.enable", "true", "log.retention.ms", "60000")).toProperties();

@@ -19,14 +19,17 @@ public final class InputRecordSerde implements Serde<InputRecord>, Serializer<In
     private final EventSerde events;
     private final InputEventDeserializer deserializer;
 
-    public InputRecordSerde(EventSerde events) {
+    public InputRecordSerde(EventSerde events, FutureEventGuard future) {
         this.events = events;
-        this.deserializer = new InputEventDeserializer(events.reportingCurrency());
+        this.deserializer = new InputEventDeserializer(events.reportingCurrency(), future);
     }
 
-    /** The serde of customer events alone, in the same wire format (the late-events topic). */
+    /**
+     * The serde of customer events alone, in the same wire format (the late-events topic). Its events passed the
+     * future check when they were read from the input, so reading them back checks no clock.
+     */
     public static Serde<CustomerEvent> events(EventSerde events) {
-        InputEventDeserializer reader = new InputEventDeserializer(events.reportingCurrency());
+        InputEventDeserializer reader = new InputEventDeserializer(events.reportingCurrency(), FutureEventGuard.acceptingAny());
         return org.apache.kafka.common.serialization.Serdes.serdeFrom(
                 (topic, event) -> events.encode(event == null ? null : AvroEvents.toAvro(event)),
                 (topic, data) -> (CustomerEvent) reader.deserialize(topic, data));

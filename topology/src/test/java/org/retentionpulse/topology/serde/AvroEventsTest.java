@@ -45,7 +45,7 @@ class AvroEventsTest {
 
     @Test
     void theDeserializerReadsJsonEventsAndTicks() {
-        InputEventDeserializer deserializer = new InputEventDeserializer("EUR");
+        InputEventDeserializer deserializer = new InputEventDeserializer("EUR", FutureEventGuard.acceptingAny());
         byte[] json = ("{\"type\":\"survey\",\"event_id\":\"e9\",\"customer_id\":\"bob\",\"occurred_at\":\"2024-03-01T10:00:00Z\","
                 + "\"survey\":\"CSAT\",\"score\":2}").getBytes(StandardCharsets.UTF_8);
         InputRecord event = deserializer.deserialize("t", new RecordHeaders(), json);
@@ -53,7 +53,7 @@ class AvroEventsTest {
                 SurveyType.CSAT, 2, null), event);
 
         RecordHeaders headers = new RecordHeaders();
-        byte[] tick = new InputRecordSerde(new EventSerde()).serialize("t", headers, new Tick(42, true));
+        byte[] tick = new InputRecordSerde(new EventSerde(), FutureEventGuard.acceptingAny()).serialize("t", headers, new Tick(42, true));
         assertEquals(new Tick(42, true), deserializer.deserialize("t", headers, tick));
     }
 }

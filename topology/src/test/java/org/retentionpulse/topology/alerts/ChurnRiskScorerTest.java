@@ -1,6 +1,7 @@
 package org.retentionpulse.topology.alerts;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -9,6 +10,7 @@ import org.retentionpulse.schemas.RiskLevel;
 import org.retentionpulse.schemas.RiskReason;
 import org.retentionpulse.schemas.RiskSignal;
 import org.retentionpulse.schemas.SurveyType;
+import org.retentionpulse.topology.metrics.NpsBand;
 
 class ChurnRiskScorerTest {
     private static final long DAY = 86_400_000L;
@@ -111,6 +113,29 @@ class ChurnRiskScorerTest {
         RiskAssessment all = scorer.assess(p, 21 * DAY);
         assertEquals(RiskLevel.HIGH, all.level());
         assertEquals(1.0, all.score(), "0.4 + 0.4 + 0.2");
+    }
+
+    @Test
+    void csatAndCesThresholdsAreThePolicysSettings() {
+        ChurnRiskScorer strict = new ChurnRiskScorer(AlertPolicy.defaults().withSurveyThresholds(3, 1));
+        CustomerProfile p = weeklyBuyer(4);
+        p.survey(SurveyType.CSAT, 3, 21 * DAY);
+        p.survey(SurveyType.CES, 2, 21 * DAY);
+        assertEquals(List.of(RiskSignal.LOW_CSAT), signals(strict.assess(p, 21 * DAY)), "CSAT 3 is low at 3; CES 2 is not high effort at 1");
+        assertEquals(List.of(RiskSignal.HIGH_EFFORT), signals(scorer.assess(p, 21 * DAY)), "the defaults: CSAT <= 2, CES <= 2");
+        assertThrows(IllegalArgumentException.class, () -> AlertPolicy.defaults().withSurveyThresholds(5, 2));
+        assertThrows(IllegalArgumentException.class, () -> AlertPolicy.defaults().withSurveyThresholds(2, 0));
+    }
+
+    @Test
+    void detractorSignalFollowsTheNpsMetricsDetractorBand() {
+        for (int score = 0; score <= 10; score++) {
+            CustomerProfile p = weeklyBuyer(4);
+            p.survey(SurveyType.NPS, score, 21 * DAY);
+            boolean detractor = signals(scorer.assess(p, 21 * DAY)).contains(RiskSignal.DETRACTOR);
+            assertEquals(score <= 6, detractor, "NPS " + score);
+            assertEquals(NpsBand.of(score) == NpsBand.DETRACTOR, detractor, "NPS " + score + " as the metric counts it");
+        }
     }
 
     @Test

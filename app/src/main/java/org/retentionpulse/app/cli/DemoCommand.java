@@ -60,8 +60,8 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--speedup", defaultValue = "3600", description = "Event time runs this many times faster than the clock (3600 = an hour per second).")
     double speedup;
 
-    @Option(names = "--backfill", defaultValue = "P90D", description = "History written as fast as the pipeline takes it before the live stream "
-            + "starts at the current time, so every window has customers and values at once (ISO-8601, e.g. P90D; PT0S = start empty).")
+    @Option(names = "--backfill", defaultValue = "P60D", description = "History written as fast as the pipeline takes it before the live stream "
+            + "starts at the current time, so every window has customers and values at once (ISO-8601; P60D: twice the longest default window; PT0S = start empty).")
     Duration backfill;
 
     @Option(names = "--seed", defaultValue = "42", description = "Random seed of the population.")

@@ -79,8 +79,8 @@ public final class LiveView {
 
     public void render(String header, Instant eventTime, long eventsIn, Map<String, Long> rejected, Duration uptime) {
         if (!terminal) {
-            out.printf("[%s] event time %s | events in %,d | rejected %s | updates %,d, finals %,d | %s | alerts %s%n",
-                    fmt(uptime), eventTime == null ? "-" : eventTime, eventsIn, rejected, updates, finals, headline(), alertsByLevel);
+            out.printf("[%s] event time %s | events in %,d | metrics at %s | rejected %s | updates %,d, finals %,d | %s | alerts %s%n",
+                    fmt(uptime), eventTime == null ? "-" : eventTime, eventsIn, metricsDay(), rejected, updates, finals, headline(), alertsByLevel);
             if (!alerts.isEmpty()) {
                 out.println("    latest alert: " + line(alerts.peekFirst()));
             }
@@ -88,8 +88,8 @@ public final class LiveView {
         }
         StringBuilder s = new StringBuilder("\033[H\033[2J");
         s.append("Retention Pulse demo   ").append(header).append("   (Ctrl-C to stop)\n");
-        s.append(String.format("uptime %s   event time %s   events in %,d   rejected %s   metric updates %,d (%,d final)%n%n",
-                fmt(uptime), eventTime == null ? "-" : eventTime.toString().replace('T', ' '), eventsIn, rejected, updates, finals));
+        s.append(String.format("uptime %s   event time %s   events in %,d   metrics at %s   rejected %s   metric updates %,d (%,d final)%n%n",
+                fmt(uptime), eventTime == null ? "-" : eventTime.toString().replace('T', ' '), eventsIn, metricsDay(), rejected, updates, finals));
         s.append(String.format("%-22s", "segment all"));
         for (String w : windows) {
             s.append(String.format("%16s", w));
@@ -131,6 +131,12 @@ public final class LiveView {
             }
         }
         return windows.get(windows.size() - 1) + ": " + s.toString().trim();
+    }
+
+    /** The day the metrics have reached (behind the event time while the pipeline catches up with the backfill). */
+    private String metricsDay() {
+        Instant newest = current.newestStart();
+        return newest == null ? "-" : newest.toString().substring(0, 10);
     }
 
     private static String value(BigDecimal v) {

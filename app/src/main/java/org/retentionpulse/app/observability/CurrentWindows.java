@@ -44,6 +44,11 @@ public final class CurrentWindows {
         return n == null ? null : Instant.ofEpochMilli(n.spec.start(n.spec.currentIndex(n.start)));
     }
 
+    /** The greatest window start seen over all specs (the day the pipeline's metrics have reached), or null before any. */
+    public Instant newestStart() {
+        return newest.values().stream().map(n -> n.start).max(Long::compare).map(Instant::ofEpochMilli).orElse(null);
+    }
+
     /** Whether an update belongs to the current window of its spec. */
     public boolean isCurrent(MetricUpdate update) {
         return update.getWindowStart().equals(currentStart(update.getWindow()));

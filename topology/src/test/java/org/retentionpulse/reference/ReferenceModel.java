@@ -23,7 +23,7 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * A deliberately plain model of the metric contract ({@code spec/metrics.md}), written from the spec and sharing
+ * A deliberately plain model of the metric contract ({@code docs/METRICS.md}), written from the spec and sharing
  * no code with the topology or its serdes, so that the pipeline's final values can be checked against it.
  *
  * <p>Feed JSON lines in arrival order with {@link #accept(String)}, then read {@link #finals()}. Semantics:
@@ -171,7 +171,7 @@ public final class ReferenceModel {
         return lateEvents;
     }
 
-    /** Reads final values in the form of {@code spec/examples/edges.expected.jsonl}; blank lines are skipped. */
+    /** Reads final values in the form of {@code docs/examples/edges.expected.jsonl}; blank lines are skipped. */
     public static List<FinalValue> readExpected(Path jsonLines) {
         List<String> lines;
         try {

@@ -1,6 +1,6 @@
 package org.retentionpulse.reference;
 
-/** Why an input record was rejected (section 1 of the contract); {@link #name()} is the key in rejection counts. */
+/** Why an input record was rejected (docs/METRICS.md section 1); {@link #name()} is the key in rejection counts. */
 public enum RejectionReason {
     /** Not a JSON object (unparseable, trailing garbage, or a JSON value that is not an object). */
     NOT_JSON,

@@ -5,7 +5,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The counts of section 4 of the contract for one window and one segment, carried unrounded; the metric values
+ * The counts of docs/METRICS.md section 4 for one window and one segment, carried unrounded; the metric values
  * are derived from them by {@link MetricFormulas}. Read-only outside this package.
  */
 public final class SegmentCounts {

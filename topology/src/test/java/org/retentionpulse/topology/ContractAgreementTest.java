@@ -12,7 +12,7 @@ import org.retentionpulse.schemas.serde.InvalidEventException;
 
 /**
  * The pipeline's JSON decoder and the reference model's independent one accept and reject the same edge cases of
- * spec section 1 (their reason codes are their own; whether a record counts is what must agree).
+ * docs/METRICS.md section 1 (their reason codes are their own; whether a record counts is what must agree).
  */
 class ContractAgreementTest {
     private static final String HEAD = "\"event_id\":\"e1\",\"customer_id\":\"c\",\"occurred_at\":\"2024-03-01T00:00:00Z\"";

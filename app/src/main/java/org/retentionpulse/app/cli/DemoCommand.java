@@ -51,11 +51,18 @@ import picocli.CommandLine.Option;
                 + "synthetic customer population and shows the current metrics and the latest alerts until Ctrl-C.",
                 "Needs nothing installed but Java 17. On a non-terminal stdout it prints a plain line per refresh."})
 public final class DemoCommand implements Callable<Integer> {
+    /** Simulated days after the backfill: at the default speed-up about 2.4 hours of demo. */
+    private static final int LIVE_DAYS = 365;
+
     @Option(names = "--customers", defaultValue = "20000", description = "Size of the synthetic population.")
     int customers;
 
     @Option(names = "--speedup", defaultValue = "3600", description = "Event time runs this many times faster than the clock (3600 = an hour per second).")
     double speedup;
+
+    @Option(names = "--backfill", defaultValue = "P60D", description = "History written as fast as the pipeline takes it before the live stream "
+            + "starts at the current time, so every window has customers and values at once (ISO-8601; P60D: twice the longest default window; PT0S = start empty).")
+    Duration backfill;
 
     @Option(names = "--seed", defaultValue = "42", description = "Random seed of the population.")
     long seed;
@@ -120,11 +127,13 @@ public final class DemoCommand implements Callable<Integer> {
             Pipeline pipeline = served.pipeline();
             System.out.println("Prometheus metrics: " + served.url() + "/metrics   API: " + served.url() + "/api/metrics/churn_rate?window=P30D/P1D"
                     + "   health: " + served.url() + "/health/ready");
-            System.out.println("Pipeline started; generating events for " + customers + " customers at " + speedup + "x real time...");
-
-            // Live event time starts a month back, so the 30-day windows fill up with history first.
+            // The population starts backfill ago and its history is written at once: every window has customers
+            // active at its start (churn rate, retention, CLV defined) from the first seconds; then time runs live.
+            // 30% of the population signs up on the first day, the rest over the backfill and a simulated year after it.
             EventGenerator generator = EventGenerator.create(GeneratorConfig.builder().seed(seed).customers(customers)
-                    .days(3650).live(true).speedup(speedup).build(), java.time.Clock.offset(java.time.Clock.systemUTC(), Duration.ofDays(-30)));
+                    .days((int) backfill.toDays() + LIVE_DAYS).live(true).speedup(speedup).backfill(backfill).build());
+            System.out.println("Pipeline started; " + customers + " customers: writing their last " + backfill.toDays()
+                    + " days of history at once, then live from now at " + speedup + "x real time...");
             generatorRef.set(generator);
             AtomicLong eventsIn = new AtomicLong();
             AtomicReference<Instant> eventTime = new AtomicReference<>();

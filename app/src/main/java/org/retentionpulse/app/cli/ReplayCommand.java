@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
                 + "--bootstrap-servers is given), lets every window close, and writes every final metric record as JSON Lines.",
                 "Invalid lines are rejected to the dead-letter topic and counted, never fatal."})
 public final class ReplayCommand implements Callable<Integer> {
-    @Option(names = "--input", required = true, paramLabel = "FILE", description = "Events, one JSON object per line (spec section 1).")
+    @Option(names = "--input", required = true, paramLabel = "FILE", description = "Events, one JSON object per line (docs/METRICS.md section 1).")
     Path input;
 
     @Option(names = "--metrics-out", required = true, paramLabel = "FILE", description = "Where the final metric records go.")

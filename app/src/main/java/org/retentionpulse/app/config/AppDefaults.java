@@ -45,6 +45,8 @@ public final class AppDefaults {
     public static final String ALERTS_FREQUENCY_DROP_RATIO = "alerts.frequency.drop-ratio";
     public static final String ALERTS_FREQUENCY_MIN_PREVIOUS = "alerts.frequency.min-previous";
     public static final String ALERTS_SURVEY_RELEVANCE = "alerts.survey-relevance";
+    public static final String ALERTS_LOW_CSAT_MAX = "alerts.low-csat.max-score";
+    public static final String ALERTS_HIGH_EFFORT_MAX = "alerts.high-effort.max-score";
     public static final String ALERTS_WEIGHTS = "alerts.weights";
     public static final String ALERTS_THRESHOLD_MEDIUM = "alerts.threshold.medium";
     public static final String ALERTS_THRESHOLD_HIGH = "alerts.threshold.high";
@@ -56,7 +58,9 @@ public final class AppDefaults {
     static Map<String, String> values() {
         Map<String, String> d = new LinkedHashMap<>();
         d.put(APPLICATION_ID, "retention-pulse");
-        d.put(STATE_DIR, System.getProperty("java.io.tmpdir") + "/retention-pulse-state");
+        // Not under the OS temp directory, which the OS may clear (Kafka Streams warns about it): a restart then restores
+        // from the changelogs instead of resuming from its checkpoints.
+        d.put(STATE_DIR, System.getProperty("user.home") + "/.retention-pulse/state");
         d.put(PROCESSING_GUARANTEE, "exactly_once_v2");
         d.put(WINDOWS, "P1D/P1D,P7D/P1D,P30D/P1D");
         d.put(GRACE, "PT6H");
@@ -93,6 +97,8 @@ public final class AppDefaults {
         d.put(ALERTS_FREQUENCY_DROP_RATIO, "0.5");
         d.put(ALERTS_FREQUENCY_MIN_PREVIOUS, "3");
         d.put(ALERTS_SURVEY_RELEVANCE, "P90D");
+        d.put(ALERTS_LOW_CSAT_MAX, "2");
+        d.put(ALERTS_HIGH_EFFORT_MAX, "2");
         d.put(ALERTS_WEIGHTS, "INACTIVE=0.8,DETRACTOR=0.4,LOW_CSAT=0.4,HIGH_EFFORT=0.2,FREQUENCY_DROP=0.4");
         d.put(ALERTS_THRESHOLD_MEDIUM, "0.4");
         d.put(ALERTS_THRESHOLD_HIGH, "0.7");

@@ -87,10 +87,22 @@ public final class PipelineSettings {
                 settings.getDouble(AppDefaults.ALERTS_FREQUENCY_DROP_RATIO),
                 settings.getInt(AppDefaults.ALERTS_FREQUENCY_MIN_PREVIOUS),
                 settings.getDuration(AppDefaults.ALERTS_SURVEY_RELEVANCE),
+                fivePointScore(AppDefaults.ALERTS_LOW_CSAT_MAX),
+                fivePointScore(AppDefaults.ALERTS_HIGH_EFFORT_MAX),
                 weights,
                 settings.getDouble(AppDefaults.ALERTS_THRESHOLD_MEDIUM),
                 settings.getDouble(AppDefaults.ALERTS_THRESHOLD_HIGH),
                 settings.getDuration(AppDefaults.ALERTS_PROFILE_RETENTION));
+    }
+
+    /** A threshold on a 1..5 survey answer: 1..4 (5 would flag every answer). */
+    private int fivePointScore(String key) {
+        int score = settings.getInt(key);
+        if (score < 1 || score > 4) {
+            throw new IllegalArgumentException("setting '" + key + "' = " + score + ": expected a survey score from 1 to 4 "
+                    + "(answers at or below it raise the signal; 5 would flag every answer)");
+        }
+        return score;
     }
 
     /** Properties shared by every Kafka client: bootstrap servers and all {@code kafka.*} settings. */
@@ -109,6 +121,8 @@ public final class PipelineSettings {
         props.put(StreamsConfig.STATE_DIR_CONFIG, settings.get(AppDefaults.STATE_DIR));
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.getInt(AppDefaults.STREAM_THREADS));
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, settings.getInt(AppDefaults.TOPICS_REPLICATION_FACTOR));
+        // No global stores here; enabling it is the Kafka 5.0 default and silences Kafka 4.4's start-up warning about it.
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         props.putAll(RetentionPulseTopology.requiredStreamsProperties(topology));
         props.putAll(extra);
         props.putAll(settings.withPrefix("streams."));

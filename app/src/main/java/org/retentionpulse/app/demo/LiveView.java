@@ -13,6 +13,7 @@ import java.util.TreeMap;
 import org.retentionpulse.schemas.ChurnRiskAlert;
 import org.retentionpulse.schemas.MetricUpdate;
 import org.retentionpulse.schemas.RiskLevel;
+import org.retentionpulse.app.observability.CurrentWindows;
 import org.retentionpulse.topology.customer.Segment;
 import org.retentionpulse.topology.metrics.Metric;
 
@@ -25,9 +26,9 @@ public final class LiveView {
     private final List<String> windows;
     private final boolean terminal;
     private final PrintStream out;
-    /** window -> metric -> window start -> latest update of that open window. */
+    private final CurrentWindows current = new CurrentWindows();
+    /** window -> metric -> window start -> latest update; windows before the current one are dropped. */
     private final Map<String, Map<String, TreeMap<Instant, MetricUpdate>>> open = new TreeMap<>();
-    private Instant eventTime = Instant.EPOCH;
     private final Map<String, MetricUpdate> lastFinal = new TreeMap<>();
     private final Deque<ChurnRiskAlert> alerts = new ArrayDeque<>();
     private final Map<RiskLevel, Long> alertsByLevel = new EnumMap<>(RiskLevel.class);
@@ -42,37 +43,30 @@ public final class LiveView {
 
     public void accept(MetricUpdate u) {
         updates++;
+        current.observe(u);
         if (!Segment.ALL.equals(u.getSegment())) {
             return;
         }
+        open.computeIfAbsent(u.getWindow(), w -> new TreeMap<>()).computeIfAbsent(u.getMetric(), m -> new TreeMap<>())
+                .put(u.getWindowStart(), u);
         if (u.getFinal$()) {
             finals++;
             MetricUpdate previous = lastFinal.get(u.getWindow() + u.getMetric());
             if (previous == null || !previous.getWindowStart().isAfter(u.getWindowStart())) {
                 lastFinal.put(u.getWindow() + u.getMetric(), u);
             }
-            return;
         }
-        open.computeIfAbsent(u.getWindow(), w -> new TreeMap<>()).computeIfAbsent(u.getMetric(), m -> new TreeMap<>())
-                .put(u.getWindowStart(), u);
     }
 
-    /**
-     * The current value of a rolling window is that of the earliest window still running at the current
-     * event time: for P30D/P1D, the last 30 days. Windows that have ended are dropped.
-     */
+    /** The latest value of the current window ({@link CurrentWindows}: for P30D/P1D the 30 days ending today). */
     private MetricUpdate current(String window, String metric) {
         TreeMap<Instant, MetricUpdate> byStart = open.getOrDefault(window, Map.of()).get(metric);
-        if (byStart == null) {
+        Instant start = current.currentStart(window);
+        if (byStart == null || start == null) {
             return null;
         }
-        while (!byStart.isEmpty() && !byStart.firstEntry().getValue().getWindowEnd().isAfter(eventTime)) {
-            if (byStart.size() == 1) {
-                return byStart.firstEntry().getValue();
-            }
-            byStart.pollFirstEntry();
-        }
-        return byStart.isEmpty() ? null : byStart.firstEntry().getValue();
+        byStart.headMap(start).clear();
+        return byStart.get(start);
     }
 
     public void accept(ChurnRiskAlert alert) {
@@ -85,8 +79,8 @@ public final class LiveView {
 
     public void render(String header, Instant eventTime, long eventsIn, Map<String, Long> rejected, Duration uptime) {
         if (!terminal) {
-            out.printf("[%s] event time %s | events in %,d | rejected %s | updates %,d, finals %,d | %s | alerts %s%n",
-                    fmt(uptime), eventTime == null ? "-" : eventTime, eventsIn, rejected, updates, finals, headline(), alertsByLevel);
+            out.printf("[%s] event time %s | events in %,d | metrics at %s | rejected %s | updates %,d, finals %,d | %s | alerts %s%n",
+                    fmt(uptime), eventTime == null ? "-" : eventTime, eventsIn, metricsDay(), rejected, updates, finals, headline(), alertsByLevel);
             if (!alerts.isEmpty()) {
                 out.println("    latest alert: " + line(alerts.peekFirst()));
             }
@@ -94,8 +88,8 @@ public final class LiveView {
         }
         StringBuilder s = new StringBuilder("\033[H\033[2J");
         s.append("Retention Pulse demo   ").append(header).append("   (Ctrl-C to stop)\n");
-        s.append(String.format("uptime %s   event time %s   events in %,d   rejected %s   metric updates %,d (%,d final)%n%n",
-                fmt(uptime), eventTime == null ? "-" : eventTime.toString().replace('T', ' '), eventsIn, rejected, updates, finals));
+        s.append(String.format("uptime %s   event time %s   events in %,d   metrics at %s   rejected %s   metric updates %,d (%,d final)%n%n",
+                fmt(uptime), eventTime == null ? "-" : eventTime.toString().replace('T', ' '), eventsIn, metricsDay(), rejected, updates, finals));
         s.append(String.format("%-22s", "segment all"));
         for (String w : windows) {
             s.append(String.format("%16s", w));
@@ -137,6 +131,12 @@ public final class LiveView {
             }
         }
         return windows.get(windows.size() - 1) + ": " + s.toString().trim();
+    }
+
+    /** The day the metrics have reached (behind the event time while the pipeline catches up with the backfill). */
+    private String metricsDay() {
+        Instant newest = current.newestStart();
+        return newest == null ? "-" : newest.toString().substring(0, 10);
     }
 
     private static String value(BigDecimal v) {

@@ -28,7 +28,9 @@ import org.retentionpulse.topology.time.WindowSpec;
  * {@code GET /api/metrics/{metric}?window=P30D/P1D&segment=plan=pro&from=ISO&to=ISO}: the current and recent
  * values of one metric series from the {@value MetricHistory#STORE} store of the segment-stage task that owns
  * the segment, on this instance or forwarded to the owner. Without {@code from}/{@code to} it returns the
- * latest {@value #RECENT} windows; {@code from}/{@code to} bound the window start (inclusive).
+ * latest {@value #RECENT} windows; {@code from}/{@code to} bound the window start (inclusive). {@code current}
+ * is the latest value of the current window ({@link WindowSpec#currentIndex}, taking the series' greatest
+ * window start as the time: for {@code P30D/P1D} the 30 days ending with that day), whatever the range asked.
  */
 public final class MetricQueries implements ApiServer.Route {
     public static final String PATH = "/api/metrics/";
@@ -77,7 +79,9 @@ public final class MetricQueries implements ApiServer.Route {
         if (!forwarder.isSelf(owner.activeHost())) {
             return forwarder.forward(owner.activeHost(), request);
         }
-        List<MetricUpdate> values = query(owner.partition(), metric.key(), window, segment, from, to);
+        ReadOnlyKeyValueStore<String, MetricUpdate> store = store(owner.partition());
+        List<MetricUpdate> values = query(store, metric.key(), window, segment, from, to);
+        MetricUpdate current = current(store, metric.key(), window, segment);
         ObjectNode body = ApiServer.JSON.createObjectNode();
         body.put("metric", metric.key());
         body.put("window", window);
@@ -87,22 +91,48 @@ public final class MetricQueries implements ApiServer.Route {
         for (MetricUpdate u : values) {
             array.add(ApiServer.JSON.readTree(CanonicalJson.formatMetricUpdate(u)));
         }
-        if (values.isEmpty()) {
+        if (current == null) {
             body.putNull("current");
         } else {
-            body.set("current", array.get(array.size() - 1));
+            body.set("current", ApiServer.JSON.readTree(CanonicalJson.formatMetricUpdate(current)));
         }
         return ApiServer.Reply.json(200, body);
     }
 
-    private List<MetricUpdate> query(int partition, String metric, String window, String segment, Long from, Long to) {
-        ReadOnlyKeyValueStore<String, MetricUpdate> store;
+    private ReadOnlyKeyValueStore<String, MetricUpdate> store(int partition) {
         try {
-            store = streams.store(StoreQueryParameters.fromNameAndType(MetricHistory.STORE,
+            return streams.store(StoreQueryParameters.fromNameAndType(MetricHistory.STORE,
                     QueryableStoreTypes.<String, MetricUpdate>keyValueStore()).withPartition(partition));
         } catch (InvalidStateStoreException e) {
             throw ApiException.unavailable("store " + MetricHistory.STORE + " partition " + partition + " not queryable now: " + e.getMessage());
         }
+    }
+
+    /** The value of the current window of the series, or null when the series has none (yet). */
+    private static MetricUpdate current(ReadOnlyKeyValueStore<String, MetricUpdate> store, String metric, String window, String segment) {
+        MetricUpdate newest = null;
+        try (KeyValueIterator<String, MetricUpdate> it = store.reverseRange(MetricHistory.key(metric, window, segment, Long.MIN_VALUE),
+                MetricHistory.key(metric, window, segment, Long.MAX_VALUE))) {
+            while (newest == null && it.hasNext()) {
+                MetricUpdate u = it.next().value;
+                if (u != null && u.getSegment().equals(segment)) {
+                    newest = u;
+                }
+            }
+            if (newest == null) {
+                return null;
+            }
+            WindowSpec spec = WindowSpec.parse(window);
+            long start = spec.start(spec.currentIndex(newest.getWindowStart().toEpochMilli()));
+            MetricUpdate u = store.get(MetricHistory.key(metric, window, segment, start));
+            return u != null && u.getSegment().equals(segment) ? u : null;
+        } catch (InvalidStateStoreException e) {
+            throw ApiException.unavailable("store " + MetricHistory.STORE + " not queryable now: " + e.getMessage());
+        }
+    }
+
+    private static List<MetricUpdate> query(ReadOnlyKeyValueStore<String, MetricUpdate> store, String metric, String window,
+                                            String segment, Long from, Long to) {
         String lo = MetricHistory.key(metric, window, segment, from == null ? Long.MIN_VALUE : from);
         String hi = MetricHistory.key(metric, window, segment, to == null ? Long.MAX_VALUE : to);
         List<MetricUpdate> out = new ArrayList<>();

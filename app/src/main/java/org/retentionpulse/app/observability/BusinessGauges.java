@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import java.math.BigDecimal;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -20,20 +21,22 @@ import org.retentionpulse.topology.metrics.Metric;
  * {@code retention_pulse_metric_value{metric,window,segment}}: the value of every metric in the current window
  * of each window spec and segment, from the metric updates on the output topic.
  *
- * <p>The current window of a series is the one with the greatest {@code window_start} seen (its latest
- * update; the final once it closes, until a later window appears). Label cardinality is bounded: per
- * dimension the first {@code cap} values seen get their own series; later values are folded into
- * {@code segment="<dimension>=other"}, whose value is recomputed exactly from the summed components of the
- * folded segments' records for their latest common window ({@link ComponentSum}). Undefined values (e.g. NPS
- * without responses) are not exported.
+ * <p>The current window of a spec is decided by {@link CurrentWindows} (for {@code P30D/P1D}: the 30 days
+ * ending with the current day); a series shows the latest record of that window, and nothing while that window
+ * has no record of the segment.
+ * Label cardinality is bounded: per dimension the first {@code cap} values seen get their own series; later
+ * values are folded into {@code segment="<dimension>=other"}, whose value is recomputed exactly from the summed
+ * components of the folded segments' records of the current window ({@link ComponentSum}). Undefined values
+ * (e.g. NPS without responses) are not exported.
  */
 final class BusinessGauges {
     static final String OTHER = "other";
 
     private final int cap;
     private final MultiGauge gauge;
-    /** metric|window|segment -> latest update of the greatest window start. */
-    private final Map<String, MetricUpdate> latest = new HashMap<>();
+    private final CurrentWindows current = new CurrentWindows();
+    /** metric|window|segment -> window start -> latest update; windows before the current one are dropped. */
+    private final Map<String, TreeMap<Instant, MetricUpdate>> series = new HashMap<>();
     /** dimension -> values with their own series (insertion order, at most cap). */
     private final Map<String, Set<String>> admitted = new HashMap<>();
     private boolean changed;
@@ -46,10 +49,13 @@ final class BusinessGauges {
     }
 
     synchronized void accept(MetricUpdate update) {
-        String key = update.getMetric() + '|' + update.getWindow() + '|' + update.getSegment();
-        MetricUpdate previous = latest.get(key);
-        if (previous == null || !update.getWindowStart().isBefore(previous.getWindowStart())) {
-            latest.put(key, update);
+        if (current.observe(update)) {
+            changed = true;
+        }
+        Instant currentStart = current.currentStart(update.getWindow());
+        if (!update.getWindowStart().isBefore(currentStart)) {
+            String key = update.getMetric() + '|' + update.getWindow() + '|' + update.getSegment();
+            series.computeIfAbsent(key, k -> new TreeMap<>()).put(update.getWindowStart(), update);
             changed = true;
         }
         String segment = update.getSegment();
@@ -71,7 +77,7 @@ final class BusinessGauges {
         List<MultiGauge.Row<?>> rows = new ArrayList<>();
         // series (metric|window|dimension) -> the folded segments' latest updates
         Map<String, List<MetricUpdate>> folded = new TreeMap<>();
-        for (MetricUpdate u : latest.values()) {
+        for (MetricUpdate u : currentUpdates()) {
             String segment = u.getSegment();
             int eq = segment.indexOf('=');
             boolean own = segment.equals(Segment.ALL) || eq <= 0
@@ -82,14 +88,29 @@ final class BusinessGauges {
                 folded.computeIfAbsent(u.getMetric() + '|' + u.getWindow() + '|' + segment.substring(0, eq), k -> new ArrayList<>()).add(u);
             }
         }
-        folded.forEach((series, updates) -> {
-            String[] parts = series.split("\\|", 3);
-            var newest = updates.stream().map(MetricUpdate::getWindowStart).max(java.util.Comparator.naturalOrder()).orElseThrow();
+        folded.forEach((name, updates) -> {
+            String[] parts = name.split("\\|", 3);
             ComponentSum sum = new ComponentSum();
-            updates.stream().filter(u -> u.getWindowStart().equals(newest)).forEach(u -> sum.add(u.getComponents()));
+            updates.forEach(u -> sum.add(u.getComponents()));
             add(rows, parts[0], parts[1], parts[2] + '=' + OTHER, sum.value(Metric.fromKey(parts[0])));
         });
         gauge.register(rows, true);
+    }
+
+    /** The latest update of the current window of every series that has one; drops windows that are no longer current. */
+    private List<MetricUpdate> currentUpdates() {
+        List<MetricUpdate> out = new ArrayList<>();
+        for (TreeMap<Instant, MetricUpdate> byStart : series.values()) {
+            MetricUpdate any = byStart.firstEntry().getValue();
+            Instant start = current.currentStart(any.getWindow());
+            byStart.headMap(start).clear();
+            MetricUpdate u = byStart.get(start);
+            if (u != null) {
+                out.add(u);
+            }
+        }
+        series.values().removeIf(TreeMap::isEmpty);
+        return out;
     }
 
     private static void add(List<MultiGauge.Row<?>> rows, String metric, String window, String segment, BigDecimal value) {

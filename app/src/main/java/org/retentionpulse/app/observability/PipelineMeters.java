@@ -17,7 +17,8 @@ import org.retentionpulse.topology.customer.CustomerMetrics;
  * own client metrics (lag, process rate, restoration) through Micrometer's binder.
  *
  * <p>Prometheus names: {@code retention_pulse_events_total{type}}, {@code retention_pulse_rejected_total{reason}},
- * {@code retention_pulse_duplicates_total}, {@code retention_pulse_late_events_total}, {@code kafka_stream_*}.
+ * {@code retention_pulse_duplicates_total}, {@code retention_pulse_late_events_total}, {@code kafka_stream_*} (state-store
+ * metrics with one {@code store} label whatever the kind of store: {@link StoreTagFilter}).
  */
 public final class PipelineMeters implements AutoCloseable {
     static final String SENSOR_GROUP = "stream-" + CustomerMetrics.SCOPE + "-metrics";
@@ -27,6 +28,8 @@ public final class PipelineMeters implements AutoCloseable {
     private final List<StreamsSensorTotal> totals = new java.util.ArrayList<>();
 
     public PipelineMeters(MeterRegistry registry, Pipeline pipeline) {
+        // First (a filter applies to meters registered after it): in-memory and RocksDB store metrics share one tag key.
+        registry.config().meterFilter(new StoreTagFilter());
         for (EventType type : EventType.values()) {
             StreamsSensorTotal total = keep(new StreamsSensorTotal(pipeline.streams(), SENSOR_GROUP,
                     "accepted-" + type.name().toLowerCase(Locale.ROOT) + "-events-total"));

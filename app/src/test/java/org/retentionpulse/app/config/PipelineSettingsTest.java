@@ -62,6 +62,21 @@ class PipelineSettingsTest {
     }
 
     @Test
+    void surveyThresholdsAreSettingsValidatedWithTheKeyInTheMessage() {
+        assertEquals(2, settings(null, Map.of(), BOOTSTRAP).alertPolicy().lowCsatMax());
+        assertEquals(2, settings(null, Map.of(), BOOTSTRAP).alertPolicy().highEffortMax());
+        assertEquals(3, settings(null, Map.of("RETENTION_PULSE_ALERTS_LOW_CSAT_MAX_SCORE", "3"), BOOTSTRAP).alertPolicy().lowCsatMax());
+        assertEquals(1, settings(null, Map.of(), Map.of(AppDefaults.ALERTS_HIGH_EFFORT_MAX, "1")).alertPolicy().highEffortMax());
+        for (String key : new String[] {AppDefaults.ALERTS_LOW_CSAT_MAX, AppDefaults.ALERTS_HIGH_EFFORT_MAX}) {
+            for (String bad : new String[] {"0", "5", "two"}) {
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                        () -> settings(null, Map.of(), Map.of(key, bad)).topology(1));
+                assertTrue(e.getMessage().contains(key), e.getMessage());
+            }
+        }
+    }
+
+    @Test
     void exactlyOnceV2IsTheDefaultAndAtLeastOnceIsAConfigurationChoice() {
         PipelineSettings defaults = settings(null, Map.of(), BOOTSTRAP);
         PipelineSettings atLeastOnce = settings(null, Map.of("RETENTION_PULSE_PROCESSING_GUARANTEE", "at_least_once"), BOOTSTRAP);

@@ -163,7 +163,17 @@ class InteractiveQueriesIT {
                 List<BigDecimal> actual = new ArrayList<>();
                 fromA.get("values").forEach(v -> actual.add(v.get("value").isNull() ? null : v.get("value").decimalValue()));
                 assertDecimalsEqual(expected, actual, path);
-                assertEquals(fromA.get("values").get(fromA.get("values").size() - 1), fromA.get("current"));
+                // Current: the window ending at the end of the latest day (for P2D/P1D the two days up to it, not the latest start).
+                Instant endOfLatestDay = Instant.parse(fromA.get("values").get(fromA.get("values").size() - 1).get("window_start").asText())
+                        .plus(Duration.ofDays(1));
+                JsonNode expectedCurrent = null;
+                for (JsonNode v : fromA.get("values")) {
+                    if (Instant.parse(v.get("window_end").asText()).equals(endOfLatestDay)) {
+                        expectedCurrent = v;
+                    }
+                }
+                assertEquals(expectedCurrent, fromA.get("current"), "current of " + path);
+                assertTrue(expectedCurrent != null, "a window ends with the latest day in " + path);
 
                 // Default range: the recent windows, the same series.
                 JsonNode recent = getJson(b, "/api/metrics/" + s[0] + "?window=" + enc(s[1]) + "&segment=" + enc(s[2]), TOKEN);

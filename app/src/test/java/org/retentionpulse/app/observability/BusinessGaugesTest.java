@@ -44,7 +44,7 @@ class BusinessGaugesTest {
     }
 
     @Test
-    void theCurrentWindowIsTheGreatestStartAndAnOlderFinalDoesNotReplaceIt() {
+    void theCurrentDailyWindowIsTheLatestDayAndAnOlderFinalDoesNotReplaceIt() {
         gauges.accept(nps("all", "2024-03-02T00:00:00Z", 1, 1, 0, false));
         gauges.accept(nps("all", "2024-03-01T00:00:00Z", 0, 0, 1, true));
         gauges.publish();
@@ -61,6 +61,41 @@ class BusinessGaugesTest {
         gauges.accept(nps("country=FR", "2024-03-02T00:00:00Z", 0, 0, 1, false));
         gauges.publish();
         assertEquals(-100.0, value("country=other"), "AT's last window is older than FR's: only FR counts");
+    }
+
+    private static MetricUpdate activeCustomers(String window, String start, long e) {
+        org.retentionpulse.topology.time.WindowSpec spec = org.retentionpulse.topology.time.WindowSpec.parse(window);
+        Instant s = Instant.parse(start);
+        return MetricUpdate.newBuilder().setMetric("active_customers").setWindow(window).setWindowStart(s)
+                .setWindowEnd(s.plusMillis(spec.sizeMs())).setSegment("all").setValue(BigDecimal.valueOf(e))
+                .setComponents(MetricComponents.newBuilder().setE(e).build())
+                .setFinal$(false).setComputedAt(Instant.EPOCH).build();
+    }
+
+    private Double value(String metric, String window) {
+        Gauge g = registry.find("retention.pulse.metric.value").tags("metric", metric, "window", window, "segment", "all").gauge();
+        return g == null ? null : g.value();
+    }
+
+    @Test
+    void rollingWindowsShowTheWindowEndingWithTheCurrentDayNotTheOneStartingToday() {
+        // Stream time on 03-15: the open windows of each spec are every one that contains 03-15.
+        for (int d = 0; d < 30; d++) {
+            Instant start = Instant.parse("2024-02-15T00:00:00Z").plus(java.time.Duration.ofDays(d));
+            gauges.accept(activeCustomers("P30D/P1D", start.toString(), 3000 + d));
+            if (d >= 23) {
+                gauges.accept(activeCustomers("P7D/P1D", start.toString(), 700 + d));
+            }
+        }
+        gauges.accept(activeCustomers("P1D/P1D", "2024-03-15T00:00:00Z", 100));
+        gauges.publish();
+        assertEquals(3000.0, value("active_customers", "P30D/P1D"), "02-15 .. 03-15, not the window starting 03-15");
+        assertEquals(723.0, value("active_customers", "P7D/P1D"), "03-09 .. 03-15");
+        assertEquals(100.0, value("active_customers", "P1D/P1D"));
+        // The next day's first record moves every current window by one day.
+        gauges.accept(activeCustomers("P30D/P1D", "2024-03-16T00:00:00Z", 4000));
+        gauges.publish();
+        assertEquals(3001.0, value("active_customers", "P30D/P1D"), "02-16 .. 03-16");
     }
 
     @Test

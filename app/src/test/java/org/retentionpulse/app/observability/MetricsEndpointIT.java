@@ -14,6 +14,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -149,10 +151,49 @@ class MetricsEndpointIT {
             assertTrue(sum(scrape, "kafka_stream_thread_process_total") > 0);
             assertTrue(scrape.types.containsKey("kafka_consumer_fetch_manager_records_lag_max"));
 
+            // State-store metrics: every numeric one Kafka Streams has is exported, in-memory and RocksDB stores alike,
+            // under one "store" label (Prometheus refuses a second set of tag keys for one name).
+            Set<String> kinds = new TreeSet<>();
+            PrometheusText withStores = Eventually.await("every state-store metric exported", Duration.ofSeconds(60),
+                    () -> PrometheusText.parse(get(served.url() + "/metrics", null).body()),
+                    s -> missingStateStoreMetrics(served, s, kinds).isEmpty());
+            assertTrue(kinds.containsAll(Set.of("in-memory-state-id", "rocksdb-state-id")), "both kinds of store have metrics: " + kinds);
+            assertEquals(List.of(), missingStateStoreMetrics(served, withStores, kinds));
+            // (kafka_stream_state_updater_* is the state-updater thread's group, not a store's.)
+            assertEquals(List.of(), withStores.samples.stream().filter(x -> x.name().startsWith("kafka_stream_state_")
+                    && !x.name().startsWith("kafka_stream_state_updater_") && !x.labels().containsKey("store")).toList(),
+                    "every state-store sample has the store label");
+
             HttpResponse<String> open = get(served.url() + "/metrics", "application/openmetrics-text; version=1.0.0");
             assertTrue(open.headers().firstValue("Content-Type").orElse("").startsWith("application/openmetrics-text"));
             assertTrue(open.body().stripTrailing().endsWith("# EOF"));
         }
+    }
+
+    /**
+     * The numeric state-store metrics of the running Kafka Streams instance that have no sample in the scrape
+     * (name {@code kafka_stream_state_<metric>}, labels {@code store} and {@code task_id}); notes the store tag kinds seen.
+     */
+    private static List<String> missingStateStoreMetrics(ServedPipeline served, PrometheusText scrape, Set<String> kinds) {
+        List<String> missing = new java.util.ArrayList<>();
+        served.pipeline().streams().metrics().forEach((name, metric) -> {
+            if (!name.group().equals("stream-state-metrics") || !(metric.metricValue() instanceof Number)) {
+                return;
+            }
+            String kind = name.tags().keySet().stream().filter(k -> k.endsWith("-state-id")).findFirst().orElse(null);
+            if (kind == null) {
+                return;
+            }
+            kinds.add(kind);
+            String family = "kafka_stream_state_" + name.name().replace('-', '_');
+            String store = name.tags().get(kind);
+            boolean found = scrape.samples.stream().anyMatch(x -> (x.name().equals(family) || x.name().equals(family + "_total"))
+                    && store.equals(x.labels().get("store")) && name.tags().get("task-id").equals(x.labels().get("task_id")));
+            if (!found) {
+                missing.add(family + "{store=" + store + ", task_id=" + name.tags().get("task-id") + "} (" + kind + ")");
+            }
+        });
+        return missing;
     }
 
     /** Active customers over the plan series (admitted and folded); 4 once every segment's March 5 update arrived. */

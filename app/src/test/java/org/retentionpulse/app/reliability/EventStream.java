@@ -227,7 +227,7 @@ final class EventStream {
 
     /**
      * The same records with about {@code rate} poison records mixed in: undecodable bytes, Avro with an unknown
-     * writer schema, JSON that is not an event, and events that break a rule of spec section 1 (NPS 11, a
+     * writer schema, JSON that is not an event, and events that break a rule of docs/METRICS.md section 1 (NPS 11, a
      * three-decimal or negative amount, an amount as a JSON number, epoch millis in JSON, a foreign currency,
      * an empty customer id, an unknown survey type).
      */

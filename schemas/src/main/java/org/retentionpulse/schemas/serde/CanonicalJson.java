@@ -20,12 +20,12 @@ import org.retentionpulse.schemas.ChurnRiskAlert;
 import org.retentionpulse.schemas.MetricUpdate;
 
 /**
- * The canonical JSON forms of the contract: input events as JSON Lines (spec section 1), metric updates
- * (spec section 5) and churn-risk alerts. Formatting is deterministic (fixed field order, optional fields
+ * The canonical JSON forms of the contract: input events as JSON Lines (docs/METRICS.md section 1), metric updates
+ * (docs/METRICS.md section 5) and churn-risk alerts. Formatting is deterministic (fixed field order, optional fields
  * omitted when null) and every {@code parse*} method is the inverse of its {@code format*} method.
  *
  * <p>Instants are ISO-8601 UTC strings ({@link DateTimeFormatter#ISO_INSTANT}: milliseconds only when
- * non-zero). Event parsing is strict (spec section 1: {@code occurred_at} an ISO-8601 string, {@code amount} a
+ * non-zero). Event parsing is strict (docs/METRICS.md section 1: {@code occurred_at} an ISO-8601 string, {@code amount} a
  * decimal string); the output parsers also accept epoch milliseconds as a JSON integer. Money and metric values go through
  * {@link java.math.BigDecimal} built from the token text, never through {@code double}.
  *
@@ -94,7 +94,7 @@ public final class CanonicalJson {
     }
 
     /**
-     * The JSON form of spec section 5: {@code metric, window, window_start, window_end, segment, value,
+     * The JSON form of docs/METRICS.md section 5: {@code metric, window, window_start, window_end, segment, value,
      * components, final, computed_at}. {@code value} is a JSON number without trailing zeros and never in
      * exponent notation (or {@code null}); {@code components} holds only the non-null inputs, counts as
      * integers and {@code R} with its exact decimal text.

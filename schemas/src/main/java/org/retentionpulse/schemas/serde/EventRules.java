@@ -10,7 +10,7 @@ import org.retentionpulse.schemas.SurveyResponse;
 import org.retentionpulse.schemas.SurveyType;
 
 /**
- * The validity rules of the event contract (spec section 1), shared by every decoder so that an event is
+ * The validity rules of the event contract (docs/METRICS.md section 1), shared by every decoder so that an event is
  * accepted or rejected the same way whether it arrived as Avro or as JSON.
  */
 public final class EventRules {

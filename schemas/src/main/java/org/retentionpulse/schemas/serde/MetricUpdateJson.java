@@ -12,7 +12,7 @@ import org.retentionpulse.schemas.MetricComponents;
 import org.retentionpulse.schemas.MetricUpdate;
 
 /**
- * Reads and writes the metric update record of spec section 5. The components are written and read by
+ * Reads and writes the metric update record of docs/METRICS.md section 5. The components are written and read by
  * walking the {@link MetricComponents} schema, so a component added to the schema needs no code here.
  */
 final class MetricUpdateJson {

@@ -20,7 +20,7 @@ import org.retentionpulse.schemas.Purchase;
 import org.retentionpulse.schemas.Signup;
 
 /**
- * The worked edge-case stream of the spec (a copy of spec/examples/edges.jsonl in the test resources):
+ * The worked edge-case stream of the spec (docs/examples/edges.jsonl, a test resource through the module's pom):
  * its four invalid lines are rejected for the documented reasons, the 20 others parse.
  */
 class EdgesExampleTest {

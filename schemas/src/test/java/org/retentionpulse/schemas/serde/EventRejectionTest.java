@@ -18,7 +18,7 @@ import org.retentionpulse.schemas.Purchase;
 import org.retentionpulse.schemas.Signup;
 import org.retentionpulse.schemas.SurveyResponse;
 
-/** Every rule of spec section 1 rejects with its own reason and a message naming field and value. */
+/** Every rule of docs/METRICS.md section 1 rejects with its own reason and a message naming field and value. */
 class EventRejectionTest {
 
     private static final String HEAD = "\"event_id\":\"e1\",\"customer_id\":\"c\",\"occurred_at\":\"2024-03-01T00:00:00Z\"";

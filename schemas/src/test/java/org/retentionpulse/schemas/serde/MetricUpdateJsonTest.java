@@ -15,7 +15,7 @@ import org.retentionpulse.schemas.MetricUpdate;
 
 class MetricUpdateJsonTest {
 
-    /** The example of spec section 5, on one line. */
+    /** The example of docs/METRICS.md section 5, on one line. */
     private static final String SPEC_EXAMPLE = "{\"metric\":\"nps\",\"window\":\"P30D/P1D\","
         + "\"window_start\":\"2024-03-01T00:00:00Z\",\"window_end\":\"2024-03-31T00:00:00Z\","
         + "\"segment\":\"all\",\"value\":12.5,\"components\":{\"prom\":40,\"pass\":25,\"detr\":15},\"final\":false,"

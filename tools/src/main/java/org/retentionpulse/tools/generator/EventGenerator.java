@@ -50,8 +50,8 @@ public final class EventGenerator implements Iterator<GeneratedEvent> {
     }
 
     /**
-     * A generator for {@code config}. In live mode the stream starts now (the configured start is replaced
-     * by the current time, to the millisecond).
+     * A generator for {@code config}. In live mode the stream starts now minus the configured backfill (the
+     * configured start is replaced, to the millisecond).
      */
     public static EventGenerator create(final GeneratorConfig config) {
         return create(config, Clock.systemUTC());
@@ -60,7 +60,7 @@ public final class EventGenerator implements Iterator<GeneratedEvent> {
     /** {@link #create(GeneratorConfig)} with the clock that defines "now" for live mode. */
     public static EventGenerator create(final GeneratorConfig config, final Clock clock) {
         return new EventGenerator(config.live()
-                ? config.withStart(clock.instant().truncatedTo(ChronoUnit.MILLIS))
+                ? config.withStart(clock.instant().truncatedTo(ChronoUnit.MILLIS).minus(config.backfill()))
                 : config);
     }
 

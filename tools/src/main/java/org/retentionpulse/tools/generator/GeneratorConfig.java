@@ -28,6 +28,9 @@ import java.util.Objects;
  * @param live                  event time follows wall-clock time: the stream starts now and each event is written
  *                              when its time comes (divided by {@code speedup}); {@code eventsPerSecond} is then ignored
  * @param speedup               how much faster than real time a live stream runs, e.g. 1440 = one day per minute
+ * @param backfill              live mode only: the stream starts this long before now, and the events of that history
+ *                              are written as fast as the sink takes them before the live pace begins at "now"
+ *                              (so windows have their customers and their values from the first seconds)
  */
 public record GeneratorConfig(
         long seed,
@@ -44,7 +47,8 @@ public record GeneratorConfig(
         FaultRates faults,
         double eventsPerSecond,
         boolean live,
-        double speedup) {
+        double speedup,
+        Duration backfill) {
 
     public static final Instant DEFAULT_START = Instant.parse("2024-01-01T00:00:00Z");
     public static final WeightedValues DEFAULT_PLANS = WeightedValues.of(ordered(
@@ -61,6 +65,7 @@ public record GeneratorConfig(
         Objects.requireNonNull(channels, "channels");
         Objects.requireNonNull(currency, "currency");
         Objects.requireNonNull(faults, "faults");
+        Objects.requireNonNull(backfill, "backfill");
         if (customers < 1) {
             throw new IllegalArgumentException("customers must be positive, got " + customers);
         }
@@ -85,6 +90,9 @@ public record GeneratorConfig(
         if (!(speedup > 0) || Double.isInfinite(speedup)) {
             throw new IllegalArgumentException("speedup must be positive");
         }
+        if (backfill.isNegative() || backfill.compareTo(Duration.ofDays(days)) > 0) {
+            throw new IllegalArgumentException("backfill must be within [0, days], got " + backfill);
+        }
     }
 
     /** The defaults: seed 42, 10,000 customers, 90 days from 2024-01-01, EUR, no faults, unpaced. */
@@ -98,6 +106,11 @@ public record GeneratorConfig(
 
     public Builder toBuilder() {
         return new Builder(this);
+    }
+
+    /** Live mode: the event time from which events are paced (the start plus the backfill). */
+    public Instant liveFrom() {
+        return start.plus(backfill);
     }
 
     /** The exclusive end of the period. */
@@ -135,6 +148,7 @@ public record GeneratorConfig(
         private double eventsPerSecond;
         private boolean live;
         private double speedup = 1;
+        private Duration backfill = Duration.ZERO;
 
         private Builder() {
         }
@@ -155,6 +169,7 @@ public record GeneratorConfig(
             eventsPerSecond = config.eventsPerSecond;
             live = config.live;
             speedup = config.speedup;
+            backfill = config.backfill;
         }
 
         public Builder seed(final long value) {
@@ -232,9 +247,14 @@ public record GeneratorConfig(
             return this;
         }
 
+        public Builder backfill(final Duration value) {
+            backfill = value;
+            return this;
+        }
+
         public GeneratorConfig build() {
             return new GeneratorConfig(seed, customers, start, days, targetEvents, plans, countries, channels,
-                    currency, meanPurchasesPerMonth, monthlyChurnRate, faults, eventsPerSecond, live, speedup);
+                    currency, meanPurchasesPerMonth, monthlyChurnRate, faults, eventsPerSecond, live, speedup, backfill);
         }
     }
 }

@@ -9,7 +9,7 @@ interface Pacer {
     /** The pace a configuration asks for: live, a fixed rate, or none. */
     static Pacer of(final GeneratorConfig config, final PaceClock clock) {
         if (config.live()) {
-            return new LiveClockPacer(config.start().toEpochMilli(), config.speedup(), clock);
+            return new LiveClockPacer(config.liveFrom().toEpochMilli(), config.speedup(), clock);
         }
         if (config.eventsPerSecond() > 0) {
             return new TokenBucketPacer(config.eventsPerSecond(), clock);

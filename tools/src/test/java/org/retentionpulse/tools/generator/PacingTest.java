@@ -78,6 +78,31 @@ class PacingTest {
     }
 
     @Test
+    void backfilledHistoryIsWrittenAtOnceThenTheLivePaceStartsAtNow() throws InterruptedException {
+        final FakePaceClock clock = new FakePaceClock();
+        final long liveFrom = 1_700_000_000_000L;
+        final Pacer pacer = new LiveClockPacer(liveFrom, 3_600, clock);
+        final long wallStart = clock.nanoTime();
+        pacer.awaitTurn(liveFrom - 90 * 86_400_000L);
+        pacer.awaitTurn(liveFrom - 1);
+        assertEquals(wallStart, clock.nanoTime(), "90 days of history without waiting");
+        clock.advance(5 * SECOND); // the sink took 5 s to take the history
+        pacer.awaitTurn(liveFrom);
+        assertEquals(wallStart + 5 * SECOND, clock.nanoTime(), "live time starts when the history is written");
+        pacer.awaitTurn(liveFrom + 3_600_000L);
+        assertEquals(wallStart + 6 * SECOND, clock.nanoTime(), "then one hour of event time per second");
+    }
+
+    @Test
+    void liveGeneratorWithBackfillStartsThatLongBeforeNow() {
+        final java.time.Clock now = java.time.Clock.fixed(java.time.Instant.parse("2026-12-01T10:00:00Z"), java.time.ZoneOffset.UTC);
+        final GeneratorConfig config = EventGenerator.create(GeneratorConfig.builder().live(true)
+                .backfill(java.time.Duration.ofDays(90)).build(), now).config();
+        assertEquals(java.time.Instant.parse("2026-09-02T10:00:00Z"), config.start());
+        assertEquals(now.instant(), config.liveFrom());
+    }
+
+    @Test
     void configuredPaceDecidesThePacer() {
         final FakePaceClock clock = new FakePaceClock();
         final GeneratorConfig config = GeneratorConfig.defaults();

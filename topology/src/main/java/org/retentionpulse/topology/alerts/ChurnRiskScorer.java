@@ -5,10 +5,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.IntPredicate;
 import org.retentionpulse.schemas.RiskLevel;
 import org.retentionpulse.schemas.RiskReason;
 import org.retentionpulse.schemas.RiskSignal;
 import org.retentionpulse.schemas.SurveyType;
+import org.retentionpulse.topology.delta.NpsBand;
 
 /**
  * Scores a {@link CustomerProfile} as of an instant under an {@link AlertPolicy}: each signal that holds
@@ -41,9 +43,9 @@ public final class ChurnRiskScorer {
         Reasons reasons = new Reasons();
         long next = Long.MAX_VALUE;
         next = Math.min(next, inactivity(p, asOf, reasons));
-        next = Math.min(next, survey(p, asOf, SurveyType.NPS, RiskSignal.DETRACTOR, 6, reasons));
-        next = Math.min(next, survey(p, asOf, SurveyType.CSAT, RiskSignal.LOW_CSAT, 2, reasons));
-        next = Math.min(next, survey(p, asOf, SurveyType.CES, RiskSignal.HIGH_EFFORT, 2, reasons));
+        next = Math.min(next, survey(p, asOf, SurveyType.NPS, RiskSignal.DETRACTOR, score -> NpsBand.of(score) == NpsBand.DETRACTOR, reasons));
+        next = Math.min(next, survey(p, asOf, SurveyType.CSAT, RiskSignal.LOW_CSAT, score -> score <= policy.lowCsatMax(), reasons));
+        next = Math.min(next, survey(p, asOf, SurveyType.CES, RiskSignal.HIGH_EFFORT, score -> score <= policy.highEffortMax(), reasons));
         frequency(p, reasons);
         double score = Math.min(1, reasons.rawScore);
         return new RiskAssessment(asOf, round(score), levelOf(score), reasons.list, next);
@@ -104,10 +106,11 @@ public final class ChurnRiskScorer {
         return Long.MAX_VALUE;
     }
 
-    private long survey(CustomerProfile p, long asOf, SurveyType type, RiskSignal signal, int worstAcceptable,
+    /** A survey signal from the latest answer to {@code type} while it is relevant, when {@code negative} says it is one. */
+    private long survey(CustomerProfile p, long asOf, SurveyType type, RiskSignal signal, IntPredicate negative,
             Reasons reasons) {
         CustomerProfile.SurveyAnswer answer = p.latest(type);
-        if (answer == null || answer.score() > worstAcceptable) {
+        if (answer == null || !negative.test(answer.score())) {
             return Long.MAX_VALUE;
         }
         long expires = answer.at() + policy.surveyRelevance().toMillis();

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.retentionpulse.topology.delta.Counter;
 import org.retentionpulse.topology.delta.SegmentDelta;
+import org.retentionpulse.topology.delta.NpsBand;
 import org.retentionpulse.topology.time.WindowSet;
 import org.retentionpulse.topology.time.WindowSpec;
 
@@ -79,7 +80,7 @@ public final class SegmentContributions {
     private static void countSurvey(TimelineEntry entry, int sign, long[] c) {
         int score = entry.score();
         switch (entry.survey()) {
-            case NPS -> c[(score >= 9 ? Counter.NPS_PROMOTERS : score >= 7 ? Counter.NPS_PASSIVES : Counter.NPS_DETRACTORS).ordinal()] = sign;
+            case NPS -> c[NpsBand.of(score).counter().ordinal()] = sign;
             case CSAT -> {
                 c[Counter.CSAT_RESPONSES.ordinal()] = sign;
                 if (score >= 4) {

@@ -1,7 +1,7 @@
 package org.retentionpulse.topology.delta;
 
 /**
- * The additive per-bucket counts of spec section 4. A window's count is the sum over its buckets; the
+ * The additive per-bucket counts of docs/METRICS.md section 4. A window's count is the sum over its buckets; the
  * distinct-customer counts P1/P2 and the instant count S are not additive and are kept elsewhere.
  */
 public enum Counter {

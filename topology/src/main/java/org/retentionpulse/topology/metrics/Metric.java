@@ -7,7 +7,7 @@ import org.retentionpulse.topology.delta.Counter;
 import org.retentionpulse.schemas.MetricComponents;
 
 /**
- * The twelve metrics of spec section 4: each computes its value from a window's {@link WindowCounts}
+ * The twelve metrics of docs/METRICS.md section 4: each computes its value from a window's {@link WindowCounts}
  * exactly (integer or decimal arithmetic, never floating point), rounded half-even to 4 decimals, or null
  * where the spec says the metric is undefined, and names the components it publishes.
  */

@@ -3,7 +3,7 @@ package org.retentionpulse.topology.metrics;
 import org.retentionpulse.topology.delta.Counter;
 
 /**
- * The inputs of every metric for one window and segment (spec section 4).
+ * The inputs of every metric for one window and segment (docs/METRICS.md section 4).
  *
  * @param activeAtStart S, customers active at the window start
  * @param totals the additive counts summed over the window's buckets, indexed by {@link Counter#ordinal()}

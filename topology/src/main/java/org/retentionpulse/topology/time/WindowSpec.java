@@ -73,6 +73,22 @@ public final class WindowSpec {
         return Math.floorDiv(t - sizeMs, advanceMs) + 1;
     }
 
+    /**
+     * Index of the <em>current</em> window at stream time {@code t}: the window containing {@code t} that ends
+     * first, i.e. the one whose last advance step holds {@code t}. For {@code P30D/P1D} that is the 30 days
+     * ending at the end of {@code t}'s day, for {@code P1D/P1D} the day itself; not the window with the greatest
+     * start (which holds only the current day of a rolling spec). The one definition of "current" used by the
+     * Prometheus gauges, the demo view and the HTTP API.
+     *
+     * <p>A reader of the output knows the greatest window start {@code L} it has seen, not the stream time;
+     * stream time lies in {@code [L, L + advance)}, and when the size is a multiple of the advance (every spec
+     * of whole days advancing by a day) {@code currentIndex(L) == currentIndex(t)} for every such {@code t}, so
+     * {@code L} may be passed instead.
+     */
+    public long currentIndex(long t) {
+        return firstIndexContaining(t);
+    }
+
     /** End of the latest window that contains {@code t}: after it closes, {@code t} is late for this spec. */
     public long latestEndContaining(long t) {
         return end(lastIndexContaining(t));

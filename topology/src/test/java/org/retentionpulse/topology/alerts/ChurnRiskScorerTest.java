@@ -1,6 +1,7 @@
 package org.retentionpulse.topology.alerts;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -9,6 +10,7 @@ import org.retentionpulse.schemas.RiskLevel;
 import org.retentionpulse.schemas.RiskReason;
 import org.retentionpulse.schemas.RiskSignal;
 import org.retentionpulse.schemas.SurveyType;
+import org.retentionpulse.topology.delta.NpsBand;
 
 class ChurnRiskScorerTest {
     private static final long DAY = 86_400_000L;
@@ -114,6 +116,29 @@ class ChurnRiskScorerTest {
     }
 
     @Test
+    void csatAndCesThresholdsAreThePolicysSettings() {
+        ChurnRiskScorer strict = new ChurnRiskScorer(withSurveyThresholds(3, 1));
+        CustomerProfile p = weeklyBuyer(4);
+        p.survey(SurveyType.CSAT, 3, 21 * DAY);
+        p.survey(SurveyType.CES, 2, 21 * DAY);
+        assertEquals(List.of(RiskSignal.LOW_CSAT), signals(strict.assess(p, 21 * DAY)), "CSAT 3 is low at 3; CES 2 is not high effort at 1");
+        assertEquals(List.of(RiskSignal.HIGH_EFFORT), signals(scorer.assess(p, 21 * DAY)), "the defaults: CSAT <= 2, CES <= 2");
+        assertThrows(IllegalArgumentException.class, () -> withSurveyThresholds(5, 2));
+        assertThrows(IllegalArgumentException.class, () -> withSurveyThresholds(2, 0));
+    }
+
+    @Test
+    void detractorSignalFollowsTheNpsMetricsDetractorBand() {
+        for (int score = 0; score <= 10; score++) {
+            CustomerProfile p = weeklyBuyer(4);
+            p.survey(SurveyType.NPS, score, 21 * DAY);
+            boolean detractor = signals(scorer.assess(p, 21 * DAY)).contains(RiskSignal.DETRACTOR);
+            assertEquals(score <= 6, detractor, "NPS " + score);
+            assertEquals(NpsBand.of(score) == NpsBand.DETRACTOR, detractor, "NPS " + score + " as the metric counts it");
+        }
+    }
+
+    @Test
     void newerResponseReplacesAnOlderOneOfTheSameSurvey() {
         CustomerProfile p = weeklyBuyer(4);
         p.survey(SurveyType.NPS, 2, 20 * DAY);
@@ -170,5 +195,13 @@ class ChurnRiskScorerTest {
         assertEquals(137 * DAY, p.purchaseTimes[0]);
         assertEquals(200 * DAY, p.purchaseTimes[CustomerProfile.MAX_PURCHASE_TIMES - 1]);
         assertEquals(DAY, p.typicalGapMs());
+    }
+
+    /** The default policy with other CSAT and CES thresholds, through the record's validating constructor. */
+    private static AlertPolicy withSurveyThresholds(int lowCsat, int highEffort) {
+        AlertPolicy d = AlertPolicy.defaults();
+        return new AlertPolicy(d.inactivityMultiplier(), d.inactivityFloor(), d.defaultGap(), d.frequencyPeriod(),
+                d.frequencyDropRatio(), d.frequencyMinPrevious(), d.surveyRelevance(), lowCsat, highEffort, d.weights(),
+                d.mediumThreshold(), d.highThreshold(), d.profileRetention());
     }
 }

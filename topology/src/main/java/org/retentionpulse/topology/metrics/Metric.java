@@ -83,7 +83,7 @@ public enum Metric {
 
         @Override
         void components(WindowCounts c, MetricComponents.Builder b) {
-            b.setCesN(c.get(Counter.CES_RESPONSES)).setCesSum(c.get(Counter.CES_SCORE_SUM));
+            b.setCesN(c.get(Counter.CES_RESPONSES)).setCesSum(c.get(Counter.CES_SCORE_SUM)).setCesSq(c.get(Counter.CES_SCORE_SQUARES));
         }
     },
     /** R, exact; 0 when there are no orders. */

@@ -32,10 +32,12 @@ import org.retentionpulse.schemas.serde.EventSerde;
 import org.retentionpulse.schemas.serde.MetricUpdateSerde;
 import org.retentionpulse.schemas.serde.WireFormat;
 import org.retentionpulse.topology.alerts.ChurnRiskProcessor;
+import org.retentionpulse.topology.confidence.MetricIntervals;
 import org.retentionpulse.topology.customer.CustomerMetrics;
 import org.retentionpulse.topology.customer.CustomerOutput;
 import org.retentionpulse.topology.customer.CustomerProcessor;
 import org.retentionpulse.topology.errors.DeadLetterHandler;
+import org.retentionpulse.topology.metricalerts.MetricAlertStage;
 import org.retentionpulse.topology.metrics.MetricHistory;
 import org.retentionpulse.topology.metrics.SegmentAggregator;
 import org.retentionpulse.topology.metrics.SegmentDelta;
@@ -55,6 +57,8 @@ import org.retentionpulse.topology.time.WindowSet;
  *         -> segment deltas         -> segment-deltas repartition topic (to every segment partition)
  *    -> segment-stage    [segment-aggregates, metric-history (queryable)]
  *         -> metric updates         -> metric-updates topic (key metric|window|segment|window_start)
+ *         -> final updates -> metric-alert-rules [metric-alert-finals, metric-alert-firing] -> metric-alerts topic
+ *            (only when the config has metric alert rules)
  * </pre>
  * Undecodable or invalid input records go to the dead-letter topic through {@link DeadLetterHandler}.
  */
@@ -104,7 +108,7 @@ public final class RetentionPulseTopology {
                 .to(config.topics().alerts(), Produced.with(Serdes.String(),
                         (Serde<ChurnRiskAlert>) new ChurnRiskAlertSerde(config.outputFormat())).withName("alerts-sink"));
 
-        branches.get("customer-output-deltas")
+        KStream<String, MetricUpdate> updates = branches.get("customer-output-deltas")
                 .map((k, v) -> {
                     SegmentDelta delta = ((CustomerOutput.Delta) v).delta();
                     return KeyValue.pair(delta.sourcePartition(), delta);
@@ -115,10 +119,11 @@ public final class RetentionPulseTopology {
                         .withNumberOfPartitions(config.segmentPartitions())
                         .withStreamPartitioner(new EverySegmentPartition()))
                 .process(() -> new SegmentAggregator(windows, config.sourcePartitions(), config.segmentPartitions(),
-                        config.updateInterval(), config.historyRetention()), Named.as("segment-stage"),
-                        SegmentAggregator.STORE, MetricHistory.STORE)
-                .to(config.topics().metricUpdates(), Produced.with(Serdes.String(),
+                        config.updateInterval(), config.historyRetention(), new MetricIntervals(config.confidence())),
+                        Named.as("segment-stage"), SegmentAggregator.STORE, MetricHistory.STORE);
+        updates.to(config.topics().metricUpdates(), Produced.with(Serdes.String(),
                         (Serde<MetricUpdate>) new MetricUpdateSerde(config.outputFormat())).withName("metric-updates-sink"));
+        MetricAlertStage.attach(builder, updates, config);
 
         return builder.build();
     }

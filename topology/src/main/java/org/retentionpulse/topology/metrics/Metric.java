@@ -196,6 +196,16 @@ public enum Metric {
         return builder.build();
     }
 
+    /** The metric named {@code key}, or null when this version has none of that name. */
+    public static Metric find(String key) {
+        for (Metric m : values()) {
+            if (m.key.equals(key)) {
+                return m;
+            }
+        }
+        return null;
+    }
+
     public static Metric fromKey(String key) {
         for (Metric m : values()) {
             if (m.key.equals(key)) {

@@ -20,6 +20,7 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.retentionpulse.schemas.MetricUpdate;
 import org.retentionpulse.topology.OutputHeaders;
+import org.retentionpulse.topology.confidence.MetricIntervals;
 import org.retentionpulse.topology.customer.Segment;
 import org.retentionpulse.topology.time.WindowSet;
 import org.retentionpulse.topology.time.WindowSpec;
@@ -47,6 +48,7 @@ public final class SegmentAggregator implements Processor<Integer, SegmentDelta,
     private final int segmentPartitions;
     private final Duration updateInterval;
     private final long historyMs;
+    private final MetricIntervals intervals;
 
     private ProcessorContext<String, MetricUpdate> context;
     private KeyValueStore<Bytes, byte[]> store;
@@ -72,11 +74,12 @@ public final class SegmentAggregator implements Processor<Integer, SegmentDelta,
 
     /** @param historyRetention how long after a window closed its values stay in {@value MetricHistory#STORE} */
     public SegmentAggregator(WindowSet windows, int sourcePartitions, int segmentPartitions, Duration updateInterval,
-                             Duration historyRetention) {
+                             Duration historyRetention, MetricIntervals intervals) {
         this.windows = windows;
         this.segmentPartitions = segmentPartitions;
         this.updateInterval = updateInterval;
         this.historyMs = historyRetention.toMillis();
+        this.intervals = intervals;
         this.updatedTo = new long[windows.size()];
         Arrays.fill(updatedTo, Long.MIN_VALUE);
         this.sourceTimes = new long[sourcePartitions];
@@ -289,6 +292,7 @@ public final class SegmentAggregator implements Processor<Integer, SegmentDelta,
                         .setFinal$(isFinal)
                         .setComputedAt(Instant.ofEpochMilli(now))
                         .build();
+                intervals.annotate(metric, update);
                 history.put(MetricHistory.key(update), update);
                 RecordHeaders headers = new RecordHeaders();
                 if (source != null) {

@@ -12,6 +12,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import org.retentionpulse.schemas.MetricUpdate;
+import org.retentionpulse.topology.confidence.ConfidenceLevel;
+import org.retentionpulse.topology.confidence.Interval;
+import org.retentionpulse.topology.confidence.MetricIntervals;
+import org.retentionpulse.topology.confidence.MetricSamples;
 import org.retentionpulse.topology.customer.Segment;
 import org.retentionpulse.topology.metrics.ComponentSum;
 import org.retentionpulse.topology.metrics.Metric;
@@ -25,23 +29,34 @@ import org.retentionpulse.topology.metrics.Metric;
  * dimension the first {@code cap} values seen get their own series; later values are folded into
  * {@code segment="<dimension>=other"}, whose value is recomputed exactly from the summed components of the
  * folded segments' records for their latest common window ({@link ComponentSum}). Undefined values (e.g. NPS
- * without responses) are not exported.
+ * without responses) are not exported. {@code retention_pulse_metric_ci_low} / {@code _ci_high} with the same labels
+ * are the rates' confidence bounds (recomputed from the summed components for {@code other}).
  */
 final class BusinessGauges {
     static final String OTHER = "other";
 
     private final int cap;
     private final MultiGauge gauge;
+    private final MultiGauge ciLow;
+    private final MultiGauge ciHigh;
+    private final MetricIntervals intervals;
     /** metric|window|segment -> latest update of the greatest window start. */
     private final Map<String, MetricUpdate> latest = new HashMap<>();
     /** dimension -> values with their own series (insertion order, at most cap). */
     private final Map<String, Set<String>> admitted = new HashMap<>();
     private boolean changed;
 
-    BusinessGauges(MeterRegistry registry, int cap) {
+    BusinessGauges(MeterRegistry registry, int cap, ConfidenceLevel confidence) {
         this.cap = cap;
+        this.intervals = new MetricIntervals(confidence);
         this.gauge = MultiGauge.builder("retention.pulse.metric.value")
                 .description("Current value of each retention metric in the latest window per window spec and segment")
+                .register(registry);
+        this.ciLow = MultiGauge.builder("retention.pulse.metric.ci.low")
+                .description("Lower bound of the confidence interval of each rate's current value (spec section 10)")
+                .register(registry);
+        this.ciHigh = MultiGauge.builder("retention.pulse.metric.ci.high")
+                .description("Upper bound of the confidence interval of each rate's current value (spec section 10)")
                 .register(registry);
     }
 
@@ -69,6 +84,8 @@ final class BusinessGauges {
         }
         changed = false;
         List<MultiGauge.Row<?>> rows = new ArrayList<>();
+        List<MultiGauge.Row<?>> lows = new ArrayList<>();
+        List<MultiGauge.Row<?>> highs = new ArrayList<>();
         // series (metric|window|dimension) -> the folded segments' latest updates
         Map<String, List<MetricUpdate>> folded = new TreeMap<>();
         for (MetricUpdate u : latest.values()) {
@@ -78,6 +95,8 @@ final class BusinessGauges {
                     || admitted.getOrDefault(segment.substring(0, eq), Set.of()).contains(segment.substring(eq + 1));
             if (own) {
                 add(rows, u.getMetric(), u.getWindow(), segment, u.getValue());
+                add(lows, u.getMetric(), u.getWindow(), segment, u.getCiLow());
+                add(highs, u.getMetric(), u.getWindow(), segment, u.getCiHigh());
             } else {
                 folded.computeIfAbsent(u.getMetric() + '|' + u.getWindow() + '|' + segment.substring(0, eq), k -> new ArrayList<>()).add(u);
             }
@@ -87,9 +106,18 @@ final class BusinessGauges {
             var newest = updates.stream().map(MetricUpdate::getWindowStart).max(java.util.Comparator.naturalOrder()).orElseThrow();
             ComponentSum sum = new ComponentSum();
             updates.stream().filter(u -> u.getWindowStart().equals(newest)).forEach(u -> sum.add(u.getComponents()));
-            add(rows, parts[0], parts[1], parts[2] + '=' + OTHER, sum.value(Metric.fromKey(parts[0])));
+            Metric metric = Metric.fromKey(parts[0]);
+            String other = parts[2] + '=' + OTHER;
+            add(rows, parts[0], parts[1], other, sum.value(metric));
+            Interval interval = intervals.interval(MetricSamples.of(metric, sum.components(metric)));
+            if (interval != null) {
+                add(lows, parts[0], parts[1], other, interval.low());
+                add(highs, parts[0], parts[1], other, interval.high());
+            }
         });
         gauge.register(rows, true);
+        ciLow.register(lows, true);
+        ciHigh.register(highs, true);
     }
 
     private static void add(List<MultiGauge.Row<?>> rows, String metric, String window, String segment, BigDecimal value) {

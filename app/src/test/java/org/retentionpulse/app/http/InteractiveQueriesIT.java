@@ -163,6 +163,7 @@ class InteractiveQueriesIT {
                 List<BigDecimal> actual = new ArrayList<>();
                 fromA.get("values").forEach(v -> actual.add(v.get("value").isNull() ? null : v.get("value").decimalValue()));
                 assertDecimalsEqual(expected, actual, path);
+                assertIntervalsHoldTheirValues(s[0], fromA.get("values"));
                 assertEquals(fromA.get("values").get(fromA.get("values").size() - 1), fromA.get("current"));
 
                 // Default range: the recent windows, the same series.
@@ -281,6 +282,25 @@ class InteractiveQueriesIT {
                 producer.send(new ProducerRecord<>(topic, partition, tick.toEpochMilli(), null,
                         InputEventDeserializer.tickValue(tick.toEpochMilli()), headers)).get();
             }
+        }
+    }
+
+    /** Rates carry ci_low <= value <= ci_high where their interval is defined (spec section 10); other metrics none. */
+    private static void assertIntervalsHoldTheirValues(String metric, JsonNode values) {
+        boolean rate = List.of("churn_rate", "nps", "repeat_purchase_rate", "referral_share").contains(metric);
+        int withInterval = 0;
+        for (JsonNode v : values) {
+            if (!v.has("ci_low")) {
+                continue;
+            }
+            assertTrue(rate, metric + " is not a rate but has an interval: " + v);
+            withInterval++;
+            BigDecimal value = v.get("value").decimalValue();
+            assertTrue(v.get("ci_low").decimalValue().compareTo(value) <= 0 && value.compareTo(v.get("ci_high").decimalValue()) <= 0,
+                    "interval holds the value: " + v);
+        }
+        if (rate) {
+            assertTrue(withInterval > 0, "some " + metric + " values have an interval: " + values);
         }
     }
 }

@@ -28,6 +28,7 @@ import java.util.Objects;
  * @param live                  event time follows wall-clock time: the stream starts now and each event is written
  *                              when its time comes (divided by {@code speedup}); {@code eventsPerSecond} is then ignored
  * @param speedup               how much faster than real time a live stream runs, e.g. 1440 = one day per minute
+ * @param regimeChange          a change of one plan's churn rate from a given instant (null: none)
  */
 public record GeneratorConfig(
         long seed,
@@ -44,7 +45,8 @@ public record GeneratorConfig(
         FaultRates faults,
         double eventsPerSecond,
         boolean live,
-        double speedup) {
+        double speedup,
+        RegimeChange regimeChange) {
 
     public static final Instant DEFAULT_START = Instant.parse("2024-01-01T00:00:00Z");
     public static final WeightedValues DEFAULT_PLANS = WeightedValues.of(ordered(
@@ -135,6 +137,7 @@ public record GeneratorConfig(
         private double eventsPerSecond;
         private boolean live;
         private double speedup = 1;
+        private RegimeChange regimeChange;
 
         private Builder() {
         }
@@ -155,6 +158,7 @@ public record GeneratorConfig(
             eventsPerSecond = config.eventsPerSecond;
             live = config.live;
             speedup = config.speedup;
+            regimeChange = config.regimeChange;
         }
 
         public Builder seed(final long value) {
@@ -232,9 +236,14 @@ public record GeneratorConfig(
             return this;
         }
 
+        public Builder regimeChange(final RegimeChange value) {
+            regimeChange = value;
+            return this;
+        }
+
         public GeneratorConfig build() {
             return new GeneratorConfig(seed, customers, start, days, targetEvents, plans, countries, channels,
-                    currency, meanPurchasesPerMonth, monthlyChurnRate, faults, eventsPerSecond, live, speedup);
+                    currency, meanPurchasesPerMonth, monthlyChurnRate, faults, eventsPerSecond, live, speedup, regimeChange);
         }
     }
 }

@@ -43,17 +43,21 @@ import org.retentionpulse.topology.time.WindowSpec;
 /**
  * The change rule measured on generated populations (fixed seed, the real topology on a TopologyTestDriver, 7-day
  * windows advancing daily, every segment). Stationary: the share of window pairs the test flags is compared with its
- * significance level. Changed (churn of plan pro doubles from day 60): the rule fires around the change in plan=pro,
- * never in the other plans there, and the same rule with a minimum size above the segment's never fires.
+ * significance level. Changed (churn of plan pro doubles from day 45): the rule fires in plan=pro in the first window
+ * after the change, the change adds no alert in the other plans, and the same rule with a minimum size above the
+ * segment's never fires.
  * The figures are printed for README.md ("Metric alerts").
  */
 class ChangeRuleOnGeneratedDataTest {
     static final double SIGNIFICANCE = 0.01;
     static final long MIN_N = 100;
     static final Instant START = Instant.parse("2024-01-01T00:00:00Z");
-    static final int DAYS = 120;
-    static final Instant CHANGE = START.plus(Duration.ofDays(60));
+    static final int DAYS = 90;
+    static final Instant END = START.plus(Duration.ofDays(DAYS));
+    static final Instant CHANGE = START.plus(Duration.ofDays(45));
     static final String WINDOW = "P7D/P1D";
+    /** Twice the generator's default: about 2% of a segment churns per week, so doubling it is visible in a week. */
+    static final double MONTHLY_CHURN = 0.10;
     static final List<String> RULES = List.of(
             "churn-change change metric=churn_rate window=P7D/P1D segment=* significance=" + SIGNIFICANCE + " min_n=" + MIN_N,
             "churn-change-small change metric=churn_rate window=P7D/P1D segment=plan=pro significance=" + SIGNIFICANCE
@@ -67,7 +71,8 @@ class ChangeRuleOnGeneratedDataTest {
 
     @BeforeAll
     static void runBothPopulations() {
-        GeneratorConfig population = GeneratorConfig.builder().seed(7).customers(20_000).start(START).days(DAYS).build();
+        GeneratorConfig population = GeneratorConfig.builder().seed(7).customers(12_000).start(START).days(DAYS)
+                .monthlyChurnRate(MONTHLY_CHURN).build();
         stationary = run(population);
         changed = run(population.toBuilder().regimeChange(RegimeChange.parse("plan=pro:churn=2x:from=" + CHANGE)).build());
     }
@@ -78,13 +83,15 @@ class ChangeRuleOnGeneratedDataTest {
         Sample.Proportion rate = new Sample.Proportion(flaggedAndTested[0], flaggedAndTested[1]);
         var interval = rate.interval(org.retentionpulse.topology.confidence.ConfidenceLevel.defaults());
         System.out.printf("stationary: %d of %d window pairs flagged at significance %s = %.4f (95%% CI %s to %s %%); "
-                        + "%d alerts%n", flaggedAndTested[0], flaggedAndTested[1], SIGNIFICANCE, rate.share(),
-                interval.low(), interval.high(), stationary.alerts().size());
+                        + "%d alerts on whole windows%n", flaggedAndTested[0], flaggedAndTested[1], SIGNIFICANCE, rate.share(),
+                interval.low(), interval.high(), stationary.alerts().stream().filter(a -> !a.getWindowEnd().isAfter(END)).count());
 
         assertTrue(flaggedAndTested[1] >= 1000, "many window pairs over many segments: " + flaggedAndTested[1]);
         assertTrue(interval.low().compareTo(BigDecimal.valueOf(100 * SIGNIFICANCE)) <= 0,
                 "the false alarm rate is not above the significance level: " + rate.share());
-        assertTrue(stationary.alerts().size() <= flaggedAndTested[0], "an alert is a flag that starts a run of flags");
+        long wholeWindowAlerts = stationary.alerts().stream().filter(a -> a.getRule().equals("churn-change")
+                && !a.getWindowEnd().isAfter(END)).count();
+        assertTrue(wholeWindowAlerts <= flaggedAndTested[0], "an alert is a flag that starts a run of flags: " + wholeWindowAlerts);
     }
 
     @Test
@@ -97,14 +104,20 @@ class ChangeRuleOnGeneratedDataTest {
         assertFalse(first.getWindowStart().isAfter(CHANGE),
                 "fires no later than the first 7-day window wholly after the change: " + first.getWindowStart());
         assertTrue(first.getZ() > 0, "a rise");
-        assertTrue(alerts(stationary, "churn-change", "plan=pro").stream().noneMatch(a -> near(a)),
+        assertTrue(alerts(stationary, "churn-change", "plan=pro").stream().noneMatch(ChangeRuleOnGeneratedDataTest::near),
                 "the stationary stream has no alert there");
         for (String other : List.of("plan=basic", "plan=team")) {
-            assertTrue(alerts(changed, "churn-change", other).stream().noneMatch(ChangeRuleOnGeneratedDataTest::near),
-                    other + " did not change and does not fire around the change");
-            assertEquals(alerts(stationary, "churn-change", other).size(), alerts(changed, "churn-change", other).size(),
-                    other + "'s stream is the same with and without the change");
+            // Their streams are the same with and without the change (the generator time-changes pro lifetimes only), so
+            // any alert there is one of the stationary stream's false alarms, not caused by the change.
+            assertEquals(ids(alerts(stationary, "churn-change", other)), ids(alerts(changed, "churn-change", other)),
+                    other + " did not change: the change adds no alert there");
+            System.out.println("changed, " + other + ": " + alerts(changed, "churn-change", other).stream()
+                    .map(a -> a.getWindowStart().toString()).toList());
         }
+    }
+
+    private static List<String> ids(List<MetricAlert> alerts) {
+        return alerts.stream().map(MetricAlert::getAlertId).toList();
     }
 
     @Test
@@ -122,7 +135,11 @@ class ChangeRuleOnGeneratedDataTest {
         return run.alerts().stream().filter(a -> a.getRule().equals(rule) && a.getSegment().equals(segment)).toList();
     }
 
-    /** {flagged, tested}: pairs (window, the window ending where it starts) of one series, both of at least MIN_N. */
+    /**
+     * {flagged, tested}: pairs (window, the window ending where it starts) of one series, both of at least MIN_N, of
+     * whole windows: the last windows reach past the generated period, hold fewer days of events and would be flagged
+     * as a fall (the replay's end of input closes them).
+     */
     static long[] flaggedPairs(List<MetricUpdate> finals) {
         Map<String, MetricUpdate> byEnd = new HashMap<>();
         for (MetricUpdate u : finals) {
@@ -132,7 +149,7 @@ class ChangeRuleOnGeneratedDataTest {
         long tested = 0;
         for (MetricUpdate current : finals) {
             MetricUpdate previous = byEnd.get(current.getSegment() + "|" + current.getWindowStart().toEpochMilli());
-            if (previous == null) {
+            if (previous == null || current.getWindowEnd().isAfter(END)) {
                 continue;
             }
             Sample now = MetricSamples.of(current);

@@ -24,10 +24,12 @@ import org.retentionpulse.schemas.serde.EventSerde;
 import org.retentionpulse.schemas.serde.MetricUpdateSerde;
 import org.retentionpulse.schemas.serde.WireFormat;
 import org.retentionpulse.topology.alerts.ChurnRiskTracker;
+import org.retentionpulse.topology.confidence.MetricIntervals;
 import org.retentionpulse.topology.customer.CustomerMetrics;
 import org.retentionpulse.topology.customer.CustomerOutput;
 import org.retentionpulse.topology.customer.CustomerProcessor;
 import org.retentionpulse.topology.errors.DeadLetterHandler;
+import org.retentionpulse.topology.metricalerts.MetricAlertStage;
 import org.retentionpulse.topology.metrics.MetricHistory;
 import org.retentionpulse.topology.metrics.SegmentAggregator;
 import org.retentionpulse.topology.metrics.SegmentDeltaPartitioner;
@@ -48,6 +50,8 @@ import org.retentionpulse.topology.time.WindowSet;
  *         -> segment deltas         -> segment-deltas repartition topic (changes to the segment's owner, watermarks to all)
  *    -> segment-stage    [segment-aggregates, metric-history (queryable)]
  *         -> metric updates         -> metric-updates topic (key metric|window|segment|window_start)
+ *         -> final updates -> metric-alert-rules [metric-alert-finals, metric-alert-firing] -> metric-alerts topic
+ *            (only when the config has metric alert rules)
  * </pre>
  * Undecodable or invalid input records go to the dead-letter topic through {@link DeadLetterHandler}.
  */
@@ -96,7 +100,7 @@ public final class RetentionPulseTopology {
                 .to(config.topics().alerts(), Produced.with(Serdes.String(),
                         (Serde<ChurnRiskAlert>) new ChurnRiskAlertSerde(config.outputFormat())).withName("alerts-sink"));
 
-        branches.get("customer-output-deltas")
+        KStream<String, MetricUpdate> updates = branches.get("customer-output-deltas")
                 .flatMapValues(v -> bySegment(((CustomerOutput.Delta) v).delta()), Named.as("segment-changes"))
                 .selectKey((k, v) -> SegmentDeltaPartitioner.keyOf(v), Named.as("segment-key"))
                 .repartition(Repartitioned.<String, SegmentDelta>as(SEGMENT_DELTAS)
@@ -105,10 +109,11 @@ public final class RetentionPulseTopology {
                         .withNumberOfPartitions(config.segmentPartitions())
                         .withStreamPartitioner(new SegmentDeltaPartitioner()))
                 .process(() -> new SegmentAggregator(windows, config.sourcePartitions(), config.segmentPartitions(),
-                        config.updateInterval(), config.historyRetention()), Named.as("segment-stage"),
-                        SegmentAggregator.STORE, MetricHistory.STORE)
-                .to(config.topics().metricUpdates(), Produced.with(Serdes.String(),
+                        config.updateInterval(), config.historyRetention(), new MetricIntervals(config.confidence())),
+                        Named.as("segment-stage"), SegmentAggregator.STORE, MetricHistory.STORE);
+        updates.to(config.topics().metricUpdates(), Produced.with(Serdes.String(),
                         (Serde<MetricUpdate>) new MetricUpdateSerde(config.outputFormat())).withName("metric-updates-sink"));
+        MetricAlertStage.attach(builder, updates, config);
 
         return builder.build();
     }

@@ -6,8 +6,10 @@ import java.util.List;
 import java.util.Objects;
 import org.retentionpulse.schemas.serde.WireFormat;
 import org.retentionpulse.topology.alerts.AlertPolicy;
+import org.retentionpulse.topology.confidence.ConfidenceLevel;
 import org.retentionpulse.topology.customer.Dimension;
 import org.retentionpulse.topology.serde.FutureEventGuard;
+import org.retentionpulse.topology.metricalerts.MetricAlertRule;
 import org.retentionpulse.topology.time.WindowSet;
 import org.retentionpulse.topology.time.WindowSpec;
 
@@ -30,6 +32,8 @@ import org.retentionpulse.topology.time.WindowSpec;
  * @param historyRetention how long a closed window's values stay queryable in the metric-history store (default P90D)
  * @param maxFuture how far ahead of {@code clock} an event time or tick may be; later ones are rejected (default PT1H)
  * @param clock the wall clock the future rule reads (tests fix it)
+ * @param confidence the level of the rates' confidence intervals (default 0.95)
+ * @param metricAlertRules the metric alert rules run on final records (default none: no metric alert stage)
  */
 public record TopologyConfig(
         Topics topics,
@@ -46,7 +50,9 @@ public record TopologyConfig(
         AlertPolicy alerts,
         Duration historyRetention,
         Duration maxFuture,
-        Clock clock) {
+        Clock clock,
+        ConfidenceLevel confidence,
+        List<MetricAlertRule> metricAlertRules) {
 
     public static final List<WindowSpec> DEFAULT_WINDOWS =
             List.of(WindowSpec.parse("P1D/P1D"), WindowSpec.parse("P7D/P1D"), WindowSpec.parse("P30D/P1D"));
@@ -71,6 +77,8 @@ public record TopologyConfig(
         if (clock == null) {
             clock = Clock.systemUTC();
         }
+        confidence = confidence == null ? ConfidenceLevel.defaults() : confidence;
+        metricAlertRules = metricAlertRules == null ? List.of() : List.copyOf(metricAlertRules);
         if (historyRetention == null) {
             historyRetention = DEFAULT_HISTORY_RETENTION;
         }
@@ -88,7 +96,8 @@ public record TopologyConfig(
     /**
      * Topic names. Input topics may carry any of the four event types (each record says which it is).
      */
-    public record Topics(List<String> inputs, String metricUpdates, String alerts, String lateEvents, String deadLetters) {
+    public record Topics(List<String> inputs, String metricUpdates, String alerts, String lateEvents, String deadLetters,
+                         String metricAlerts) {
         public static final List<String> DEFAULT_INPUTS =
                 List.of("customer-signups", "customer-purchases", "customer-cancellations", "customer-surveys");
 
@@ -101,24 +110,24 @@ public record TopologyConfig(
 
         public static Topics defaults() {
             return new Topics(DEFAULT_INPUTS, "retention-metric-updates", "churn-risk-alerts",
-                    "retention-late-events", "retention-dead-letters");
+                    "retention-late-events", "retention-dead-letters", "retention-metric-alerts");
         }
 
         public Topics withInputs(List<String> inputs) {
-            return new Topics(inputs, metricUpdates, alerts, lateEvents, deadLetters);
+            return new Topics(inputs, metricUpdates, alerts, lateEvents, deadLetters, metricAlerts);
         }
 
         /** All topic names with the given prefix, e.g. per replay run. */
         public Topics prefixed(String prefix) {
             return new Topics(inputs.stream().map(t -> prefix + t).toList(), prefix + metricUpdates, prefix + alerts,
-                    prefix + lateEvents, prefix + deadLetters);
+                    prefix + lateEvents, prefix + deadLetters, prefix + metricAlerts);
         }
     }
 
     public static TopologyConfig defaults() {
         return new TopologyConfig(Topics.defaults(), DEFAULT_WINDOWS, DEFAULT_GRACE, List.of(Dimension.values()), "EUR",
                 1, 1, Duration.ofSeconds(1), null, WireFormat.AVRO, StoreKind.PERSISTENT, AlertPolicy.defaults(),
-                DEFAULT_HISTORY_RETENTION, DEFAULT_MAX_FUTURE, Clock.systemUTC());
+                DEFAULT_HISTORY_RETENTION, DEFAULT_MAX_FUTURE, Clock.systemUTC(), ConfidenceLevel.defaults(), List.of());
     }
 
     public WindowSet windowSet() {
@@ -127,58 +136,58 @@ public record TopologyConfig(
 
     public TopologyConfig withTopics(Topics t) {
         return new TopologyConfig(t, windows, grace, dimensions, reportingCurrency, sourcePartitions, segmentPartitions,
-                updateInterval, dedupHorizon, outputFormat, stores, alerts, historyRetention, maxFuture, clock);
+                updateInterval, dedupHorizon, outputFormat, stores, alerts, historyRetention, maxFuture, clock, confidence, metricAlertRules);
     }
 
     public TopologyConfig withWindows(List<WindowSpec> w, Duration g) {
         return new TopologyConfig(topics, w, g, dimensions, reportingCurrency, sourcePartitions, segmentPartitions,
-                updateInterval, null, outputFormat, stores, alerts, historyRetention, maxFuture, clock);
+                updateInterval, null, outputFormat, stores, alerts, historyRetention, maxFuture, clock, confidence, metricAlertRules);
     }
 
     public TopologyConfig withDimensions(List<Dimension> d) {
         return new TopologyConfig(topics, windows, grace, d, reportingCurrency, sourcePartitions, segmentPartitions,
-                updateInterval, dedupHorizon, outputFormat, stores, alerts, historyRetention, maxFuture, clock);
+                updateInterval, dedupHorizon, outputFormat, stores, alerts, historyRetention, maxFuture, clock, confidence, metricAlertRules);
     }
 
     public TopologyConfig withReportingCurrency(String c) {
         return new TopologyConfig(topics, windows, grace, dimensions, c, sourcePartitions, segmentPartitions,
-                updateInterval, dedupHorizon, outputFormat, stores, alerts, historyRetention, maxFuture, clock);
+                updateInterval, dedupHorizon, outputFormat, stores, alerts, historyRetention, maxFuture, clock, confidence, metricAlertRules);
     }
 
     public TopologyConfig withPartitions(int source, int segment) {
         return new TopologyConfig(topics, windows, grace, dimensions, reportingCurrency, source, segment,
-                updateInterval, dedupHorizon, outputFormat, stores, alerts, historyRetention, maxFuture, clock);
+                updateInterval, dedupHorizon, outputFormat, stores, alerts, historyRetention, maxFuture, clock, confidence, metricAlertRules);
     }
 
     public TopologyConfig withUpdateInterval(Duration u) {
         return new TopologyConfig(topics, windows, grace, dimensions, reportingCurrency, sourcePartitions, segmentPartitions,
-                u, dedupHorizon, outputFormat, stores, alerts, historyRetention, maxFuture, clock);
+                u, dedupHorizon, outputFormat, stores, alerts, historyRetention, maxFuture, clock, confidence, metricAlertRules);
     }
 
     public TopologyConfig withDedupHorizon(Duration d) {
         return new TopologyConfig(topics, windows, grace, dimensions, reportingCurrency, sourcePartitions, segmentPartitions,
-                updateInterval, d, outputFormat, stores, alerts, historyRetention, maxFuture, clock);
+                updateInterval, d, outputFormat, stores, alerts, historyRetention, maxFuture, clock, confidence, metricAlertRules);
     }
 
     public TopologyConfig withOutputFormat(WireFormat f) {
         return new TopologyConfig(topics, windows, grace, dimensions, reportingCurrency, sourcePartitions, segmentPartitions,
-                updateInterval, dedupHorizon, f, stores, alerts, historyRetention, maxFuture, clock);
+                updateInterval, dedupHorizon, f, stores, alerts, historyRetention, maxFuture, clock, confidence, metricAlertRules);
     }
 
     public TopologyConfig withStores(StoreKind s) {
         return new TopologyConfig(topics, windows, grace, dimensions, reportingCurrency, sourcePartitions, segmentPartitions,
-                updateInterval, dedupHorizon, outputFormat, s, alerts, historyRetention, maxFuture, clock);
+                updateInterval, dedupHorizon, outputFormat, s, alerts, historyRetention, maxFuture, clock, confidence, metricAlertRules);
     }
 
     public TopologyConfig withAlerts(AlertPolicy a) {
         return new TopologyConfig(topics, windows, grace, dimensions, reportingCurrency, sourcePartitions, segmentPartitions,
-                updateInterval, dedupHorizon, outputFormat, stores, a, historyRetention, maxFuture, clock);
+                updateInterval, dedupHorizon, outputFormat, stores, a, historyRetention, maxFuture, clock, confidence, metricAlertRules);
     }
 
     /** Events and ticks more than {@code max} ahead of {@code wallClock} are rejected ({@link FutureEventGuard}). */
     public TopologyConfig withFutureLimit(Duration max, Clock wallClock) {
         return new TopologyConfig(topics, windows, grace, dimensions, reportingCurrency, sourcePartitions, segmentPartitions,
-                updateInterval, dedupHorizon, outputFormat, stores, alerts, historyRetention, max, wallClock);
+                updateInterval, dedupHorizon, outputFormat, stores, alerts, historyRetention, max, wallClock, confidence, metricAlertRules);
     }
 
     /** The rule that rejects times from the future, read by the input deserializer. */
@@ -186,8 +195,18 @@ public record TopologyConfig(
         return new FutureEventGuard(maxFuture, clock);
     }
 
+    public TopologyConfig withConfidence(ConfidenceLevel c) {
+        return new TopologyConfig(topics, windows, grace, dimensions, reportingCurrency, sourcePartitions, segmentPartitions,
+                updateInterval, dedupHorizon, outputFormat, stores, alerts, historyRetention, maxFuture, clock, c, metricAlertRules);
+    }
+
+    public TopologyConfig withMetricAlertRules(List<MetricAlertRule> r) {
+        return new TopologyConfig(topics, windows, grace, dimensions, reportingCurrency, sourcePartitions, segmentPartitions,
+                updateInterval, dedupHorizon, outputFormat, stores, alerts, historyRetention, maxFuture, clock, confidence, r);
+    }
+
     public TopologyConfig withHistoryRetention(Duration h) {
         return new TopologyConfig(topics, windows, grace, dimensions, reportingCurrency, sourcePartitions, segmentPartitions,
-                updateInterval, dedupHorizon, outputFormat, stores, alerts, h, maxFuture, clock);
+                updateInterval, dedupHorizon, outputFormat, stores, alerts, h, maxFuture, clock, confidence, metricAlertRules);
     }
 }

@@ -23,8 +23,10 @@ import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 import org.retentionpulse.reference.MetricKey;
 import org.retentionpulse.schemas.ChurnRiskAlert;
+import org.retentionpulse.schemas.MetricAlert;
 import org.retentionpulse.schemas.MetricUpdate;
 import org.retentionpulse.schemas.serde.ChurnRiskAlertSerde;
+import org.retentionpulse.schemas.serde.MetricAlertSerde;
 import org.retentionpulse.schemas.serde.MetricUpdateSerde;
 import org.retentionpulse.topology.serde.InputEventDeserializer;
 
@@ -42,6 +44,7 @@ public final class PipelineDriver implements AutoCloseable {
     private final TestOutputTopic<byte[], byte[]> deadLetters;
     private final TestOutputTopic<String, byte[]> late;
     private final TestOutputTopic<String, ChurnRiskAlert> alerts;
+    private final TestOutputTopic<String, MetricAlert> metricAlerts;
     private final List<MetricUpdate> seen = new ArrayList<>();
 
     PipelineDriver(TopologyConfig config) {
@@ -56,6 +59,8 @@ public final class PipelineDriver implements AutoCloseable {
         deadLetters = driver.createOutputTopic(config.topics().deadLetters(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         alerts = driver.createOutputTopic(config.topics().alerts(), new StringDeserializer(),
                 new ChurnRiskAlertSerde(config.outputFormat()).deserializer());
+        metricAlerts = driver.createOutputTopic(config.topics().metricAlerts(), new StringDeserializer(),
+                new MetricAlertSerde(config.outputFormat()).deserializer());
         late = driver.createOutputTopic(config.topics().lateEvents(), new StringDeserializer(), new ByteArrayDeserializer());
     }
 
@@ -107,6 +112,11 @@ public final class PipelineDriver implements AutoCloseable {
     /** Alerts published so far (each returned once). */
     List<TestRecord<String, ChurnRiskAlert>> alerts() {
         return alerts.readRecordsToList();
+    }
+
+    /** Metric alerts published so far (each returned once). */
+    List<TestRecord<String, MetricAlert>> metricAlerts() {
+        return metricAlerts.readRecordsToList();
     }
 
     void advanceWallClock(Duration d) {

@@ -18,6 +18,7 @@ import org.retentionpulse.tools.generator.GenerationSummary;
 import org.retentionpulse.tools.generator.GeneratorConfig;
 import org.retentionpulse.tools.generator.JsonLinesSink;
 import org.retentionpulse.tools.generator.KafkaEventSink;
+import org.retentionpulse.tools.generator.RegimeChange;
 import org.retentionpulse.tools.generator.TopicNames;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -84,11 +85,16 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--late-rate", defaultValue = "0", description = "Fraction of events delayed beyond the longest window plus grace.")
     double lateRate;
 
+    @Option(names = "--regime-change", paramLabel = "plan=NAME:churn=FACTORx:from=DATE",
+            description = "From DATE on, customers of plan NAME churn FACTOR times as fast (e.g. plan=pro:churn=2x:from=2024-02-01).")
+    String regimeChange;
+
     @Override
     public Integer call() throws Exception {
         GeneratorConfig config = GeneratorConfig.builder()
                 .seed(seed).customers(customers).days(days).start(start).targetEvents(events)
                 .eventsPerSecond(rate).live(live).speedup(speedup)
+                .regimeChange(regimeChange == null ? null : RegimeChange.parse(regimeChange))
                 .faults(FaultRates.NONE.withDuplicateRate(duplicateRate).withInvalidRate(invalidRate)
                         .withOutOfOrder(outOfOrderRate, FaultRates.DEFAULT_MAX_OUT_OF_ORDER_DELAY)
                         .withLate(lateRate, FaultRates.DEFAULT_MIN_LATE_DELAY))

@@ -42,6 +42,12 @@ public final class PipelineOptions {
     @Option(names = "--http-bind", paramLabel = "ADDRESS", description = "Address the HTTP server listens on (default 127.0.0.1; 0.0.0.0 for all).")
     String httpBind;
 
+    @Option(names = "--alerts-rules", paramLabel = "FILE", description = "Metric alert rules (docs/ALERT-RULES.md; default none).")
+    String alertsRules;
+
+    @Option(names = "--confidence", paramLabel = "LEVEL", description = "Level of the rates' confidence intervals (default 0.95).")
+    String confidence;
+
     /** Loads the layered settings: defaults, --config file, RETENTION_PULSE_* environment, then these options. */
     public Settings load() {
         Map<String, String> overrides = new HashMap<>();
@@ -55,6 +61,8 @@ public final class PipelineOptions {
         overrides.put(AppDefaults.STATE_DIR, stateDir);
         overrides.put(AppDefaults.HTTP_PORT, httpPort);
         overrides.put(AppDefaults.HTTP_BIND, httpBind);
+        overrides.put(AppDefaults.ALERTS_RULES, alertsRules);
+        overrides.put(AppDefaults.CONFIDENCE, confidence);
         return Settings.load(config, System.getenv(), overrides);
     }
 }

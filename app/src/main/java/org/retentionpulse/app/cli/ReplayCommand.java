@@ -24,6 +24,10 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--alerts-out", paramLabel = "FILE", description = "Where churn-risk alerts go.")
     Path alertsOut;
 
+    @Option(names = "--metric-alerts-out", paramLabel = "FILE",
+            description = "Where metric alerts go (rules from --alerts-rules or the alerts.rules setting).")
+    Path metricAlertsOut;
+
     @Option(names = "--timeout", defaultValue = "PT30M", paramLabel = "DURATION", description = "How long the pipeline may take.")
     Duration timeout;
 
@@ -35,12 +39,16 @@ public final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Replay.Result r = new Replay(new ReplayOptions(input, metricsOut, alertsOut, pipeline.bootstrapServers, timeout, keepTopics),
+        Replay.Result r = new Replay(new ReplayOptions(input, metricsOut, alertsOut, pipeline.bootstrapServers, timeout,
+                keepTopics, metricAlertsOut),
                 pipeline.load(), System.out).run();
         System.out.printf("Replayed %,d events in %.1f s: %,d final metric records -> %s%n", r.lines(),
                 r.elapsed().toMillis() / 1000.0, r.finals(), metricsOut);
         if (alertsOut != null) {
             System.out.printf("  %,d churn-risk alerts -> %s%n", r.alerts(), alertsOut);
+        }
+        if (metricAlertsOut != null) {
+            System.out.printf("  %,d metric alerts -> %s%n", r.metricAlerts(), metricAlertsOut);
         }
         System.out.printf("  rejected to the dead-letter topic: %,d %s; late events: %,d%s%n", r.deadLetters(),
                 r.rejectedByReason(), r.lateEvents(), r.blankLines() > 0 ? "; blank lines skipped: " + r.blankLines() : "");

@@ -51,6 +51,11 @@ public final class AppDefaults {
     public static final String ALERTS_THRESHOLD_MEDIUM = "alerts.threshold.medium";
     public static final String ALERTS_THRESHOLD_HIGH = "alerts.threshold.high";
     public static final String ALERTS_PROFILE_RETENTION = "alerts.profile-retention";
+    /** Level of the rates' confidence intervals (docs/METRICS.md section 10). */
+    public static final String CONFIDENCE = "confidence";
+    /** File of metric alert rules (docs/ALERT-RULES.md); empty = no metric alerts. */
+    public static final String ALERTS_RULES = "alerts.rules";
+    public static final String TOPICS_METRIC_ALERTS = "topics.metric-alerts";
 
     private AppDefaults() {
     }
@@ -103,6 +108,9 @@ public final class AppDefaults {
         d.put(ALERTS_THRESHOLD_MEDIUM, "0.4");
         d.put(ALERTS_THRESHOLD_HIGH, "0.7");
         d.put(ALERTS_PROFILE_RETENTION, "P180D");
+        d.put(CONFIDENCE, "0.95");
+        d.put(ALERTS_RULES, "");
+        d.put(TOPICS_METRIC_ALERTS, "retention-metric-alerts");
         return d;
     }
 }

@@ -2,6 +2,10 @@ package org.retentionpulse.app.config;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +17,10 @@ import org.retentionpulse.schemas.serde.WireFormat;
 import org.retentionpulse.topology.RetentionPulseTopology;
 import org.retentionpulse.topology.TopologyConfig;
 import org.retentionpulse.topology.alerts.AlertPolicy;
+import org.retentionpulse.topology.confidence.ConfidenceLevel;
 import org.retentionpulse.topology.customer.Dimension;
+import org.retentionpulse.topology.metricalerts.MetricAlertRule;
+import org.retentionpulse.topology.metricalerts.MetricAlertRules;
 import org.retentionpulse.topology.time.WindowSpec;
 
 /** Turns {@link Settings} into the typed topology config and the Kafka client properties. */
@@ -35,7 +42,8 @@ public final class PipelineSettings {
                 settings.get(AppDefaults.TOPICS_METRIC_UPDATES),
                 settings.get(AppDefaults.TOPICS_ALERTS),
                 settings.get(AppDefaults.TOPICS_LATE_EVENTS),
-                settings.get(AppDefaults.TOPICS_DEAD_LETTERS));
+                settings.get(AppDefaults.TOPICS_DEAD_LETTERS),
+                settings.get(AppDefaults.TOPICS_METRIC_ALERTS));
         List<WindowSpec> windows = settings.getList(AppDefaults.WINDOWS).stream().map(WindowSpec::parse).toList();
         List<Dimension> dimensions = settings.getList(AppDefaults.DIMENSIONS).stream().map(Dimension::parse).toList();
         TopologyConfig config = TopologyConfig.defaults()
@@ -48,7 +56,9 @@ public final class PipelineSettings {
                 .withOutputFormat(WireFormat.parse(settings.get(AppDefaults.OUTPUT_FORMAT)))
                 .withHistoryRetention(settings.getDuration(AppDefaults.API_HISTORY))
                 .withAlerts(alertPolicy())
-                .withFutureLimit(maxFuture(), Clock.systemUTC());
+                .withFutureLimit(maxFuture(), Clock.systemUTC())
+                .withConfidence(confidence())
+                .withMetricAlertRules(metricAlertRules(windows));
         // Unset: the topology's default, longest window + grace, so every window an event can count in is covered.
         String horizon = settings.get(AppDefaults.DEDUP_HORIZON, "");
         return horizon.isBlank() ? config : config.withDedupHorizon(settings.getDuration(AppDefaults.DEDUP_HORIZON));
@@ -103,6 +113,28 @@ public final class PipelineSettings {
                     + "(answers at or below it raise the signal; 5 would flag every answer)");
         }
         return score;
+    }
+
+    /** The {@code confidence} level of the published intervals. */
+    public ConfidenceLevel confidence() {
+        try {
+            return new ConfidenceLevel(settings.getDouble(AppDefaults.CONFIDENCE));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("setting '" + AppDefaults.CONFIDENCE + "': " + e.getMessage(), e);
+        }
+    }
+
+    /** The rules of the {@code alerts.rules} file, checked against the configured windows; none when unset. */
+    public List<MetricAlertRule> metricAlertRules(List<WindowSpec> windows) {
+        String file = settings.get(AppDefaults.ALERTS_RULES, "");
+        if (file.isBlank()) {
+            return List.of();
+        }
+        try {
+            return MetricAlertRules.parse(Files.readAllLines(Path.of(file), StandardCharsets.UTF_8), file, windows);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("setting '" + AppDefaults.ALERTS_RULES + "': cannot read " + file + ": " + e, e);
+        }
     }
 
     /** Properties shared by every Kafka client: bootstrap servers and all {@code kafka.*} settings. */

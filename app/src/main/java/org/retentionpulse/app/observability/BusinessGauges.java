@@ -13,6 +13,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import org.retentionpulse.schemas.MetricUpdate;
+import org.retentionpulse.topology.confidence.ConfidenceLevel;
+import org.retentionpulse.topology.confidence.Interval;
+import org.retentionpulse.topology.confidence.MetricIntervals;
+import org.retentionpulse.topology.confidence.MetricSamples;
 import org.retentionpulse.topology.customer.Segment;
 import org.retentionpulse.topology.metrics.ComponentSum;
 import org.retentionpulse.topology.metrics.Metric;
@@ -27,13 +31,17 @@ import org.retentionpulse.topology.metrics.Metric;
  * Label cardinality is bounded: per dimension the first {@code cap} values seen get their own series; later
  * values are folded into {@code segment="<dimension>=other"}, whose value is recomputed exactly from the summed
  * components of the folded segments' records of the current window ({@link ComponentSum}). Undefined values
- * (e.g. NPS without responses) are not exported.
+ * (e.g. NPS without responses) are not exported. {@code retention_pulse_metric_ci_low} / {@code _ci_high} with the same labels
+ * are the rates' confidence bounds (recomputed from the summed components for {@code other}).
  */
 final class BusinessGauges {
     static final String OTHER = "other";
 
     private final int cap;
     private final MultiGauge gauge;
+    private final MultiGauge ciLow;
+    private final MultiGauge ciHigh;
+    private final MetricIntervals intervals;
     private final CurrentWindows current = new CurrentWindows();
     /** metric|window|segment -> window start -> latest update; windows before the current one are dropped. */
     private final Map<String, TreeMap<Instant, MetricUpdate>> series = new HashMap<>();
@@ -41,10 +49,17 @@ final class BusinessGauges {
     private final Map<String, Set<String>> admitted = new HashMap<>();
     private boolean changed;
 
-    BusinessGauges(MeterRegistry registry, int cap) {
+    BusinessGauges(MeterRegistry registry, int cap, ConfidenceLevel confidence) {
         this.cap = cap;
+        this.intervals = new MetricIntervals(confidence);
         this.gauge = MultiGauge.builder("retention.pulse.metric.value")
                 .description("Current value of each retention metric in the latest window per window spec and segment")
+                .register(registry);
+        this.ciLow = MultiGauge.builder("retention.pulse.metric.ci.low")
+                .description("Lower bound of the confidence interval of each rate's current value (docs/METRICS.md section 10)")
+                .register(registry);
+        this.ciHigh = MultiGauge.builder("retention.pulse.metric.ci.high")
+                .description("Upper bound of the confidence interval of each rate's current value (docs/METRICS.md section 10)")
                 .register(registry);
     }
 
@@ -75,6 +90,8 @@ final class BusinessGauges {
         }
         changed = false;
         List<MultiGauge.Row<?>> rows = new ArrayList<>();
+        List<MultiGauge.Row<?>> lows = new ArrayList<>();
+        List<MultiGauge.Row<?>> highs = new ArrayList<>();
         // series (metric|window|dimension) -> the folded segments' latest updates
         Map<String, List<MetricUpdate>> folded = new TreeMap<>();
         for (MetricUpdate u : currentUpdates()) {
@@ -84,6 +101,8 @@ final class BusinessGauges {
                     || admitted.getOrDefault(segment.substring(0, eq), Set.of()).contains(segment.substring(eq + 1));
             if (own) {
                 add(rows, u.getMetric(), u.getWindow(), segment, u.getValue());
+                add(lows, u.getMetric(), u.getWindow(), segment, u.getCiLow());
+                add(highs, u.getMetric(), u.getWindow(), segment, u.getCiHigh());
             } else {
                 folded.computeIfAbsent(u.getMetric() + '|' + u.getWindow() + '|' + segment.substring(0, eq), k -> new ArrayList<>()).add(u);
             }
@@ -92,9 +111,18 @@ final class BusinessGauges {
             String[] parts = name.split("\\|", 3);
             ComponentSum sum = new ComponentSum();
             updates.forEach(u -> sum.add(u.getComponents()));
-            add(rows, parts[0], parts[1], parts[2] + '=' + OTHER, sum.value(Metric.fromKey(parts[0])));
+            Metric metric = Metric.fromKey(parts[0]);
+            String other = parts[2] + '=' + OTHER;
+            add(rows, parts[0], parts[1], other, sum.value(metric));
+            Interval interval = intervals.interval(MetricSamples.of(metric, sum.components(metric)));
+            if (interval != null) {
+                add(lows, parts[0], parts[1], other, interval.low());
+                add(highs, parts[0], parts[1], other, interval.high());
+            }
         });
         gauge.register(rows, true);
+        ciLow.register(lows, true);
+        ciHigh.register(highs, true);
     }
 
     /** The latest update of the current window of every series that has one; drops windows that are no longer current. */

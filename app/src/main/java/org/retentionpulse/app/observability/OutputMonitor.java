@@ -19,11 +19,15 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.retentionpulse.schemas.ChurnRiskAlert;
+import org.retentionpulse.schemas.MetricAlert;
+import org.retentionpulse.schemas.MetricAlertKind;
 import org.retentionpulse.schemas.RiskLevel;
 import org.retentionpulse.schemas.RiskReason;
 import org.retentionpulse.schemas.RiskSignal;
 import org.retentionpulse.schemas.serde.ChurnRiskAlertSerde;
+import org.retentionpulse.schemas.serde.MetricAlertSerde;
 import org.retentionpulse.schemas.serde.MetricUpdateSerde;
+import org.retentionpulse.topology.metricalerts.MetricAlertRule;
 import org.retentionpulse.topology.OutputHeaders;
 import org.retentionpulse.topology.TopologyConfig;
 import org.slf4j.Logger;
@@ -38,7 +42,8 @@ import org.slf4j.LoggerFactory;
  *       record timestamp when the output topic uses {@code LogAppendTime}, else the time this consumer
  *       receives the record (an upper bound that includes the commit interval and the poll);</li>
  *   <li>the business gauges ({@link BusinessGauges});</li>
- *   <li>{@code retention_pulse_alerts_total{level,reason}}: alerts published, once per reason signal.</li>
+ *   <li>{@code retention_pulse_alerts_total{level,reason}}: alerts published, once per reason signal;</li>
+ *   <li>{@code retention_pulse_metric_alerts_total{rule,kind}}: metric alerts published (zero for every configured rule).</li>
  * </ul>
  * Because it reads the topics, every instance exports the values of <em>all</em> instances: dashboards
  * aggregate the business gauges with {@code max by (...)}, not {@code sum}.
@@ -54,6 +59,7 @@ public final class OutputMonitor implements AutoCloseable {
     private final Timer alertLatency;
     private final MetricUpdateSerde metricUpdates = new MetricUpdateSerde();
     private final ChurnRiskAlertSerde alerts = new ChurnRiskAlertSerde();
+    private final MetricAlertSerde metricAlerts = new MetricAlertSerde();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread thread;
 
@@ -66,7 +72,7 @@ public final class OutputMonitor implements AutoCloseable {
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "retention-pulse-output-monitor");
         this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        this.gauges = new BusinessGauges(registry, segmentCap);
+        this.gauges = new BusinessGauges(registry, segmentCap, topology.confidence());
         this.updateLatency = latencyTimer(registry, "metric-update");
         this.alertLatency = latencyTimer(registry, "alert");
         // Every level and signal up front, so dashboards see zeros rather than missing series.
@@ -75,6 +81,8 @@ public final class OutputMonitor implements AutoCloseable {
                 alertCounter(level.name(), signal.name());
             }
         }
+        topology.metricAlertRules().forEach(rule -> metricAlertCounter(rule.name(),
+                rule instanceof MetricAlertRule.Threshold ? MetricAlertKind.THRESHOLD : MetricAlertKind.CHANGE));
         this.thread = new Thread(this::run, "retention-pulse-output-monitor");
         thread.setDaemon(true);
     }
@@ -92,7 +100,7 @@ public final class OutputMonitor implements AutoCloseable {
     /** Assigns every partition of the output topics at their end, then consumes on its own thread. */
     public OutputMonitor start() {
         List<TopicPartition> partitions = new ArrayList<>();
-        for (String topic : List.of(topology.topics().metricUpdates(), topology.topics().alerts())) {
+        for (String topic : List.of(topology.topics().metricUpdates(), topology.topics().alerts(), topology.topics().metricAlerts())) {
             List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
             if (infos == null || infos.isEmpty()) {
                 log.warn("Output topic {} does not exist: its records are not monitored", topic);
@@ -127,7 +135,7 @@ public final class OutputMonitor implements AutoCloseable {
     void observe(ConsumerRecord<byte[], byte[]> record, long receivedAt) {
         boolean isUpdate = record.topic().equals(topology.topics().metricUpdates());
         long source = OutputHeaders.sourceTimestamp(record.headers());
-        if (source >= 0) {
+        if (source >= 0 && !record.topic().equals(topology.topics().metricAlerts())) {
             long appended = record.timestampType() == TimestampType.LOG_APPEND_TIME ? record.timestamp() : receivedAt;
             (isUpdate ? updateLatency : alertLatency).record(Math.max(0, appended - source), TimeUnit.MILLISECONDS);
         }
@@ -137,6 +145,9 @@ public final class OutputMonitor implements AutoCloseable {
         try {
             if (isUpdate) {
                 gauges.accept(metricUpdates.decode(record.value()));
+            } else if (record.topic().equals(topology.topics().metricAlerts())) {
+                MetricAlert alert = metricAlerts.decode(record.value());
+                metricAlertCounter(alert.getRule(), alert.getKind()).increment();
             } else {
                 countAlert(alerts.decode(record.value()));
             }
@@ -155,6 +166,13 @@ public final class OutputMonitor implements AutoCloseable {
         for (RiskReason reason : reasons) {
             alertCounter(level, reason.getSignal().name()).increment();
         }
+    }
+
+    private Counter metricAlertCounter(String rule, MetricAlertKind kind) {
+        return Counter.builder("retention.pulse.metric.alerts")
+                .description("Metric alerts published, by rule and kind (threshold or change)")
+                .tags("rule", rule, "kind", kind.name())
+                .register(registry);
     }
 
     private Counter alertCounter(String level, String reason) {

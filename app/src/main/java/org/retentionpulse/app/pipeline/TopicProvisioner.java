@@ -54,6 +54,8 @@ public final class TopicProvisioner implements AutoCloseable {
                 .configs(Map.of(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime")));
         wanted.add(new NewTopic(topics.deadLetters(), partitions, replication)
                 .configs(Map.of(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime")));
+        // Created even without rules, so consumers and dashboards find it; keyed by series, never compacted.
+        wanted.add(new NewTopic(topics.metricAlerts(), partitions, replication));
         create(wanted);
     }
 

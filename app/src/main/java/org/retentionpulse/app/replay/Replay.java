@@ -47,6 +47,7 @@ import org.retentionpulse.schemas.ChurnRiskAlert;
 import org.retentionpulse.schemas.MetricUpdate;
 import org.retentionpulse.schemas.serde.CanonicalJson;
 import org.retentionpulse.schemas.serde.ChurnRiskAlertSerde;
+import org.retentionpulse.schemas.serde.MetricAlertSerde;
 import org.retentionpulse.schemas.serde.MetricUpdateSerde;
 import org.retentionpulse.tools.broker.EmbeddedKafkaBroker;
 import org.retentionpulse.topology.TopologyConfig;
@@ -69,7 +70,7 @@ public final class Replay {
 
     /** What a replay did. */
     public record Result(long lines, long blankLines, long finals, long alerts, long deadLetters, long lateEvents,
-                         Map<String, Long> rejectedByReason, Duration elapsed) {
+                         Map<String, Long> rejectedByReason, Duration elapsed, long metricAlerts) {
     }
 
     private final ReplayOptions options;
@@ -136,10 +137,12 @@ public final class Replay {
             started.close();
             long finals = writeFinals(client, topology.topics().metricUpdates(), options.metricsOut());
             long alerts = options.alertsOut() == null ? 0 : writeAlerts(client, topology.topics().alerts(), options.alertsOut());
+            long metricAlerts = options.metricAlertsOut() == null ? 0
+                    : writeMetricAlerts(client, topology.topics().metricAlerts(), options.metricAlertsOut());
             long dead = count(client, topology.topics().deadLetters());
             long late = count(client, topology.topics().lateEvents());
             result = new Result(counts[0], counts[1], finals, alerts, dead, late, rejected,
-                    Duration.ofNanos(System.nanoTime() - begun));
+                    Duration.ofNanos(System.nanoTime() - begun), metricAlerts);
             if (options.bootstrapServers() != null && !options.keepTopics()) {
                 deleteTopics(admin, runId);
             }
@@ -274,6 +277,14 @@ public final class Replay {
         ChurnRiskAlertSerde serde = new ChurnRiskAlertSerde();
         List<String> alerts = new ArrayList<>();
         readAll(client, topic, record -> alerts.add(CanonicalJson.formatAlert(serde.decode(record.value()))));
+        writeLines(out, alerts);
+        return alerts.size();
+    }
+
+    private long writeMetricAlerts(Properties client, String topic, Path out) throws IOException {
+        MetricAlertSerde serde = new MetricAlertSerde();
+        List<String> alerts = new ArrayList<>();
+        readAll(client, topic, record -> alerts.add(CanonicalJson.formatMetricAlert(serde.decode(record.value()))));
         writeLines(out, alerts);
         return alerts.size();
     }

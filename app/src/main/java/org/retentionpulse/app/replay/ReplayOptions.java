@@ -12,7 +12,13 @@ import java.time.Duration;
  * @param bootstrapServers an existing cluster, or null for a fresh embedded broker
  * @param timeout how long the pipeline may take to work through the input
  * @param keepTopics keep the run's topics on an existing cluster (they are deleted by default)
+ * @param metricAlertsOut where metric alerts (of the {@code alerts.rules} file) go (null: not written)
  */
 public record ReplayOptions(Path input, Path metricsOut, Path alertsOut, String bootstrapServers, Duration timeout,
-                            boolean keepTopics) {
+                            boolean keepTopics, Path metricAlertsOut) {
+
+    /** Without metric alerts out. */
+    public ReplayOptions(Path input, Path metricsOut, Path alertsOut, String bootstrapServers, Duration timeout, boolean keepTopics) {
+        this(input, metricsOut, alertsOut, bootstrapServers, timeout, keepTopics, null);
+    }
 }

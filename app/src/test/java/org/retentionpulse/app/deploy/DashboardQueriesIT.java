@@ -12,6 +12,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -90,6 +91,10 @@ class DashboardQueriesIT {
         overrides.put(AppDefaults.TOPICS_PARTITIONS, "1");
         overrides.put(AppDefaults.HTTP_PORT, "0");
         overrides.put(AppDefaults.HTTP_BIND, "127.0.0.1");
+        // One metric alert rule, so the metric alert counter the alerts dashboard charts is exported (zero until it fires).
+        Path rules = Files.writeString(dir.resolve("alert.rules"),
+                "churn-high threshold metric=churn_rate window=P1D/P1D segment=* above=20 min_n=2\n");
+        overrides.put(AppDefaults.ALERTS_RULES, rules.toString());
         PipelineSettings settings = new PipelineSettings(Settings.load(null, Map.of(), overrides));
         TopologyConfig topology;
         try (TopicProvisioner topics = new TopicProvisioner(settings.clientProperties())) {
@@ -136,6 +141,7 @@ class DashboardQueriesIT {
         events.add(survey("v2", "c3", DAY1.plusSeconds(10100), "NPS", 3));
         events.add(survey("v3", "c1", DAY1.plusSeconds(10200), "CSAT", 4));
         events.add(survey("v4", "c3", DAY1.plusSeconds(10300), "CES", 2));
+        events.add(survey("v5", "c1", DAY1.plusSeconds(10400), "CES", 4)); // two responses: CES has an interval
         events.add(purchase("p2", "c1", DAY1.plusSeconds(7200), "o2", "5.01", "EUR")); // duplicate of p2
         events.add("{\"type\":\"survey\",\"event_id\":\"bad\",\"customer_id\":\"c1\""); // not JSON: rejected
         events.add(purchase("late1", "c3", DAY0.minus(Duration.ofDays(40)), "o-late", "1.00", "EUR")); // beyond every window's end + grace

@@ -174,6 +174,7 @@ class InteractiveQueriesIT {
                 }
                 assertEquals(expectedCurrent, fromA.get("current"), "current of " + path);
                 assertTrue(expectedCurrent != null, "a window ends with the latest day in " + path);
+                assertIntervalsHoldTheirValues(s[0], fromA.get("values"));
 
                 // Default range: the recent windows, the same series.
                 JsonNode recent = getJson(b, "/api/metrics/" + s[0] + "?window=" + enc(s[1]) + "&segment=" + enc(s[2]), TOKEN);
@@ -291,6 +292,25 @@ class InteractiveQueriesIT {
                 producer.send(new ProducerRecord<>(topic, partition, tick.toEpochMilli(), null,
                         InputEventDeserializer.tickValue(tick.toEpochMilli()), headers)).get();
             }
+        }
+    }
+
+    /** Rates carry ci_low <= value <= ci_high where their interval is defined (docs/METRICS.md section 10); other metrics none. */
+    private static void assertIntervalsHoldTheirValues(String metric, JsonNode values) {
+        boolean rate = List.of("churn_rate", "nps", "repeat_purchase_rate", "referral_share").contains(metric);
+        int withInterval = 0;
+        for (JsonNode v : values) {
+            if (!v.has("ci_low")) {
+                continue;
+            }
+            assertTrue(rate, metric + " is not a rate but has an interval: " + v);
+            withInterval++;
+            BigDecimal value = v.get("value").decimalValue();
+            assertTrue(v.get("ci_low").decimalValue().compareTo(value) <= 0 && value.compareTo(v.get("ci_high").decimalValue()) <= 0,
+                    "interval holds the value: " + v);
+        }
+        if (rate) {
+            assertTrue(withInterval > 0, "some " + metric + " values have an interval: " + values);
         }
     }
 }

@@ -10,11 +10,12 @@ import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.retentionpulse.schemas.MetricComponents;
 import org.retentionpulse.schemas.MetricUpdate;
+import org.retentionpulse.topology.confidence.ConfidenceLevel;
 
 /** The business gauges: current window per series, the segment cap, and exact folding into "other". */
 class BusinessGaugesTest {
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private final BusinessGauges gauges = new BusinessGauges(registry, 1);
+    private final BusinessGauges gauges = new BusinessGauges(registry, 1, ConfidenceLevel.defaults());
 
     private static MetricUpdate nps(String segment, String start, long prom, long pass, long detr, boolean isFinal) {
         long n = prom + pass + detr;
@@ -103,5 +104,27 @@ class BusinessGaugesTest {
         gauges.accept(nps("all", "2024-03-01T00:00:00Z", 0, 0, 0, false));
         gauges.publish();
         assertNull(value("all"));
+    }
+
+    private Double bound(String name, String segment) {
+        Gauge g = registry.find(name).tags("metric", "nps", "window", "P1D/P1D", "segment", segment).gauge();
+        return g == null ? null : g.value();
+    }
+
+    @Test
+    void intervalBoundsAreExportedFromTheRecordAndRecomputedForOther() {
+        MetricUpdate pro = nps("plan=pro", "2024-03-01T00:00:00Z", 1, 0, 0, false);
+        pro.setCiLow(new BigDecimal("12.3400"));
+        pro.setCiHigh(new BigDecimal("100.0000"));
+        gauges.accept(pro);
+        gauges.accept(nps("plan=basic", "2024-03-01T00:00:00Z", 1, 0, 0, false));
+        gauges.accept(nps("plan=free", "2024-03-01T00:00:00Z", 0, 1, 2, false));
+        gauges.publish();
+
+        assertEquals(12.34, bound("retention.pulse.metric.ci.low", "plan=pro"));
+        assertEquals(100.0, bound("retention.pulse.metric.ci.high", "plan=pro"));
+        // other = basic + free = 1/1/2: -25 ± 1.96 * 100 * sqrt(0.6875 / 4)
+        assertEquals(-100.0, bound("retention.pulse.metric.ci.low", "plan=other"), "clipped");
+        assertEquals(56.2558, bound("retention.pulse.metric.ci.high", "plan=other"));
     }
 }

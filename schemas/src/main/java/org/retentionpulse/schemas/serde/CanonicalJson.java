@@ -17,6 +17,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import org.apache.avro.specific.SpecificRecord;
 import org.retentionpulse.schemas.ChurnRiskAlert;
+import org.retentionpulse.schemas.MetricAlert;
 import org.retentionpulse.schemas.MetricUpdate;
 
 /**
@@ -129,6 +130,20 @@ public final class CanonicalJson {
      */
     public static ChurnRiskAlert parseAlert(String line) {
         return ChurnRiskAlertJson.read(readTree(line));
+    }
+
+    /** The JSON form of a metric alert: every schema field in schema order (see {@link MetricAlertJson}). */
+    public static String formatMetricAlert(MetricAlert alert) {
+        return write(generator -> MetricAlertJson.write(generator, alert));
+    }
+
+    /**
+     * The inverse of {@link #formatMetricAlert}.
+     *
+     * @throws InvalidEventException if the line is not a metric alert
+     */
+    public static MetricAlert parseMetricAlert(String line) {
+        return MetricAlertJson.read(readTree(line));
     }
 
     static String formatInstant(Instant instant) {

@@ -41,6 +41,9 @@ final class MetricUpdateJson {
             // Plain text written as a raw number: BigDecimal#toString would switch to exponent notation.
             out.writeNumber(value.stripTrailingZeros().toPlainString());
         }
+        // Only present for rates with a defined interval (docs/METRICS.md section 10), so other records keep their section-5 form.
+        optionalNumber(out, "ci_low", update.getCiLow());
+        optionalNumber(out, "ci_high", update.getCiHigh());
         out.writeObjectFieldStart("components");
         MetricComponents components = update.getComponents();
         if (components != null) {
@@ -70,9 +73,18 @@ final class MetricUpdateJson {
             CanonicalJson.instant(root.get("window_end"), "window_end"),
             text(root, "segment"),
             optionalDecimal(root.get("value"), "value", VALUE_SCALE),
+            optionalDecimal(root.get("ci_low"), "ci_low", VALUE_SCALE),
+            optionalDecimal(root.get("ci_high"), "ci_high", VALUE_SCALE),
             components(root.get("components")),
             bool(root, "final"),
             CanonicalJson.instant(root.get("computed_at"), "computed_at"));
+    }
+
+    private static void optionalNumber(JsonGenerator out, String field, BigDecimal number) throws IOException {
+        if (number != null) {
+            out.writeFieldName(field);
+            out.writeNumber(number.stripTrailingZeros().toPlainString());
+        }
     }
 
     private static MetricComponents components(JsonNode node) {

@@ -1,6 +1,8 @@
 package org.retentionpulse.schemas.serde;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.HashMap;
@@ -22,13 +24,14 @@ import org.apache.avro.message.SchemaStore;
 import org.apache.avro.specific.SpecificRecord;
 import org.retentionpulse.schemas.Cancellation;
 import org.retentionpulse.schemas.ChurnRiskAlert;
+import org.retentionpulse.schemas.MetricAlert;
 import org.retentionpulse.schemas.MetricUpdate;
 import org.retentionpulse.schemas.Purchase;
 import org.retentionpulse.schemas.Signup;
 import org.retentionpulse.schemas.SurveyResponse;
 
 /**
- * Avro single-object encoding of the six record types: the marker {@code C3 01}, the 8-byte little-endian
+ * Avro single-object encoding of the seven record types: the marker {@code C3 01}, the 8-byte little-endian
  * CRC-64-AVRO fingerprint of the writer schema, then the binary body. The fingerprint lets a reader tell
  * which schema version wrote a record without a schema registry; older writer schemas are made readable
  * with {@link #registerWriterSchema(Schema)} and are resolved against the current (reader) schema.
@@ -59,17 +62,40 @@ public final class SingleObjectAvro {
         new Codec<>(MetricUpdate.class, MetricUpdate.getClassSchema(), MetricUpdate.getEncoder(),
             MetricUpdate.createDecoder(WRITER_SCHEMAS)),
         new Codec<>(ChurnRiskAlert.class, ChurnRiskAlert.getClassSchema(), ChurnRiskAlert.getEncoder(),
-            ChurnRiskAlert.createDecoder(WRITER_SCHEMAS)));
+            ChurnRiskAlert.createDecoder(WRITER_SCHEMAS)),
+        new Codec<>(MetricAlert.class, MetricAlert.getClassSchema(), MetricAlert.getEncoder(),
+            MetricAlert.createDecoder(WRITER_SCHEMAS)));
+
+    /**
+     * Earlier versions of the schemas, kept as resources beside the generated classes, so records written before
+     * a schema evolved (on topics, in changelogged stores) still decode. Add the old file here when a schema changes.
+     */
+    private static final List<String> PREVIOUS_VERSIONS = List.of(
+        "history/MetricUpdate-1.avsc"); // before ci_low, ci_high and components.ces_sq
 
     private static final Map<Class<?>, Codec<?>> BY_CLASS = index(Codec::type);
     private static final Map<String, Codec<?>> BY_NAME = index(codec -> codec.readerSchema().getFullName());
-    /** Every decodable writer schema by fingerprint: the six current ones plus those registered later. */
+    /** Every decodable writer schema by fingerprint: the seven current ones plus those registered later. */
     private static final Map<Long, WriterVersion> BY_FINGERPRINT = new ConcurrentHashMap<>();
 
     static {
         for (Codec<?> codec : CODECS) {
             Schema current = codec.readerSchema();
             BY_FINGERPRINT.put(SchemaNormalization.parsingFingerprint64(current), new WriterVersion(codec, current));
+        }
+        for (String resource : PREVIOUS_VERSIONS) {
+            registerWriterSchema(previousVersion(resource));
+        }
+    }
+
+    private static Schema previousVersion(String resource) {
+        try (InputStream in = MetricUpdate.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("Missing schema resource " + resource);
+            }
+            return new Schema.Parser().parse(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read schema resource " + resource, e);
         }
     }
 
@@ -80,7 +106,7 @@ public final class SingleObjectAvro {
     }
 
     /**
-     * Encodes one of the six record types with its current schema.
+     * Encodes one of the seven record types with its current schema.
      *
      * @throws IllegalArgumentException if the record is of another type or breaks its schema
      *                                  (e.g. a null required field, an amount with more than 2 decimals)
@@ -149,7 +175,7 @@ public final class SingleObjectAvro {
     }
 
     /**
-     * Makes records written with an older (or newer) version of one of the six schemas decodable. The
+     * Makes records written with an older (or newer) version of one of the seven schemas decodable. The
      * schema must have the full name of one of them and be resolvable to its current version.
      *
      * @throws IllegalArgumentException if the schema is of another type or cannot be read as the current one

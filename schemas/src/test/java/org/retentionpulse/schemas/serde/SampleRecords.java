@@ -53,13 +53,13 @@ final class SampleRecords {
     static MetricUpdate npsUpdate() {
         MetricComponents components = MetricComponents.newBuilder().setProm(40L).setPass(25L).setDetr(15L).build();
         return new MetricUpdate("nps", "P30D/P1D", MIDNIGHT, Instant.parse("2024-03-31T00:00:00Z"), "all",
-            new BigDecimal("12.5000"), components, false, Instant.parse("2024-03-15T10:22:05.120Z"));
+            new BigDecimal("12.5000"), null, null, components, false, Instant.parse("2024-03-15T10:22:05.120Z"));
     }
 
     static MetricUpdate revenueUpdate() {
         MetricComponents components = MetricComponents.newBuilder().setO(3L).setR(new BigDecimal("120.00")).build();
         return new MetricUpdate("revenue", "P1D/P1D", MIDNIGHT, Instant.parse("2024-03-02T00:00:00Z"),
-            "channel=referral", new BigDecimal("120.0000"), components, true, Instant.parse("2024-03-02T06:00:00Z"));
+            "channel=referral", new BigDecimal("120.0000"), null, null, components, true, Instant.parse("2024-03-02T06:00:00Z"));
     }
 
     static ChurnRiskAlert alert() {

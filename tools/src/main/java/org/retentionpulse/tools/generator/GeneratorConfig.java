@@ -31,6 +31,7 @@ import java.util.Objects;
  * @param backfill              live mode only: the stream starts this long before now, and the events of that history
  *                              are written as fast as the sink takes them before the live pace begins at "now"
  *                              (so windows have their customers and their values from the first seconds)
+ * @param regimeChange          a change of one plan's churn rate from a given instant (null: none)
  */
 public record GeneratorConfig(
         long seed,
@@ -48,7 +49,8 @@ public record GeneratorConfig(
         double eventsPerSecond,
         boolean live,
         double speedup,
-        Duration backfill) {
+        Duration backfill,
+        RegimeChange regimeChange) {
 
     public static final Instant DEFAULT_START = Instant.parse("2024-01-01T00:00:00Z");
     public static final WeightedValues DEFAULT_PLANS = WeightedValues.of(ordered(
@@ -149,6 +151,7 @@ public record GeneratorConfig(
         private boolean live;
         private double speedup = 1;
         private Duration backfill = Duration.ZERO;
+        private RegimeChange regimeChange;
 
         private Builder() {
         }
@@ -170,6 +173,7 @@ public record GeneratorConfig(
             live = config.live;
             speedup = config.speedup;
             backfill = config.backfill;
+            regimeChange = config.regimeChange;
         }
 
         public Builder seed(final long value) {
@@ -252,9 +256,14 @@ public record GeneratorConfig(
             return this;
         }
 
+        public Builder regimeChange(final RegimeChange value) {
+            regimeChange = value;
+            return this;
+        }
+
         public GeneratorConfig build() {
             return new GeneratorConfig(seed, customers, start, days, targetEvents, plans, countries, channels,
-                    currency, meanPurchasesPerMonth, monthlyChurnRate, faults, eventsPerSecond, live, speedup, backfill);
+                    currency, meanPurchasesPerMonth, monthlyChurnRate, faults, eventsPerSecond, live, speedup, backfill, regimeChange);
         }
     }
 }

@@ -174,7 +174,9 @@ final class SyntheticCustomer {
         final double hazardPerDay = -Math.log1p(-config.monthlyChurnRate()) / 30
                 * Math.exp(-SATISFACTION_CHURN_EFFECT * satisfaction) / MEAN_CHURN_MULTIPLIER
                 / (1 + PLAN_CHURN_STEP * plan);
-        final long lifetime = RandomDraws.waitMillis(random, hazardPerDay, endMillis - at);
+        final long lifetime = config.regimeChange() == null
+                ? RandomDraws.waitMillis(random, hazardPerDay, endMillis - at)
+                : config.regimeChange().churnWait(random, hazardPerDay, at, endMillis - at, config.plans().value(plan));
         churnAt = lifetime < 0 ? NEVER : at + lifetime;
         silentChurn = random.nextDouble() < SILENT_CHURN_SHARE;
         declineFrom = churnAt != NEVER && random.nextDouble() < DECLINE_SHARE

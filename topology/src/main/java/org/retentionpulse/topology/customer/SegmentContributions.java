@@ -90,6 +90,7 @@ public final class SegmentContributions {
             case CES -> {
                 c[Counter.CES_RESPONSES.ordinal()] = sign;
                 c[Counter.CES_SCORE_SUM.ordinal()] = (long) sign * score;
+                c[Counter.CES_SCORE_SQUARES.ordinal()] = (long) sign * score * score;
             }
         }
     }

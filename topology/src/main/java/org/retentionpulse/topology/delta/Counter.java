@@ -26,7 +26,12 @@ public enum Counter {
     CES_RESPONSES,
     CES_SCORE_SUM,
     /** Accepted events of any kind: a window or segment with none (and nobody active) has no record. */
-    EVENTS;
+    EVENTS,
+    /**
+     * Sum of squared CES scores, for the CES t interval (docs/METRICS.md section 10). Last, so the ordinals of the counters
+     * before it (the sparse bit mask of the segment-deltas topic) keep their meaning.
+     */
+    CES_SCORE_SQUARES;
 
     public static final int COUNT = values().length;
 }

@@ -6,7 +6,7 @@ import org.retentionpulse.schemas.SurveyType;
 import org.retentionpulse.schemas.serde.EventType;
 
 /**
- * A validated customer event (spec section 1) with typed fields: event time in epoch milliseconds, money in
+ * A validated customer event (docs/METRICS.md section 1) with typed fields: event time in epoch milliseconds, money in
  * cents (the amounts the rules accept have at most two decimals, so this is exact). Every field of the wire
  * record is kept, so an event can be written out again unchanged (the late-events topic).
  *

@@ -39,12 +39,22 @@ public final class ComponentSum {
         add(Counter.CSAT_POSITIVE, c.getCsatPos());
         add(Counter.CES_RESPONSES, c.getCesN());
         add(Counter.CES_SCORE_SUM, c.getCesSum());
+        add(Counter.CES_SCORE_SQUARES, c.getCesSq());
         return this;
     }
 
     /** The value of {@code metric} over the summed segments, rounded like every published value; null where undefined. */
     public BigDecimal value(Metric metric) {
-        return metric.value(new WindowCounts(activeAtStart, totals.clone(), purchasers, repeatPurchasers));
+        return metric.value(counts());
+    }
+
+    /** The components of {@code metric} over the summed segments, e.g. for its confidence interval. */
+    public MetricComponents components(Metric metric) {
+        return metric.components(counts());
+    }
+
+    private WindowCounts counts() {
+        return new WindowCounts(activeAtStart, totals.clone(), purchasers, repeatPurchasers);
     }
 
     private void add(Counter counter, Long value) {

@@ -84,7 +84,7 @@ public enum Metric {
 
         @Override
         void components(WindowCounts c, MetricComponents.Builder b) {
-            b.setCesN(c.get(Counter.CES_RESPONSES)).setCesSum(c.get(Counter.CES_SCORE_SUM));
+            b.setCesN(c.get(Counter.CES_RESPONSES)).setCesSum(c.get(Counter.CES_SCORE_SUM)).setCesSq(c.get(Counter.CES_SCORE_SQUARES));
         }
     },
     /** R, exact; 0 when there are no orders. */
@@ -195,6 +195,16 @@ public enum Metric {
         MetricComponents.Builder builder = MetricComponents.newBuilder();
         components(counts, builder);
         return builder.build();
+    }
+
+    /** The metric named {@code key}, or null when this version has none of that name. */
+    public static Metric find(String key) {
+        for (Metric m : values()) {
+            if (m.key.equals(key)) {
+                return m;
+            }
+        }
+        return null;
     }
 
     public static Metric fromKey(String key) {

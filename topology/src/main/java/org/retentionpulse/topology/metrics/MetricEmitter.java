@@ -11,6 +11,7 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.retentionpulse.schemas.MetricUpdate;
 import org.retentionpulse.topology.OutputHeaders;
+import org.retentionpulse.topology.confidence.MetricIntervals;
 import org.retentionpulse.topology.time.WindowSet;
 import org.retentionpulse.topology.time.WindowSpec;
 
@@ -25,13 +26,16 @@ final class MetricEmitter {
     private final WindowSet windows;
     private final ProcessorContext<String, MetricUpdate> context;
     private final KeyValueStore<String, MetricUpdate> history;
+    private final MetricIntervals intervals;
     private final Map<String, Long> pendingSource = new HashMap<>();
     /** Per spec: window index -> segment -> the counts its last update published. */
     private final TreeMap<Long, Map<String, WindowCounts>>[] published;
 
     @SuppressWarnings("unchecked")
-    MetricEmitter(WindowSet windows, ProcessorContext<String, MetricUpdate> context, KeyValueStore<String, MetricUpdate> history) {
+    MetricEmitter(WindowSet windows, ProcessorContext<String, MetricUpdate> context, KeyValueStore<String, MetricUpdate> history,
+                  MetricIntervals intervals) {
         this.windows = windows;
+        this.intervals = intervals;
         this.context = context;
         this.history = history;
         this.published = new TreeMap[windows.size()];
@@ -81,6 +85,7 @@ final class MetricEmitter {
                     .setFinal$(isFinal)
                     .setComputedAt(Instant.ofEpochMilli(now))
                     .build();
+            intervals.annotate(metric, update);
             history.put(MetricHistory.key(update), update);
             RecordHeaders headers = new RecordHeaders();
             if (source != null) {

@@ -13,6 +13,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 import org.retentionpulse.schemas.MetricUpdate;
+import org.retentionpulse.topology.confidence.MetricIntervals;
 import org.retentionpulse.topology.customer.Segment;
 import org.retentionpulse.topology.delta.Counter;
 import org.retentionpulse.topology.delta.SegmentDelta;
@@ -40,6 +41,7 @@ public final class SegmentAggregator implements Processor<String, SegmentDelta, 
     private final int segmentPartitions;
     private final Duration updateInterval;
     private final long historyMs;
+    private final MetricIntervals intervals;
 
     private ProcessorContext<String, MetricUpdate> context;
     private KeyValueStore<AggregateKey, long[]> store;
@@ -58,12 +60,13 @@ public final class SegmentAggregator implements Processor<String, SegmentDelta, 
 
     /** @param historyRetention how long after a window closed its values stay in {@value MetricHistory#STORE} */
     public SegmentAggregator(WindowSet windows, int sourcePartitions, int segmentPartitions, Duration updateInterval,
-                             Duration historyRetention) {
+                             Duration historyRetention, MetricIntervals intervals) {
         this.windows = windows;
         this.sourcePartitions = sourcePartitions;
         this.segmentPartitions = segmentPartitions;
         this.updateInterval = updateInterval;
         this.historyMs = historyRetention.toMillis();
+        this.intervals = intervals;
         this.updatedTo = new long[windows.size()];
         java.util.Arrays.fill(updatedTo, Long.MIN_VALUE);
     }
@@ -82,7 +85,7 @@ public final class SegmentAggregator implements Processor<String, SegmentDelta, 
         KeyValueStore<String, MetricUpdate> history = context.getStateStore(MetricHistory.STORE);
         this.table = new SegmentTable(windows, store);
         this.watermarks = new SourceWatermarks(sourcePartitions);
-        this.emitter = new MetricEmitter(windows, context, history);
+        this.emitter = new MetricEmitter(windows, context, history, intervals);
         this.pruner = new HistoryPruner(windows, historyMs, history);
         this.metrics = new SegmentStageMetrics(context);
         table.restore(watermarks);

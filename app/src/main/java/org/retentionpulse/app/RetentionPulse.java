@@ -40,6 +40,7 @@ import picocli.CommandLine.Spec;
         GenerateCommand.class,
         BrokerCommand.class,
         BenchCommand.class,
+        org.retentionpulse.app.cli.EvaluateCommand.class,
         CommandLine.HelpCommand.class,
     }
 )

@@ -47,6 +47,10 @@ public final class AppDefaults {
     public static final String ALERTS_THRESHOLD_MEDIUM = "alerts.threshold.medium";
     public static final String ALERTS_THRESHOLD_HIGH = "alerts.threshold.high";
     public static final String ALERTS_PROFILE_RETENTION = "alerts.profile-retention";
+    public static final String MODEL_HORIZON = "model.horizon";
+    public static final String MODEL_P_ALIVE_THRESHOLD = "model.p-alive-threshold";
+    public static final String MODEL_P_ALIVE_WEIGHT = "model.p-alive-weight";
+    public static final String MODEL_FIT_SAMPLE_SIZE = "model.fit.sample-size";
 
     private AppDefaults() {
     }
@@ -94,6 +98,11 @@ public final class AppDefaults {
         d.put(ALERTS_THRESHOLD_MEDIUM, "0.4");
         d.put(ALERTS_THRESHOLD_HIGH, "0.7");
         d.put(ALERTS_PROFILE_RETENTION, "P180D");
+        // Customer-lifetime model defaults and their reasoning: org.retentionpulse.topology.model.ModelPolicy.
+        d.put(MODEL_HORIZON, "P90D");
+        d.put(MODEL_P_ALIVE_THRESHOLD, "0.1");
+        d.put(MODEL_P_ALIVE_WEIGHT, "0.1");
+        d.put(MODEL_FIT_SAMPLE_SIZE, "50000");
         return d;
     }
 }

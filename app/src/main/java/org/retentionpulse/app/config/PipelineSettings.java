@@ -1,9 +1,11 @@
 package org.retentionpulse.app.config;
 
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.streams.StreamsConfig;
 import org.retentionpulse.schemas.RiskSignal;
@@ -12,6 +14,7 @@ import org.retentionpulse.topology.RetentionPulseTopology;
 import org.retentionpulse.topology.TopologyConfig;
 import org.retentionpulse.topology.alerts.AlertPolicy;
 import org.retentionpulse.topology.customer.Dimension;
+import org.retentionpulse.topology.model.ModelPolicy;
 import org.retentionpulse.topology.time.WindowSpec;
 
 /** Turns {@link Settings} into the typed topology config and the Kafka client properties. */
@@ -78,6 +81,32 @@ public final class PipelineSettings {
                 settings.getDouble(AppDefaults.ALERTS_THRESHOLD_MEDIUM),
                 settings.getDouble(AppDefaults.ALERTS_THRESHOLD_HIGH),
                 settings.getDuration(AppDefaults.ALERTS_PROFILE_RETENTION));
+    }
+
+    /**
+     * The customer-lifetime model's policy from the {@code model.*} settings. Each value is checked alone (the
+     * others at their defaults), so an invalid one is reported with its key.
+     */
+    public ModelPolicy modelPolicy() {
+        ModelPolicy d = ModelPolicy.defaults();
+        Duration horizon = checked(AppDefaults.MODEL_HORIZON, () -> new ModelPolicy(
+                settings.getDuration(AppDefaults.MODEL_HORIZON), d.pAliveThreshold(), d.pAliveWeight(), d.fitSampleSize())).horizon();
+        double threshold = checked(AppDefaults.MODEL_P_ALIVE_THRESHOLD, () -> new ModelPolicy(d.horizon(),
+                settings.getDouble(AppDefaults.MODEL_P_ALIVE_THRESHOLD), d.pAliveWeight(), d.fitSampleSize())).pAliveThreshold();
+        double weight = checked(AppDefaults.MODEL_P_ALIVE_WEIGHT, () -> new ModelPolicy(d.horizon(), d.pAliveThreshold(),
+                settings.getDouble(AppDefaults.MODEL_P_ALIVE_WEIGHT), d.fitSampleSize())).pAliveWeight();
+        int sample = checked(AppDefaults.MODEL_FIT_SAMPLE_SIZE, () -> new ModelPolicy(d.horizon(), d.pAliveThreshold(),
+                d.pAliveWeight(), settings.getInt(AppDefaults.MODEL_FIT_SAMPLE_SIZE))).fitSampleSize();
+        return new ModelPolicy(horizon, threshold, weight, sample);
+    }
+
+    private static ModelPolicy checked(String key, Supplier<ModelPolicy> policy) {
+        try {
+            return policy.get();
+        } catch (IllegalArgumentException e) {
+            throw e.getMessage().startsWith("setting '") ? e
+                    : new IllegalArgumentException("setting '" + key + "': " + e.getMessage(), e);
+        }
     }
 
     /** Properties shared by every Kafka client: bootstrap servers and all {@code kafka.*} settings. */

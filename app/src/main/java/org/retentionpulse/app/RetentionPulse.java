@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import org.retentionpulse.app.cli.BenchCommand;
 import org.retentionpulse.app.cli.BrokerCommand;
 import org.retentionpulse.app.cli.DemoCommand;
+import org.retentionpulse.app.cli.EvaluateCommand;
 import org.retentionpulse.app.cli.GenerateCommand;
 import org.retentionpulse.app.cli.ReplayCommand;
 import org.retentionpulse.app.cli.ResetCommand;
@@ -42,6 +43,7 @@ import picocli.CommandLine.Spec;
         BrokerCommand.class,
         BenchCommand.class,
         ResetCommand.class,
+        EvaluateCommand.class,
         CommandLine.HelpCommand.class,
     }
 )

@@ -56,6 +56,10 @@ public final class AppDefaults {
     /** File of metric alert rules (docs/ALERT-RULES.md); empty = no metric alerts. */
     public static final String ALERTS_RULES = "alerts.rules";
     public static final String TOPICS_METRIC_ALERTS = "topics.metric-alerts";
+    public static final String MODEL_HORIZON = "model.horizon";
+    public static final String MODEL_P_ALIVE_THRESHOLD = "model.p-alive-threshold";
+    public static final String MODEL_P_ALIVE_WEIGHT = "model.p-alive-weight";
+    public static final String MODEL_FIT_SAMPLE_SIZE = "model.fit.sample-size";
 
     private AppDefaults() {
     }
@@ -111,6 +115,11 @@ public final class AppDefaults {
         d.put(CONFIDENCE, "0.95");
         d.put(ALERTS_RULES, "");
         d.put(TOPICS_METRIC_ALERTS, "retention-metric-alerts");
+        // Customer-lifetime model defaults and their reasoning: org.retentionpulse.topology.model.ModelPolicy.
+        d.put(MODEL_HORIZON, "P90D");
+        d.put(MODEL_P_ALIVE_THRESHOLD, "0.1");
+        d.put(MODEL_P_ALIVE_WEIGHT, "0.1");
+        d.put(MODEL_FIT_SAMPLE_SIZE, "50000");
         return d;
     }
 }

@@ -10,6 +10,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.streams.StreamsConfig;
 import org.retentionpulse.schemas.RiskSignal;
@@ -21,6 +22,7 @@ import org.retentionpulse.topology.confidence.ConfidenceLevel;
 import org.retentionpulse.topology.customer.Dimension;
 import org.retentionpulse.topology.metricalerts.MetricAlertRule;
 import org.retentionpulse.topology.metricalerts.MetricAlertRules;
+import org.retentionpulse.topology.model.ModelPolicy;
 import org.retentionpulse.topology.time.WindowSpec;
 
 /** Turns {@link Settings} into the typed topology config and the Kafka client properties. */
@@ -134,6 +136,32 @@ public final class PipelineSettings {
             return MetricAlertRules.parse(Files.readAllLines(Path.of(file), StandardCharsets.UTF_8), file, windows);
         } catch (IOException e) {
             throw new IllegalArgumentException("setting '" + AppDefaults.ALERTS_RULES + "': cannot read " + file + ": " + e, e);
+        }
+    }
+
+    /**
+     * The customer-lifetime model's policy from the {@code model.*} settings. Each value is checked alone (the
+     * others at their defaults), so an invalid one is reported with its key.
+     */
+    public ModelPolicy modelPolicy() {
+        ModelPolicy d = ModelPolicy.defaults();
+        Duration horizon = checked(AppDefaults.MODEL_HORIZON, () -> new ModelPolicy(
+                settings.getDuration(AppDefaults.MODEL_HORIZON), d.pAliveThreshold(), d.pAliveWeight(), d.fitSampleSize())).horizon();
+        double threshold = checked(AppDefaults.MODEL_P_ALIVE_THRESHOLD, () -> new ModelPolicy(d.horizon(),
+                settings.getDouble(AppDefaults.MODEL_P_ALIVE_THRESHOLD), d.pAliveWeight(), d.fitSampleSize())).pAliveThreshold();
+        double weight = checked(AppDefaults.MODEL_P_ALIVE_WEIGHT, () -> new ModelPolicy(d.horizon(), d.pAliveThreshold(),
+                settings.getDouble(AppDefaults.MODEL_P_ALIVE_WEIGHT), d.fitSampleSize())).pAliveWeight();
+        int sample = checked(AppDefaults.MODEL_FIT_SAMPLE_SIZE, () -> new ModelPolicy(d.horizon(), d.pAliveThreshold(),
+                d.pAliveWeight(), settings.getInt(AppDefaults.MODEL_FIT_SAMPLE_SIZE))).fitSampleSize();
+        return new ModelPolicy(horizon, threshold, weight, sample);
+    }
+
+    private static ModelPolicy checked(String key, Supplier<ModelPolicy> policy) {
+        try {
+            return policy.get();
+        } catch (IllegalArgumentException e) {
+            throw e.getMessage().startsWith("setting '") ? e
+                    : new IllegalArgumentException("setting '" + key + "': " + e.getMessage(), e);
         }
     }
 

@@ -1,0 +1,50 @@
+package org.retentionpulse.app.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.retentionpulse.topology.model.ModelPolicy;
+
+/** The model.* settings: documented defaults, overrides, and invalid values refused with their key. */
+class ModelSettingsTest {
+
+    private static ModelPolicy policy(Map<String, String> env) {
+        return new PipelineSettings(Settings.load(null, env, Map.of())).modelPolicy();
+    }
+
+    @Test
+    void defaultsAreThePolicyDefaults() {
+        assertEquals(ModelPolicy.defaults(), policy(Map.of()));
+    }
+
+    @Test
+    void everyModelSettingCanBeOverridden() {
+        ModelPolicy p = policy(Map.of("RETENTION_PULSE_MODEL_HORIZON", "P30D", "RETENTION_PULSE_MODEL_P_ALIVE_THRESHOLD", "0.2",
+                "RETENTION_PULSE_MODEL_P_ALIVE_WEIGHT", "0.3", "RETENTION_PULSE_MODEL_FIT_SAMPLE_SIZE", "1000"));
+        assertEquals(new ModelPolicy(Duration.ofDays(30), 0.2, 0.3, 1000), p);
+    }
+
+    @Test
+    void invalidValuesAreRefusedNamingTheirKey() {
+        Map<String, String> bad = Map.of(
+                "RETENTION_PULSE_MODEL_HORIZON", "PT0S",
+                "RETENTION_PULSE_MODEL_P_ALIVE_THRESHOLD", "1.5",
+                "RETENTION_PULSE_MODEL_P_ALIVE_WEIGHT", "much",
+                "RETENTION_PULSE_MODEL_FIT_SAMPLE_SIZE", "10");
+        bad.forEach((env, value) -> {
+            String key = env.substring("RETENTION_PULSE_".length()).toLowerCase(java.util.Locale.ROOT);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> policy(Map.of(env, value)));
+            String expected = switch (key) {
+                case "model_horizon" -> AppDefaults.MODEL_HORIZON;
+                case "model_p_alive_threshold" -> AppDefaults.MODEL_P_ALIVE_THRESHOLD;
+                case "model_p_alive_weight" -> AppDefaults.MODEL_P_ALIVE_WEIGHT;
+                default -> AppDefaults.MODEL_FIT_SAMPLE_SIZE;
+            };
+            assertTrue(e.getMessage().contains("'" + expected + "'"), e::getMessage);
+        });
+    }
+}

@@ -1,0 +1,139 @@
+package org.retentionpulse.topology.model;
+
+import static org.apache.commons.math3.special.Gamma.logGamma;
+
+import java.util.Collection;
+import java.util.Locale;
+import java.util.TreeMap;
+
+/**
+ * The BG/NBD model of repeat buying (Fader, Hardie and Lee 2005, "Counting Your Customers the Easy Way"):
+ * while alive a customer buys as a Poisson process with rate {@code λ ~ Gamma(r, alpha)}, and after each
+ * purchase drops out for good with probability {@code p ~ Beta(a, b)}. {@code alpha} is in the time unit of
+ * the summaries (days for summaries built from events); {@code r}, {@code a}, {@code b} have no unit.
+ *
+ * <p>Formulas: log-likelihood section 7 of the paper; P(alive) from Hardie's note 021; the conditional
+ * expectation is equation (10), with the hypergeometric function of {@link Hypergeometric}.
+ */
+public record BgNbd(double r, double alpha, double a, double b) {
+    static final String[] NAMES = {"r", "alpha", "a", "b"};
+    /** Repeat buyers a fit needs at least: without them {@code a} and {@code b} are not identified. */
+    public static final int MIN_REPEAT_BUYERS = 10;
+
+    public BgNbd {
+        if (!(r > 0 && alpha > 0 && a > 0 && b > 0) || !Double.isFinite(r + alpha + a + b)) {
+            throw new IllegalArgumentException("BG/NBD parameters must be positive and finite: " + this);
+        }
+    }
+
+    /** A fitted model, the maximum log-likelihood and the size of the data it was fitted on. */
+    public record Fit(BgNbd model, double logLikelihood, int customers, int evaluations) {
+    }
+
+    /**
+     * Maximum-likelihood fit, from {@code r = alpha = a = b = 1} on time rescaled so the oldest customer's age
+     * is 10 (as lifetimes does: the search then starts near the answer whatever the time unit).
+     *
+     * @throws ModelFitException when the data cannot identify the model or the search does not converge
+     */
+    public static Fit fit(Collection<CustomerSummary> customers) {
+        double maxT = customers.stream().mapToDouble(CustomerSummary::T).max().orElse(0);
+        long repeat = customers.stream().filter(c -> c.x() > 0).count();
+        if (repeat < MIN_REPEAT_BUYERS || !(maxT > 0)) {
+            throw new ModelFitException(String.format(Locale.ROOT,
+                    "BG/NBD needs at least %d customers with a repeat purchase and a positive age; got %d of %d customers"
+                            + " (oldest age %s)", MIN_REPEAT_BUYERS, repeat, customers.size(), maxT));
+        }
+        double scale = 10 / maxT;
+        Data scaled = new Data(customers, scale);
+        LogParameterFit.Result found = LogParameterFit.maximise("BG/NBD", NAMES,
+                p -> scaled.logLikelihood(p[0], p[1], p[2], p[3]), new double[] {1, 1, 1, 1});
+        double[] p = found.parameters();
+        BgNbd model = new BgNbd(p[0], p[1] / scale, p[2], p[3]);
+        return new Fit(model, model.logLikelihood(customers), customers.size(), found.evaluations());
+    }
+
+    /** The log-likelihood of the customers under these parameters. */
+    public double logLikelihood(Collection<CustomerSummary> customers) {
+        return new Data(customers, 1).logLikelihood(r, alpha, a, b);
+    }
+
+    /**
+     * P(alive | x, t_x, T). One-time buyers ({@code x = 0}) are alive with probability 1 by construction:
+     * in BG/NBD a customer can only drop out right after a purchase.
+     */
+    public double pAlive(CustomerSummary c) {
+        if (c.x() == 0) {
+            return 1;
+        }
+        double logOdds = Math.log(a / (b + c.x() - 1)) + (r + c.x()) * Math.log((alpha + c.T()) / (alpha + c.tx()));
+        return 1 / (1 + Math.exp(logOdds));
+    }
+
+    /** E[X(t) | x, t_x, T]: the expected purchases in the next {@code t} (same unit as the summary). */
+    public double expectedPurchases(double t, CustomerSummary c) {
+        int x = c.x();
+        double z = t / (alpha + c.T() + t);
+        double c1 = a + b + x - 1;
+        if (!(c1 > 0)) {
+            throw new ArithmeticException("E[X(t)] is undefined for a + b + x - 1 <= 0 (" + this + ", x=" + x + ")");
+        }
+        double logHyp = Hypergeometric.log2F1(r + x, b + x, c1, z);
+        double numerator = c1 / (a - 1) * -Math.expm1(logHyp + (r + x) * Math.log((alpha + c.T()) / (alpha + c.T() + t)));
+        double denominator = x == 0 ? 1
+                : 1 + a / (b + x - 1) * Math.exp((r + x) * Math.log((alpha + c.T()) / (alpha + c.tx())));
+        return numerator / denominator;
+    }
+
+    /** The summaries as arrays, time multiplied by {@code scale}; the x-only terms are computed once per distinct x. */
+    private static final class Data {
+        final int[] x;
+        final double[] tx;
+        final double[] T;
+        final int[] distinctX;
+        final int[] countOfX;
+
+        Data(Collection<CustomerSummary> customers, double scale) {
+            int n = customers.size();
+            x = new int[n];
+            tx = new double[n];
+            T = new double[n];
+            TreeMap<Integer, Integer> counts = new TreeMap<>();
+            int i = 0;
+            for (CustomerSummary c : customers) {
+                x[i] = c.x();
+                tx[i] = c.tx() * scale;
+                T[i] = c.T() * scale;
+                counts.merge(c.x(), 1, Integer::sum);
+                i++;
+            }
+            distinctX = counts.keySet().stream().mapToInt(Integer::intValue).toArray();
+            countOfX = counts.values().stream().mapToInt(Integer::intValue).toArray();
+        }
+
+        double logLikelihood(double r, double alpha, double a, double b) {
+            double ll = 0;
+            double lgR = logGamma(r);
+            double lgB = logGamma(b);
+            double lgAB = logGamma(a + b);
+            for (int k = 0; k < distinctX.length; k++) {
+                int xk = distinctX[k];
+                ll += countOfX[k] * (logGamma(r + xk) - lgR + r * Math.log(alpha)
+                        + lgAB + logGamma(b + xk) - lgB - logGamma(a + b + xk));
+            }
+            double logA = Math.log(a);
+            for (int i = 0; i < x.length; i++) {
+                double rx = r + x[i];
+                double a3 = -rx * Math.log(alpha + T[i]);
+                if (x[i] == 0) {
+                    ll += a3;
+                } else {
+                    double a4 = logA - Math.log(b + x[i] - 1) - rx * Math.log(alpha + tx[i]);
+                    double max = Math.max(a3, a4);
+                    ll += max + Math.log(Math.exp(a3 - max) + Math.exp(a4 - max));
+                }
+            }
+            return ll;
+        }
+    }
+}

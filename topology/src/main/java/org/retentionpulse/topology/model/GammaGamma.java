@@ -1,0 +1,95 @@
+package org.retentionpulse.topology.model;
+
+import static org.apache.commons.math3.special.Gamma.logGamma;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The Gamma-Gamma model of spend per purchase (Fader, Hardie and Lee 2005, "RFM and CLV"; Hardie's note
+ * 025): the value of each of a customer's purchases is Gamma(p, ν) distributed (shape p, rate ν) with
+ * {@code ν ~ Gamma(q, v)} across customers, independent of how often the customer buys. Fitted on the customers with at least one repeat
+ * purchase (their mean repeat spend, {@code x} purchases each); {@code v} is in currency units.
+ */
+public record GammaGamma(double p, double q, double v) {
+    static final String[] NAMES = {"p", "q", "v"};
+    /** Repeat buyers with a positive mean spend a fit needs at least. */
+    public static final int MIN_CUSTOMERS = 10;
+
+    public GammaGamma {
+        if (!(p > 0 && q > 0 && v > 0) || !Double.isFinite(p + q + v)) {
+            throw new IllegalArgumentException("Gamma-Gamma parameters must be positive and finite: " + this);
+        }
+    }
+
+    /** A fitted model, the maximum log-likelihood and the number of repeat buyers it was fitted on. */
+    public record Fit(GammaGamma model, double logLikelihood, int customers, int evaluations) {
+    }
+
+    /**
+     * Maximum-likelihood fit on the customers with {@code x > 0} and a positive mean repeat spend (others carry
+     * no information on spend), from {@code p = q = 1} and {@code v} = their average spend (money rescaled so
+     * that this average is 1 during the search).
+     *
+     * @throws ModelFitException with too few such customers, or when the fitted {@code q <= 1}, for which the
+     *     expected spend is infinite, or when the search does not converge
+     */
+    public static Fit fit(Collection<CustomerSummary> customers) {
+        List<CustomerSummary> buyers = customers.stream().filter(c -> c.x() > 0 && c.meanRepeatSpend() > 0).toList();
+        if (buyers.size() < MIN_CUSTOMERS) {
+            throw new ModelFitException(String.format(Locale.ROOT,
+                    "Gamma-Gamma needs at least %d customers with a repeat purchase of positive value; got %d of %d",
+                    MIN_CUSTOMERS, buyers.size(), customers.size()));
+        }
+        double scale = buyers.stream().mapToDouble(CustomerSummary::meanRepeatSpend).average().orElseThrow();
+        int[] x = buyers.stream().mapToInt(CustomerSummary::x).toArray();
+        double[] m = buyers.stream().mapToDouble(c -> c.meanRepeatSpend() / scale).toArray();
+        LogParameterFit.Result found = LogParameterFit.maximise("Gamma-Gamma", NAMES,
+                par -> logLikelihood(par[0], par[1], par[2], x, m), new double[] {1, 1, 1});
+        double[] par = found.parameters();
+        GammaGamma model = new GammaGamma(par[0], par[1], par[2] * scale);
+        if (!(model.q() > 1)) {
+            throw new ModelFitException(String.format(Locale.ROOT,
+                    "Gamma-Gamma fit has q = %.4g <= 1: the expected spend per purchase is infinite; log-likelihood %.4f",
+                    model.q(), found.logLikelihood()));
+        }
+        double[] unscaled = buyers.stream().mapToDouble(CustomerSummary::meanRepeatSpend).toArray();
+        return new Fit(model, logLikelihood(model.p, model.q, model.v, x, unscaled), buyers.size(), found.evaluations());
+    }
+
+    /** The log-likelihood of the repeat buyers' mean spends (customers with {@code x = 0} are left out). */
+    public double logLikelihood(Collection<CustomerSummary> customers) {
+        List<CustomerSummary> buyers = customers.stream().filter(c -> c.x() > 0).toList();
+        return logLikelihood(p, q, v, buyers.stream().mapToInt(CustomerSummary::x).toArray(),
+                buyers.stream().mapToDouble(CustomerSummary::meanRepeatSpend).toArray());
+    }
+
+    private static double logLikelihood(double p, double q, double v, int[] x, double[] m) {
+        double ll = 0;
+        double common = -logGamma(q) + q * Math.log(v);
+        for (int i = 0; i < x.length; i++) {
+            double px = p * x[i];
+            ll += logGamma(px + q) - logGamma(px) + common + (px - 1) * Math.log(m[i]) + px * Math.log(x[i])
+                    - (px + q) * Math.log(x[i] * m[i] + v);
+        }
+        return ll;
+    }
+
+    /** The population's mean spend per purchase, {@code p v / (q - 1)}. */
+    public double populationMeanSpend() {
+        return p * v / (q - 1);
+    }
+
+    /**
+     * E[spend per purchase | x, mean repeat spend]: the customer's own mean, shrunk towards the population's by
+     * weight {@code p x / (p x + q - 1)}; the population's mean for customers without repeat purchases.
+     */
+    public double expectedAverageSpend(CustomerSummary c) {
+        if (c.x() == 0) {
+            return populationMeanSpend();
+        }
+        double weight = p * c.x() / (p * c.x() + q - 1);
+        return (1 - weight) * populationMeanSpend() + weight * c.meanRepeatSpend();
+    }
+}

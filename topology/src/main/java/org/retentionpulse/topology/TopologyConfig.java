@@ -6,6 +6,8 @@ import java.util.Objects;
 import org.retentionpulse.schemas.serde.WireFormat;
 import org.retentionpulse.topology.alerts.AlertPolicy;
 import org.retentionpulse.topology.customer.Dimension;
+import org.retentionpulse.topology.policy.ChurnPolicy;
+import org.retentionpulse.topology.time.CohortSpec;
 import org.retentionpulse.topology.time.WindowSet;
 import org.retentionpulse.topology.time.WindowSpec;
 
@@ -26,6 +28,9 @@ import org.retentionpulse.topology.time.WindowSpec;
  * @param stores persistent (RocksDB) or in-memory state stores
  * @param alerts how churn risk is scored and when it alerts
  * @param historyRetention how long a closed window's values stay queryable in the metric-history store (default P90D)
+ * @param churn when customers stop being active and how churn reasons are capped (contract sections 7-8; default
+ *              {@code none}, cap 20); not yet read by the stages
+ * @param cohorts the cohort table's period and K (contract section 9; default P1W, 12); not yet read by the stages
  */
 public record TopologyConfig(
         Topics topics,
@@ -40,7 +45,9 @@ public record TopologyConfig(
         WireFormat outputFormat,
         StoreKind stores,
         AlertPolicy alerts,
-        Duration historyRetention) {
+        Duration historyRetention,
+        ChurnPolicy churn,
+        CohortSpec cohorts) {
 
     public static final List<WindowSpec> DEFAULT_WINDOWS =
             List.of(WindowSpec.parse("P1D/P1D"), WindowSpec.parse("P7D/P1D"), WindowSpec.parse("P30D/P1D"));
@@ -50,6 +57,8 @@ public record TopologyConfig(
     public TopologyConfig {
         Objects.requireNonNull(topics, "topics");
         Objects.requireNonNull(alerts, "alerts");
+        Objects.requireNonNull(churn, "churn");
+        Objects.requireNonNull(cohorts, "cohorts");
         windows = List.copyOf(windows);
         dimensions = List.copyOf(dimensions);
         if (windows.isEmpty()) {
@@ -105,7 +114,7 @@ public record TopologyConfig(
     public static TopologyConfig defaults() {
         return new TopologyConfig(Topics.defaults(), DEFAULT_WINDOWS, DEFAULT_GRACE, List.of(Dimension.values()), "EUR",
                 1, 1, Duration.ofSeconds(1), null, WireFormat.AVRO, StoreKind.PERSISTENT, AlertPolicy.defaults(),
-                DEFAULT_HISTORY_RETENTION);
+                DEFAULT_HISTORY_RETENTION, ChurnPolicy.DEFAULT, CohortSpec.DEFAULT);
     }
 
     public WindowSet windowSet() {
@@ -114,56 +123,66 @@ public record TopologyConfig(
 
     public TopologyConfig withTopics(Topics t) {
         return new TopologyConfig(t, windows, grace, dimensions, reportingCurrency, sourcePartitions, segmentPartitions,
-                updateInterval, dedupHorizon, outputFormat, stores, alerts, historyRetention);
+                updateInterval, dedupHorizon, outputFormat, stores, alerts, historyRetention, churn, cohorts);
     }
 
     public TopologyConfig withWindows(List<WindowSpec> w, Duration g) {
         return new TopologyConfig(topics, w, g, dimensions, reportingCurrency, sourcePartitions, segmentPartitions,
-                updateInterval, null, outputFormat, stores, alerts, historyRetention);
+                updateInterval, null, outputFormat, stores, alerts, historyRetention, churn, cohorts);
     }
 
     public TopologyConfig withDimensions(List<Dimension> d) {
         return new TopologyConfig(topics, windows, grace, d, reportingCurrency, sourcePartitions, segmentPartitions,
-                updateInterval, dedupHorizon, outputFormat, stores, alerts, historyRetention);
+                updateInterval, dedupHorizon, outputFormat, stores, alerts, historyRetention, churn, cohorts);
     }
 
     public TopologyConfig withReportingCurrency(String c) {
         return new TopologyConfig(topics, windows, grace, dimensions, c, sourcePartitions, segmentPartitions,
-                updateInterval, dedupHorizon, outputFormat, stores, alerts, historyRetention);
+                updateInterval, dedupHorizon, outputFormat, stores, alerts, historyRetention, churn, cohorts);
     }
 
     public TopologyConfig withPartitions(int source, int segment) {
         return new TopologyConfig(topics, windows, grace, dimensions, reportingCurrency, source, segment,
-                updateInterval, dedupHorizon, outputFormat, stores, alerts, historyRetention);
+                updateInterval, dedupHorizon, outputFormat, stores, alerts, historyRetention, churn, cohorts);
     }
 
     public TopologyConfig withUpdateInterval(Duration u) {
         return new TopologyConfig(topics, windows, grace, dimensions, reportingCurrency, sourcePartitions, segmentPartitions,
-                u, dedupHorizon, outputFormat, stores, alerts, historyRetention);
+                u, dedupHorizon, outputFormat, stores, alerts, historyRetention, churn, cohorts);
     }
 
     public TopologyConfig withDedupHorizon(Duration d) {
         return new TopologyConfig(topics, windows, grace, dimensions, reportingCurrency, sourcePartitions, segmentPartitions,
-                updateInterval, d, outputFormat, stores, alerts, historyRetention);
+                updateInterval, d, outputFormat, stores, alerts, historyRetention, churn, cohorts);
     }
 
     public TopologyConfig withOutputFormat(WireFormat f) {
         return new TopologyConfig(topics, windows, grace, dimensions, reportingCurrency, sourcePartitions, segmentPartitions,
-                updateInterval, dedupHorizon, f, stores, alerts, historyRetention);
+                updateInterval, dedupHorizon, f, stores, alerts, historyRetention, churn, cohorts);
     }
 
     public TopologyConfig withStores(StoreKind s) {
         return new TopologyConfig(topics, windows, grace, dimensions, reportingCurrency, sourcePartitions, segmentPartitions,
-                updateInterval, dedupHorizon, outputFormat, s, alerts, historyRetention);
+                updateInterval, dedupHorizon, outputFormat, s, alerts, historyRetention, churn, cohorts);
     }
 
     public TopologyConfig withAlerts(AlertPolicy a) {
         return new TopologyConfig(topics, windows, grace, dimensions, reportingCurrency, sourcePartitions, segmentPartitions,
-                updateInterval, dedupHorizon, outputFormat, stores, a, historyRetention);
+                updateInterval, dedupHorizon, outputFormat, stores, a, historyRetention, churn, cohorts);
+    }
+
+    public TopologyConfig withChurn(ChurnPolicy c) {
+        return new TopologyConfig(topics, windows, grace, dimensions, reportingCurrency, sourcePartitions, segmentPartitions,
+                updateInterval, dedupHorizon, outputFormat, stores, alerts, historyRetention, c, cohorts);
+    }
+
+    public TopologyConfig withCohorts(CohortSpec c) {
+        return new TopologyConfig(topics, windows, grace, dimensions, reportingCurrency, sourcePartitions, segmentPartitions,
+                updateInterval, dedupHorizon, outputFormat, stores, alerts, historyRetention, churn, c);
     }
 
     public TopologyConfig withHistoryRetention(Duration h) {
         return new TopologyConfig(topics, windows, grace, dimensions, reportingCurrency, sourcePartitions, segmentPartitions,
-                updateInterval, dedupHorizon, outputFormat, stores, alerts, h);
+                updateInterval, dedupHorizon, outputFormat, stores, alerts, h, churn, cohorts);
     }
 }

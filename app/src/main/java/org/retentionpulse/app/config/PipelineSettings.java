@@ -12,6 +12,8 @@ import org.retentionpulse.topology.RetentionPulseTopology;
 import org.retentionpulse.topology.TopologyConfig;
 import org.retentionpulse.topology.alerts.AlertPolicy;
 import org.retentionpulse.topology.customer.Dimension;
+import org.retentionpulse.topology.policy.ChurnPolicy;
+import org.retentionpulse.topology.time.CohortSpec;
 import org.retentionpulse.topology.time.WindowSpec;
 
 /** Turns {@link Settings} into the typed topology config and the Kafka client properties. */
@@ -45,10 +47,35 @@ public final class PipelineSettings {
                 .withUpdateInterval(settings.getDuration(AppDefaults.UPDATE_INTERVAL))
                 .withOutputFormat(WireFormat.parse(settings.get(AppDefaults.OUTPUT_FORMAT)))
                 .withHistoryRetention(settings.getDuration(AppDefaults.API_HISTORY))
-                .withAlerts(alertPolicy());
+                .withAlerts(alertPolicy())
+                .withChurn(churnPolicy())
+                .withCohorts(cohortSpec());
         // Unset: the topology's default, longest window + grace, so every window an event can count in is covered.
         String horizon = settings.get(AppDefaults.DEDUP_HORIZON, "");
         return horizon.isBlank() ? config : config.withDedupHorizon(settings.getDuration(AppDefaults.DEDUP_HORIZON));
+    }
+
+    /** Contract sections 7-8: {@code churn.inactivity} and {@code churn.reasons.cap}. */
+    public ChurnPolicy churnPolicy() {
+        ChurnPolicy.Inactivity inactivity = settings.parse(AppDefaults.CHURN_INACTIVITY, ChurnPolicy.Inactivity::parse,
+                "none or a positive ISO-8601 duration such as P90D");
+        int cap = settings.parse(AppDefaults.CHURN_REASONS_CAP, PipelineSettings::atLeastOne, "a whole number, at least 1");
+        return new ChurnPolicy(inactivity, cap);
+    }
+
+    /** Contract section 9: {@code cohorts.period} and {@code cohorts.periods}. */
+    public CohortSpec cohortSpec() {
+        CohortSpec.Period period = settings.parse(AppDefaults.COHORTS_PERIOD, CohortSpec.Period::parse, "P1D, P1W or P1M");
+        int periods = settings.parse(AppDefaults.COHORTS_PERIODS, PipelineSettings::atLeastOne, "a whole number, at least 1");
+        return new CohortSpec(period, periods);
+    }
+
+    private static int atLeastOne(String text) {
+        int value = Integer.parseInt(text.trim());
+        if (value < 1) {
+            throw new IllegalArgumentException(value + " is below 1");
+        }
+        return value;
     }
 
     /** The churn-risk policy from the {@code alerts.*} settings. */

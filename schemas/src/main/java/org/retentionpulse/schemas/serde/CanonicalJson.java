@@ -17,6 +17,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import org.apache.avro.specific.SpecificRecord;
 import org.retentionpulse.schemas.ChurnRiskAlert;
+import org.retentionpulse.schemas.CohortCell;
 import org.retentionpulse.schemas.MetricUpdate;
 
 /**
@@ -129,6 +130,25 @@ public final class CanonicalJson {
      */
     public static ChurnRiskAlert parseAlert(String line) {
         return ChurnRiskAlertJson.read(readTree(line));
+    }
+
+    /** The JSON form of a cohort cell, contract section 9 (see {@link CohortCellJson}). */
+    public static String formatCohortCell(CohortCell cell) {
+        return write(generator -> CohortCellJson.write(generator, cell));
+    }
+
+    /**
+     * The inverse of {@link #formatCohortCell}: {@code revenue} comes back at scale 2, the values at scale 4.
+     *
+     * @throws InvalidEventException if the line is not a cohort cell
+     */
+    public static CohortCell parseCohortCell(String line) {
+        return CohortCellJson.read(readTree(line));
+    }
+
+    /** The compactable key of a cohort cell on {@code retention-cohorts}: {@code period|segment|cohort_start|k}. */
+    public static String cohortCellKey(CohortCell cell) {
+        return CohortCellJson.compactionKey(cell);
     }
 
     static String formatInstant(Instant instant) {

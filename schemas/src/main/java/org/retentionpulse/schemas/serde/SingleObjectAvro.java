@@ -1,6 +1,8 @@
 package org.retentionpulse.schemas.serde;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.HashMap;
@@ -22,16 +24,19 @@ import org.apache.avro.message.SchemaStore;
 import org.apache.avro.specific.SpecificRecord;
 import org.retentionpulse.schemas.Cancellation;
 import org.retentionpulse.schemas.ChurnRiskAlert;
+import org.retentionpulse.schemas.CohortCell;
 import org.retentionpulse.schemas.MetricUpdate;
 import org.retentionpulse.schemas.Purchase;
 import org.retentionpulse.schemas.Signup;
 import org.retentionpulse.schemas.SurveyResponse;
 
 /**
- * Avro single-object encoding of the six record types: the marker {@code C3 01}, the 8-byte little-endian
+ * Avro single-object encoding of the seven record types: the marker {@code C3 01}, the 8-byte little-endian
  * CRC-64-AVRO fingerprint of the writer schema, then the binary body. The fingerprint lets a reader tell
  * which schema version wrote a record without a schema registry; older writer schemas are made readable
- * with {@link #registerWriterSchema(Schema)} and are resolved against the current (reader) schema.
+ * with {@link #registerWriterSchema(Schema)} and are resolved against the current (reader) schema. The previous
+ * versions of the project's own schemas ({@link #PREVIOUS_VERSIONS}) are registered from the start, so records
+ * already on a topic stay readable after an upgrade.
  *
  * <p>All methods are thread-safe: Avro documents {@link BinaryMessageEncoder} and {@link BinaryMessageDecoder}
  * as thread-safe (they keep their scratch buffers in thread-locals), so one instance per type is shared.
@@ -59,17 +64,39 @@ public final class SingleObjectAvro {
         new Codec<>(MetricUpdate.class, MetricUpdate.getClassSchema(), MetricUpdate.getEncoder(),
             MetricUpdate.createDecoder(WRITER_SCHEMAS)),
         new Codec<>(ChurnRiskAlert.class, ChurnRiskAlert.getClassSchema(), ChurnRiskAlert.getEncoder(),
-            ChurnRiskAlert.createDecoder(WRITER_SCHEMAS)));
+            ChurnRiskAlert.createDecoder(WRITER_SCHEMAS)),
+        new Codec<>(CohortCell.class, CohortCell.getClassSchema(), CohortCell.getEncoder(),
+            CohortCell.createDecoder(WRITER_SCHEMAS)));
+
+    /**
+     * Classpath resources holding earlier versions of the schemas above, each resolvable to the current one:
+     * {@code MetricUpdate-v1} is {@code MetricUpdate} before the optional {@code reason} field.
+     */
+    static final List<String> PREVIOUS_VERSIONS = List.of("/avro-history/MetricUpdate-v1.avsc");
 
     private static final Map<Class<?>, Codec<?>> BY_CLASS = index(Codec::type);
     private static final Map<String, Codec<?>> BY_NAME = index(codec -> codec.readerSchema().getFullName());
-    /** Every decodable writer schema by fingerprint: the six current ones plus those registered later. */
+    /** Every decodable writer schema by fingerprint: the current ones plus the registered earlier versions. */
     private static final Map<Long, WriterVersion> BY_FINGERPRINT = new ConcurrentHashMap<>();
 
     static {
         for (Codec<?> codec : CODECS) {
             Schema current = codec.readerSchema();
             BY_FINGERPRINT.put(SchemaNormalization.parsingFingerprint64(current), new WriterVersion(codec, current));
+        }
+        for (String resource : PREVIOUS_VERSIONS) {
+            registerWriterSchema(previousVersion(resource));
+        }
+    }
+
+    static Schema previousVersion(String resource) {
+        try (InputStream in = SingleObjectAvro.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("missing schema resource " + resource);
+            }
+            return new Schema.Parser().parse(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read schema resource " + resource, e);
         }
     }
 
@@ -80,7 +107,7 @@ public final class SingleObjectAvro {
     }
 
     /**
-     * Encodes one of the six record types with its current schema.
+     * Encodes one of the record types with its current schema.
      *
      * @throws IllegalArgumentException if the record is of another type or breaks its schema
      *                                  (e.g. a null required field, an amount with more than 2 decimals)
@@ -149,7 +176,7 @@ public final class SingleObjectAvro {
     }
 
     /**
-     * Makes records written with an older (or newer) version of one of the six schemas decodable. The
+     * Makes records written with an older (or newer) version of one of the schemas decodable. The
      * schema must have the full name of one of them and be resolvable to its current version.
      *
      * @throws IllegalArgumentException if the schema is of another type or cannot be read as the current one

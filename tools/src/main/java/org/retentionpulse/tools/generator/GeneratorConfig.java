@@ -28,6 +28,8 @@ import java.util.Objects;
  * @param live                  event time follows wall-clock time: the stream starts now and each event is written
  *                              when its time comes (divided by {@code speedup}); {@code eventsPerSecond} is then ignored
  * @param speedup               how much faster than real time a live stream runs, e.g. 1440 = one day per minute
+ * @param profile               what kind of business the customers belong to: subscriptions (signups and
+ *                              cancellations, the default) or a shop (customers never cancel, they stop buying)
  */
 public record GeneratorConfig(
         long seed,
@@ -44,7 +46,8 @@ public record GeneratorConfig(
         FaultRates faults,
         double eventsPerSecond,
         boolean live,
-        double speedup) {
+        double speedup,
+        Profile profile) {
 
     public static final Instant DEFAULT_START = Instant.parse("2024-01-01T00:00:00Z");
     public static final WeightedValues DEFAULT_PLANS = WeightedValues.of(ordered(
@@ -61,6 +64,7 @@ public record GeneratorConfig(
         Objects.requireNonNull(channels, "channels");
         Objects.requireNonNull(currency, "currency");
         Objects.requireNonNull(faults, "faults");
+        Objects.requireNonNull(profile, "profile");
         if (customers < 1) {
             throw new IllegalArgumentException("customers must be positive, got " + customers);
         }
@@ -84,6 +88,25 @@ public record GeneratorConfig(
         }
         if (!(speedup > 0) || Double.isInfinite(speedup)) {
             throw new IllegalArgumentException("speedup must be positive");
+        }
+    }
+
+    /**
+     * The kind of business simulated. {@link #SUBSCRIPTION}: {@link SyntheticCustomer}, customers sign up and
+     * cancel. {@link #SHOP}: {@link ShopCustomer}, customers buy in a rhythm of their own, never cancel, some
+     * stop buying and some of those come back (contract section 7, {@code churn.inactivity}).
+     */
+    public enum Profile {
+        SUBSCRIPTION, SHOP;
+
+        /** {@code subscription} or {@code shop}, any case. */
+        public static Profile parse(final String text) {
+            for (final Profile profile : values()) {
+                if (profile.name().equalsIgnoreCase(text.trim())) {
+                    return profile;
+                }
+            }
+            throw new IllegalArgumentException("profile must be subscription or shop, got '" + text + "'");
         }
     }
 
@@ -135,6 +158,7 @@ public record GeneratorConfig(
         private double eventsPerSecond;
         private boolean live;
         private double speedup = 1;
+        private Profile profile = Profile.SUBSCRIPTION;
 
         private Builder() {
         }
@@ -155,6 +179,7 @@ public record GeneratorConfig(
             eventsPerSecond = config.eventsPerSecond;
             live = config.live;
             speedup = config.speedup;
+            profile = config.profile;
         }
 
         public Builder seed(final long value) {
@@ -232,9 +257,14 @@ public record GeneratorConfig(
             return this;
         }
 
+        public Builder profile(final Profile value) {
+            profile = value;
+            return this;
+        }
+
         public GeneratorConfig build() {
             return new GeneratorConfig(seed, customers, start, days, targetEvents, plans, countries, channels,
-                    currency, meanPurchasesPerMonth, monthlyChurnRate, faults, eventsPerSecond, live, speedup);
+                    currency, meanPurchasesPerMonth, monthlyChurnRate, faults, eventsPerSecond, live, speedup, profile);
         }
     }
 }

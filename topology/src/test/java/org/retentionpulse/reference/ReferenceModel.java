@@ -74,12 +74,15 @@ public final class ReferenceModel {
     private final SortedMap<WindowSegment, SegmentCounts> closedCounts = new TreeMap<>();
     /** Starts of the cohort periods (section 9) reached by stream time and not yet closed. */
     private final Set<Instant> openCohortPeriods = new LinkedHashSet<>();
+    private final Set<Instant> closedPeriods = new HashSet<>();
     private final SortedMap<CohortKey, CohortCell> closedCells = new TreeMap<>();
     private final Map<String, Long> rejected = new TreeMap<>();
     private long arrivals;
     private long duplicates;
     private long lateEvents;
     private Instant streamTime;
+    /** The earliest event time accepted: windows and cohort periods are reached from there on. */
+    private Instant earliest;
 
     /**
      * @param dimensions segment dimensions; null means {@link #DEFAULT_DIMENSIONS}
@@ -147,16 +150,24 @@ public final class ReferenceModel {
     }
 
     /**
-     * Opens what stream time reaching {@code advanced} opens beyond the windows of the event at {@code t}: under
-     * {@code churn.inactivity} every window starting since the previous stream time, and every cohort period.
+     * Opens what the arrival of an event at {@code t} opens beyond the windows containing it, when stream time
+     * becomes {@code advanced}: under {@code churn.inactivity} every window from the earliest event on that starts by
+     * stream time, and every cohort period likewise; those already closed stay closed. Whatever the arrival order,
+     * the same windows are reached, so a reordering within grace changes nothing.
      */
     private void reach(Instant t, Instant advanced) {
-        if (rules.lapses() && streamTime != null) {
+        Instant from = earliest == null || t.isBefore(earliest) ? t : null;
+        Instant previous = streamTime;
+        earliest = earliest == null || t.isBefore(earliest) ? t : earliest;
+        if (rules.lapses()) {
             for (WindowSpecRef spec : windows) {
-                long advanceMs = spec.advance().toMillis();
-                long first = Math.floorDiv(streamTime.toEpochMilli(), advanceMs) + 1;
-                for (long k = first; k * advanceMs <= advanced.toEpochMilli(); k++) {
-                    openWindows.add(new Window(spec, Instant.ofEpochMilli(k * advanceMs)));
+                if (from != null) {
+                    // windows from the one containing the new earliest event up to those already reached
+                    openStartingBetween(spec, spec.startsContaining(from).get(0), previous == null ? from : previous,
+                            advanced);
+                }
+                if (previous != null) {
+                    openStartingAfter(spec, previous, advanced);
                 }
             }
         }
@@ -164,13 +175,31 @@ public final class ReferenceModel {
         if (period == null) {
             return;
         }
-        Instant own = period.startContaining(t);
-        if (!period.end(own).plus(grace).isBefore(advanced)) {
-            openCohortPeriods.add(own);
+        Instant first = period.startContaining(from != null ? from : previous);
+        for (Instant start = first; !start.isAfter(advanced); start = period.end(start)) {
+            if (!period.end(start).plus(grace).isBefore(advanced) && !closedPeriods.contains(start)) {
+                openCohortPeriods.add(start);
+            }
         }
-        Instant start = period.startContaining(streamTime == null ? t : streamTime);
-        for (; !start.isAfter(advanced); start = period.end(start)) {
-            openCohortPeriods.add(start);
+    }
+
+    /** Opens the windows of {@code spec} starting in {@code [from, to]} that stream time {@code advanced} has not closed. */
+    private void openStartingBetween(WindowSpecRef spec, Instant from, Instant to, Instant advanced) {
+        long advanceMs = spec.advance().toMillis();
+        for (long start = from.toEpochMilli(); start <= to.toEpochMilli(); start += advanceMs) {
+            Window window = new Window(spec, Instant.ofEpochMilli(start));
+            if (!window.isClosedAt(advanced, grace)) {
+                openWindows.add(window);
+            }
+        }
+    }
+
+    /** Opens the windows of {@code spec} starting in {@code (previous, advanced]}; none of them can be closed. */
+    private void openStartingAfter(WindowSpecRef spec, Instant previous, Instant advanced) {
+        long advanceMs = spec.advance().toMillis();
+        long first = Math.floorDiv(previous.toEpochMilli(), advanceMs) + 1;
+        for (long k = first; k * advanceMs <= advanced.toEpochMilli(); k++) {
+            openWindows.add(new Window(spec, Instant.ofEpochMilli(k * advanceMs)));
         }
     }
 
@@ -190,6 +219,7 @@ public final class ReferenceModel {
         for (Instant period : closingPeriods) {
             closedCells.putAll(cells(period, lifecycle));
             openCohortPeriods.remove(period);
+            closedPeriods.add(period);
         }
     }
 

@@ -10,6 +10,8 @@ import org.retentionpulse.topology.confidence.ConfidenceLevel;
 import org.retentionpulse.topology.customer.Dimension;
 import org.retentionpulse.topology.serde.FutureEventGuard;
 import org.retentionpulse.topology.metricalerts.MetricAlertRule;
+import org.retentionpulse.topology.policy.ChurnPolicy;
+import org.retentionpulse.topology.time.CohortSpec;
 import org.retentionpulse.topology.time.WindowSet;
 import org.retentionpulse.topology.time.WindowSpec;
 
@@ -34,6 +36,9 @@ import org.retentionpulse.topology.time.WindowSpec;
  * @param clock the wall clock the future rule reads (tests fix it)
  * @param confidence the level of the rates' confidence intervals (default 0.95)
  * @param metricAlertRules the metric alert rules run on final records (default none: no metric alert stage)
+ * @param churn when customers stop being active and how churn reasons are capped (contract sections 7-8; default
+ *              {@code none}, cap 20); not yet read by the stages
+ * @param cohorts the cohort table's period and K (contract section 9; default P1W, 12); not yet read by the stages
  */
 public record TopologyConfig(
         Topics topics,
@@ -52,7 +57,10 @@ public record TopologyConfig(
         Duration maxFuture,
         Clock clock,
         ConfidenceLevel confidence,
-        List<MetricAlertRule> metricAlertRules) {
+        List<MetricAlertRule> metricAlertRules,
+
+        ChurnPolicy churn,
+        CohortSpec cohorts) {
 
     public static final List<WindowSpec> DEFAULT_WINDOWS =
             List.of(WindowSpec.parse("P1D/P1D"), WindowSpec.parse("P7D/P1D"), WindowSpec.parse("P30D/P1D"));
@@ -63,6 +71,8 @@ public record TopologyConfig(
     public TopologyConfig {
         Objects.requireNonNull(topics, "topics");
         Objects.requireNonNull(alerts, "alerts");
+        Objects.requireNonNull(churn, "churn");
+        Objects.requireNonNull(cohorts, "cohorts");
         windows = List.copyOf(windows);
         dimensions = List.copyOf(dimensions);
         if (windows.isEmpty()) {
@@ -127,7 +137,8 @@ public record TopologyConfig(
     public static TopologyConfig defaults() {
         return new TopologyConfig(Topics.defaults(), DEFAULT_WINDOWS, DEFAULT_GRACE, List.of(Dimension.values()), "EUR",
                 1, 1, Duration.ofSeconds(1), null, WireFormat.AVRO, StoreKind.PERSISTENT, AlertPolicy.defaults(),
-                DEFAULT_HISTORY_RETENTION, DEFAULT_MAX_FUTURE, Clock.systemUTC(), ConfidenceLevel.defaults(), List.of());
+                DEFAULT_HISTORY_RETENTION, DEFAULT_MAX_FUTURE, Clock.systemUTC(), ConfidenceLevel.defaults(), List.of(),
+                ChurnPolicy.DEFAULT, CohortSpec.DEFAULT);
     }
 
     public WindowSet windowSet() {
@@ -136,58 +147,58 @@ public record TopologyConfig(
 
     public TopologyConfig withTopics(Topics t) {
         return new TopologyConfig(t, windows, grace, dimensions, reportingCurrency, sourcePartitions, segmentPartitions,
-                updateInterval, dedupHorizon, outputFormat, stores, alerts, historyRetention, maxFuture, clock, confidence, metricAlertRules);
+                updateInterval, dedupHorizon, outputFormat, stores, alerts, historyRetention, maxFuture, clock, confidence, metricAlertRules, churn, cohorts);
     }
 
     public TopologyConfig withWindows(List<WindowSpec> w, Duration g) {
         return new TopologyConfig(topics, w, g, dimensions, reportingCurrency, sourcePartitions, segmentPartitions,
-                updateInterval, null, outputFormat, stores, alerts, historyRetention, maxFuture, clock, confidence, metricAlertRules);
+                updateInterval, null, outputFormat, stores, alerts, historyRetention, maxFuture, clock, confidence, metricAlertRules, churn, cohorts);
     }
 
     public TopologyConfig withDimensions(List<Dimension> d) {
         return new TopologyConfig(topics, windows, grace, d, reportingCurrency, sourcePartitions, segmentPartitions,
-                updateInterval, dedupHorizon, outputFormat, stores, alerts, historyRetention, maxFuture, clock, confidence, metricAlertRules);
+                updateInterval, dedupHorizon, outputFormat, stores, alerts, historyRetention, maxFuture, clock, confidence, metricAlertRules, churn, cohorts);
     }
 
     public TopologyConfig withReportingCurrency(String c) {
         return new TopologyConfig(topics, windows, grace, dimensions, c, sourcePartitions, segmentPartitions,
-                updateInterval, dedupHorizon, outputFormat, stores, alerts, historyRetention, maxFuture, clock, confidence, metricAlertRules);
+                updateInterval, dedupHorizon, outputFormat, stores, alerts, historyRetention, maxFuture, clock, confidence, metricAlertRules, churn, cohorts);
     }
 
     public TopologyConfig withPartitions(int source, int segment) {
         return new TopologyConfig(topics, windows, grace, dimensions, reportingCurrency, source, segment,
-                updateInterval, dedupHorizon, outputFormat, stores, alerts, historyRetention, maxFuture, clock, confidence, metricAlertRules);
+                updateInterval, dedupHorizon, outputFormat, stores, alerts, historyRetention, maxFuture, clock, confidence, metricAlertRules, churn, cohorts);
     }
 
     public TopologyConfig withUpdateInterval(Duration u) {
         return new TopologyConfig(topics, windows, grace, dimensions, reportingCurrency, sourcePartitions, segmentPartitions,
-                u, dedupHorizon, outputFormat, stores, alerts, historyRetention, maxFuture, clock, confidence, metricAlertRules);
+                u, dedupHorizon, outputFormat, stores, alerts, historyRetention, maxFuture, clock, confidence, metricAlertRules, churn, cohorts);
     }
 
     public TopologyConfig withDedupHorizon(Duration d) {
         return new TopologyConfig(topics, windows, grace, dimensions, reportingCurrency, sourcePartitions, segmentPartitions,
-                updateInterval, d, outputFormat, stores, alerts, historyRetention, maxFuture, clock, confidence, metricAlertRules);
+                updateInterval, d, outputFormat, stores, alerts, historyRetention, maxFuture, clock, confidence, metricAlertRules, churn, cohorts);
     }
 
     public TopologyConfig withOutputFormat(WireFormat f) {
         return new TopologyConfig(topics, windows, grace, dimensions, reportingCurrency, sourcePartitions, segmentPartitions,
-                updateInterval, dedupHorizon, f, stores, alerts, historyRetention, maxFuture, clock, confidence, metricAlertRules);
+                updateInterval, dedupHorizon, f, stores, alerts, historyRetention, maxFuture, clock, confidence, metricAlertRules, churn, cohorts);
     }
 
     public TopologyConfig withStores(StoreKind s) {
         return new TopologyConfig(topics, windows, grace, dimensions, reportingCurrency, sourcePartitions, segmentPartitions,
-                updateInterval, dedupHorizon, outputFormat, s, alerts, historyRetention, maxFuture, clock, confidence, metricAlertRules);
+                updateInterval, dedupHorizon, outputFormat, s, alerts, historyRetention, maxFuture, clock, confidence, metricAlertRules, churn, cohorts);
     }
 
     public TopologyConfig withAlerts(AlertPolicy a) {
         return new TopologyConfig(topics, windows, grace, dimensions, reportingCurrency, sourcePartitions, segmentPartitions,
-                updateInterval, dedupHorizon, outputFormat, stores, a, historyRetention, maxFuture, clock, confidence, metricAlertRules);
+                updateInterval, dedupHorizon, outputFormat, stores, a, historyRetention, maxFuture, clock, confidence, metricAlertRules, churn, cohorts);
     }
 
     /** Events and ticks more than {@code max} ahead of {@code wallClock} are rejected ({@link FutureEventGuard}). */
     public TopologyConfig withFutureLimit(Duration max, Clock wallClock) {
         return new TopologyConfig(topics, windows, grace, dimensions, reportingCurrency, sourcePartitions, segmentPartitions,
-                updateInterval, dedupHorizon, outputFormat, stores, alerts, historyRetention, max, wallClock, confidence, metricAlertRules);
+                updateInterval, dedupHorizon, outputFormat, stores, alerts, historyRetention, max, wallClock, confidence, metricAlertRules, churn, cohorts);
     }
 
     /** The rule that rejects times from the future, read by the input deserializer. */
@@ -197,16 +208,26 @@ public record TopologyConfig(
 
     public TopologyConfig withConfidence(ConfidenceLevel c) {
         return new TopologyConfig(topics, windows, grace, dimensions, reportingCurrency, sourcePartitions, segmentPartitions,
-                updateInterval, dedupHorizon, outputFormat, stores, alerts, historyRetention, maxFuture, clock, c, metricAlertRules);
+                updateInterval, dedupHorizon, outputFormat, stores, alerts, historyRetention, maxFuture, clock, c, metricAlertRules, churn, cohorts);
     }
 
     public TopologyConfig withMetricAlertRules(List<MetricAlertRule> r) {
         return new TopologyConfig(topics, windows, grace, dimensions, reportingCurrency, sourcePartitions, segmentPartitions,
-                updateInterval, dedupHorizon, outputFormat, stores, alerts, historyRetention, maxFuture, clock, confidence, r);
+                updateInterval, dedupHorizon, outputFormat, stores, alerts, historyRetention, maxFuture, clock, confidence, r, churn, cohorts);
+    }
+
+    public TopologyConfig withChurn(ChurnPolicy c) {
+        return new TopologyConfig(topics, windows, grace, dimensions, reportingCurrency, sourcePartitions, segmentPartitions,
+                updateInterval, dedupHorizon, outputFormat, stores, alerts, historyRetention, maxFuture, clock, confidence, metricAlertRules, c, cohorts);
+    }
+
+    public TopologyConfig withCohorts(CohortSpec c) {
+        return new TopologyConfig(topics, windows, grace, dimensions, reportingCurrency, sourcePartitions, segmentPartitions,
+                updateInterval, dedupHorizon, outputFormat, stores, alerts, historyRetention, maxFuture, clock, confidence, metricAlertRules, churn, c);
     }
 
     public TopologyConfig withHistoryRetention(Duration h) {
         return new TopologyConfig(topics, windows, grace, dimensions, reportingCurrency, sourcePartitions, segmentPartitions,
-                updateInterval, dedupHorizon, outputFormat, stores, alerts, h, maxFuture, clock, confidence, metricAlertRules);
+                updateInterval, dedupHorizon, outputFormat, stores, alerts, h, maxFuture, clock, confidence, metricAlertRules, churn, cohorts);
     }
 }

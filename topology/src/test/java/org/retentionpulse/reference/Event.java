@@ -11,9 +11,11 @@ import java.util.Map;
  * @param signupDimensions for a signup: every configured dimension mapped to its value or {@code unknown}
  * @param channel          for a signup: the raw acquisition channel (referral share does not depend on the
  *                         channel being a configured dimension)
+ * @param reason           for a cancellation: the raw reason as sent, or null ({@link ChurnReasons} normalises it)
  */
 record Event(long arrival, Kind kind, String eventId, String customerId, Instant occurredAt,
-             Map<String, String> signupDimensions, String channel, BigDecimal amount, Survey survey, int score) {
+             Map<String, String> signupDimensions, String channel, BigDecimal amount, Survey survey, int score,
+             String reason) {
 
     enum Kind { SIGNUP, PURCHASE, CANCELLATION, SURVEY }
 

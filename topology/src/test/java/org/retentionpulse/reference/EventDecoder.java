@@ -68,9 +68,9 @@ final class EventDecoder {
         }
         return switch (kind) {
             case SIGNUP -> new Decoded(new Event(arrival, kind, eventId, customerId, occurredAt,
-                    signupDimensions(json), optionalText(json, "channel"), null, null, 0), null);
+                    signupDimensions(json), optionalText(json, "channel"), null, null, 0, null), null);
             case CANCELLATION -> new Decoded(new Event(arrival, kind, eventId, customerId, occurredAt,
-                    null, null, null, null, 0), null);
+                    null, null, null, null, 0, optionalText(json, "reason")), null);
             case PURCHASE -> purchase(json, arrival, eventId, customerId, occurredAt);
             case SURVEY -> survey(json, arrival, eventId, customerId, occurredAt);
         };
@@ -89,7 +89,7 @@ final class EventDecoder {
             return Decoded.rejected(RejectionReason.CURRENCY_MISMATCH);
         }
         return new Decoded(new Event(arrival, Event.Kind.PURCHASE, eventId, customerId, occurredAt,
-                null, null, amount, null, 0), null);
+                null, null, amount, null, 0, null), null);
     }
 
     /** The contract's amount: a decimal string, at least 0, at most 2 decimals (trailing zeros aside). */
@@ -126,7 +126,7 @@ final class EventDecoder {
             return Decoded.rejected(RejectionReason.SCORE_OUT_OF_RANGE);
         }
         return new Decoded(new Event(arrival, Event.Kind.SURVEY, eventId, customerId, occurredAt,
-                null, null, null, survey, score), null);
+                null, null, null, survey, score, null), null);
     }
 
     private Map<String, String> signupDimensions(JsonNode json) {

@@ -32,6 +32,12 @@ final class EventLines {
         return write(event("cancellation", eventId, customer, at));
     }
 
+    static String cancellation(String eventId, String customer, String at, String reason) {
+        ObjectNode json = event("cancellation", eventId, customer, at);
+        putIfPresent(json, "reason", reason);
+        return write(json);
+    }
+
     static String survey(String eventId, String customer, String at, String survey, int score) {
         ObjectNode json = event("survey", eventId, customer, at);
         json.put("survey", survey);

@@ -7,13 +7,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The metric table of section 4. Each metric is one exact quotient of counts and exact revenue, rounded once,
+ * The metric tables of sections 4 and 8. Each metric is one exact quotient of counts and exact revenue, rounded once,
  * half-even to 4 decimals; null exactly where the table says so.
  */
 final class MetricFormulas {
 
     static final List<String> METRICS = List.of("churn_rate", "retention_rate", "repeat_purchase_rate", "nps",
             "csat", "ces", "revenue", "aov", "purchase_frequency", "clv", "referral_share", "active_customers");
+
+    /** Section 8's single-valued metrics; {@code churn_reason_share} has one record per reason. */
+    static final List<String> MORE_METRICS = List.of("reactivation_rate", "survey_response_rate");
+    static final String CHURN_REASON_SHARE = "churn_reason_share";
 
     private static final int SCALE = 4;
     private static final BigDecimal HUNDRED = BigDecimal.valueOf(100);
@@ -44,6 +48,25 @@ final class MetricFormulas {
         values.put("referral_share", percent(c.referralSignups(), c.signups()));
         values.put("active_customers", BigDecimal.valueOf(c.activeAtEnd()));
         return values;
+    }
+
+    /** Section 8's {@code reactivation_rate} and {@code survey_response_rate}; values may be null. */
+    static Map<String, BigDecimal> moreValues(SegmentCounts c) {
+        Map<String, BigDecimal> values = new LinkedHashMap<>();
+        values.put("reactivation_rate", percent(c.winBacks(), c.winBackPool()));
+        values.put("survey_response_rate", percent(c.respondents(), c.activeAtStart() + c.signups()));
+        return values;
+    }
+
+    /**
+     * {@code churn_reason_share} per reason: 100 * C_r / C for the {@code cap} largest reasons and {@code other};
+     * empty when C = 0 (a record per reason with C_r > 0, so none without churn).
+     */
+    static Map<String, BigDecimal> reasonShares(SegmentCounts c, int cap) {
+        Map<String, BigDecimal> shares = new LinkedHashMap<>();
+        ChurnReasons.capped(c.churnedByReason(), cap)
+                .forEach((reason, churned) -> shares.put(reason, percent(churned, c.cancellations())));
+        return shares;
     }
 
     private static BigDecimal percent(long numerator, long denominator) {

@@ -1,12 +1,17 @@
 package org.retentionpulse.reference;
 
 import java.math.BigDecimal;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
- * The counts of docs/METRICS.md section 4 for one window and one segment, carried unrounded; the metric values
- * are derived from them by {@link MetricFormulas}. Read-only outside this package.
+ * The counts of docs/METRICS.md sections 4 and 8 for one window and one segment, carried unrounded; the metric
+ * values are derived from them by {@link MetricFormulas}. Read-only outside this package.
  */
 public final class SegmentCounts {
 
@@ -28,6 +33,10 @@ public final class SegmentCounts {
     private long csatPositive;
     private long cesResponses;
     private long cesSum;
+    private long winBackPool;
+    private long winBacks;
+    private final SortedMap<String, Long> churnedByReason = new TreeMap<>();
+    private final Set<String> respondents = new HashSet<>();
     private boolean hasEvents;
 
     SegmentCounts() {
@@ -39,6 +48,21 @@ public final class SegmentCounts {
 
     void countActiveAtEnd() {
         activeAtEnd++;
+    }
+
+    void countInWinBackPool() {
+        winBackPool++;
+    }
+
+    /** A lapse is a cancellation at its instant, with reason {@code inactivity} (section 7). */
+    void countLapse() {
+        cancellations++;
+        churnedByReason.merge(ChurnReasons.INACTIVITY, 1L, Long::sum);
+    }
+
+    /** A reactivation, counted in the segment of the customer's previous period (section 8). */
+    void countWinBack() {
+        winBacks++;
     }
 
     void count(Event event, Lifecycle.Outcome outcome) {
@@ -56,16 +80,25 @@ public final class SegmentCounts {
             case CANCELLATION -> {
                 if (outcome.effective()) {
                     cancellations++;
+                    churnedByReason.merge(outcome.reason(), 1L, Long::sum);
                 } else {
                     ignoredCancellations++;
                 }
             }
             case PURCHASE -> {
+                // Section 7: under churn.inactivity a purchase of a customer not active is an effective start.
+                if (outcome.effective()) {
+                    signups++;
+                    reactivations += outcome.reactivation() ? 1 : 0;
+                }
                 orders++;
                 revenue = revenue.add(event.amount());
                 ordersByCustomer.merge(event.customerId(), 1L, Long::sum);
             }
-            case SURVEY -> countSurvey(event);
+            case SURVEY -> {
+                respondents.add(event.customerId());
+                countSurvey(event);
+            }
         }
     }
 
@@ -107,7 +140,7 @@ public final class SegmentCounts {
         return activeAtEnd;
     }
 
-    /** N: effective signups (new customers and reactivations). */
+    /** N: effective signups (new customers and reactivations); under churn.inactivity every effective start. */
     public long signups() {
         return signups;
     }
@@ -125,7 +158,7 @@ public final class SegmentCounts {
         return ignoredSignups;
     }
 
-    /** C: effective cancellations. */
+    /** C: effective cancellations, and lapses under churn.inactivity. */
     public long cancellations() {
         return cancellations;
     }
@@ -182,6 +215,26 @@ public final class SegmentCounts {
         return cesSum;
     }
 
+    /** L: customers in the win-back pool at the window start. */
+    public long winBackPool() {
+        return winBackPool;
+    }
+
+    /** WB: reactivations in the window, counted in their pool segment. */
+    public long winBacks() {
+        return winBacks;
+    }
+
+    /** C_r: churned customers per normalised reason (lapses under {@code inactivity}); sums to C. */
+    public SortedMap<String, Long> churnedByReason() {
+        return Collections.unmodifiableSortedMap(churnedByReason);
+    }
+
+    /** RESP: distinct customers with at least one valid survey response in the window and segment. */
+    public long respondents() {
+        return respondents.size();
+    }
+
     @Override
     public String toString() {
         return "S=" + activeAtStart + " N=" + signups + " C=" + cancellations + " E=" + activeAtEnd
@@ -189,6 +242,7 @@ public final class SegmentCounts {
                 + " ignored_signups=" + ignoredSignups + " ignored_cancellations=" + ignoredCancellations
                 + " O=" + orders + " R=" + revenue + " P1=" + buyers() + " P2=" + repeatBuyers()
                 + " nps=" + npsPromoters + "/" + npsPassives + "/" + npsDetractors
-                + " csat=" + csatPositive + "/" + csatResponses + " ces=" + cesSum + "/" + cesResponses;
+                + " csat=" + csatPositive + "/" + csatResponses + " ces=" + cesSum + "/" + cesResponses
+                + " L=" + winBackPool + " WB=" + winBacks + " reasons=" + churnedByReason + " RESP=" + respondents();
     }
 }

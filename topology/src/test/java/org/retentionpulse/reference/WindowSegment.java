@@ -22,6 +22,11 @@ public record WindowSegment(String window, String segment, Instant windowStart) 
         return new MetricKey(metric, window, segment, windowStart);
     }
 
+    /** The key of {@code churn_reason_share} for {@code reason} in this window and segment. */
+    public MetricKey metricKey(String metric, String reason) {
+        return new MetricKey(metric, window, segment, windowStart, reason);
+    }
+
     @Override
     public int compareTo(WindowSegment other) {
         return ORDER.compare(this, other);

@@ -54,6 +54,11 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--start", defaultValue = "2024-01-01T00:00:00Z", description = "Event time of the period's start.")
     Instant start;
 
+    @Option(names = "--profile", defaultValue = "subscription", paramLabel = "subscription|shop",
+            description = "subscription: customers sign up and cancel; shop: no cancellations, customers buy in a rhythm "
+                    + "of their own, some stop buying and some come back (for churn.inactivity).")
+    String profile;
+
     @Option(names = "--events", defaultValue = "0", description = "Stop after this many events (0 = the whole period).")
     long events;
 
@@ -93,6 +98,7 @@ public final class GenerateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         GeneratorConfig config = GeneratorConfig.builder()
                 .seed(seed).customers(customers).days(days).start(start).targetEvents(events)
+                .profile(GeneratorConfig.Profile.parse(profile))
                 .eventsPerSecond(rate).live(live).speedup(speedup)
                 .regimeChange(regimeChange == null ? null : RegimeChange.parse(regimeChange))
                 .faults(FaultRates.NONE.withDuplicateRate(duplicateRate).withInvalidRate(invalidRate)

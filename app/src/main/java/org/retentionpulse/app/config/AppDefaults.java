@@ -38,6 +38,10 @@ public final class AppDefaults {
     public static final String TICKS_LAG = "ticks.lag";
     /** Events and ticks more than this ahead of the wall clock are rejected as {@code event_time_in_future}. */
     public static final String INPUT_MAX_FUTURE = "input.max-future";
+    public static final String CHURN_INACTIVITY = "churn.inactivity";
+    public static final String CHURN_REASONS_CAP = "churn.reasons.cap";
+    public static final String COHORTS_PERIOD = "cohorts.period";
+    public static final String COHORTS_PERIODS = "cohorts.periods";
     public static final String ALERTS_INACTIVITY_MULTIPLIER = "alerts.inactivity.multiplier";
     public static final String ALERTS_INACTIVITY_FLOOR = "alerts.inactivity.floor";
     public static final String ALERTS_DEFAULT_GAP = "alerts.default-gap";
@@ -98,6 +102,11 @@ public final class AppDefaults {
         d.put(TICKS_INTERVAL, "PT0S");
         d.put(TICKS_LAG, "PT0S");
         d.put(INPUT_MAX_FUTURE, "PT1H");
+        // Contract sections 7-9: org.retentionpulse.topology.policy.ChurnPolicy, org.retentionpulse.topology.time.CohortSpec.
+        d.put(CHURN_INACTIVITY, "none");
+        d.put(CHURN_REASONS_CAP, "20");
+        d.put(COHORTS_PERIOD, "P1W");
+        d.put(COHORTS_PERIODS, "12");
         // Churn-risk defaults and their reasoning: org.retentionpulse.topology.alerts.AlertPolicy.
         d.put(ALERTS_INACTIVITY_MULTIPLIER, "3.0");
         d.put(ALERTS_INACTIVITY_FLOOR, "P14D");

@@ -23,6 +23,8 @@ import org.retentionpulse.topology.customer.Dimension;
 import org.retentionpulse.topology.metricalerts.MetricAlertRule;
 import org.retentionpulse.topology.metricalerts.MetricAlertRules;
 import org.retentionpulse.topology.model.ModelPolicy;
+import org.retentionpulse.topology.policy.ChurnPolicy;
+import org.retentionpulse.topology.time.CohortSpec;
 import org.retentionpulse.topology.time.WindowSpec;
 
 /** Turns {@link Settings} into the typed topology config and the Kafka client properties. */
@@ -60,7 +62,9 @@ public final class PipelineSettings {
                 .withAlerts(alertPolicy())
                 .withFutureLimit(maxFuture(), Clock.systemUTC())
                 .withConfidence(confidence())
-                .withMetricAlertRules(metricAlertRules(windows));
+                .withMetricAlertRules(metricAlertRules(windows))
+                .withChurn(churnPolicy())
+                .withCohorts(cohortSpec());
         // Unset: the topology's default, longest window + grace, so every window an event can count in is covered.
         String horizon = settings.get(AppDefaults.DEDUP_HORIZON, "");
         return horizon.isBlank() ? config : config.withDedupHorizon(settings.getDuration(AppDefaults.DEDUP_HORIZON));
@@ -74,6 +78,29 @@ public final class PipelineSettings {
                     + settings.origin(AppDefaults.INPUT_MAX_FUTURE) + ") must not be negative");
         }
         return max;
+    }
+
+    /** Contract sections 7-8: {@code churn.inactivity} and {@code churn.reasons.cap}. */
+    public ChurnPolicy churnPolicy() {
+        ChurnPolicy.Inactivity inactivity = settings.parse(AppDefaults.CHURN_INACTIVITY, ChurnPolicy.Inactivity::parse,
+                "none or a positive ISO-8601 duration such as P90D");
+        int cap = settings.parse(AppDefaults.CHURN_REASONS_CAP, PipelineSettings::atLeastOne, "a whole number, at least 1");
+        return new ChurnPolicy(inactivity, cap);
+    }
+
+    /** Contract section 9: {@code cohorts.period} and {@code cohorts.periods}. */
+    public CohortSpec cohortSpec() {
+        CohortSpec.Period period = settings.parse(AppDefaults.COHORTS_PERIOD, CohortSpec.Period::parse, "P1D, P1W or P1M");
+        int periods = settings.parse(AppDefaults.COHORTS_PERIODS, PipelineSettings::atLeastOne, "a whole number, at least 1");
+        return new CohortSpec(period, periods);
+    }
+
+    private static int atLeastOne(String text) {
+        int value = Integer.parseInt(text.trim());
+        if (value < 1) {
+            throw new IllegalArgumentException(value + " is below 1");
+        }
+        return value;
     }
 
     /** The churn-risk policy from the {@code alerts.*} settings. */

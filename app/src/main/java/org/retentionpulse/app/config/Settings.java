@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * Layered configuration: built-in defaults, then a properties file, then environment variables, then
@@ -108,6 +109,21 @@ public final class Settings {
             return Duration.parse(get(key));
         } catch (RuntimeException e) {
             throw invalid(key, "an ISO-8601 duration such as PT6H or P1D");
+        }
+    }
+
+    /**
+     * A setting turned into a typed value by {@code parser}; any exception it throws becomes an error naming the key,
+     * the value, its origin, what was expected and why the value was refused.
+     */
+    public <T> T parse(String key, Function<String, T> parser, String expected) {
+        String value = get(key);
+        try {
+            return parser.apply(value);
+        } catch (RuntimeException e) {
+            IllegalArgumentException invalid = invalid(key, expected + " (" + e.getMessage() + ")");
+            invalid.initCause(e);
+            throw invalid;
         }
     }
 

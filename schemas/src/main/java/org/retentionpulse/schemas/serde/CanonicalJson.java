@@ -18,6 +18,7 @@ import java.time.temporal.ChronoUnit;
 import org.apache.avro.specific.SpecificRecord;
 import org.retentionpulse.schemas.ChurnRiskAlert;
 import org.retentionpulse.schemas.MetricAlert;
+import org.retentionpulse.schemas.CohortCell;
 import org.retentionpulse.schemas.MetricUpdate;
 
 /**
@@ -144,6 +145,25 @@ public final class CanonicalJson {
      */
     public static MetricAlert parseMetricAlert(String line) {
         return MetricAlertJson.read(readTree(line));
+    }
+
+    /** The JSON form of a cohort cell, contract section 9 (see {@link CohortCellJson}). */
+    public static String formatCohortCell(CohortCell cell) {
+        return write(generator -> CohortCellJson.write(generator, cell));
+    }
+
+    /**
+     * The inverse of {@link #formatCohortCell}: {@code revenue} comes back at scale 2, the values at scale 4.
+     *
+     * @throws InvalidEventException if the line is not a cohort cell
+     */
+    public static CohortCell parseCohortCell(String line) {
+        return CohortCellJson.read(readTree(line));
+    }
+
+    /** The compactable key of a cohort cell on {@code retention-cohorts}: {@code period|segment|cohort_start|k}. */
+    public static String cohortCellKey(CohortCell cell) {
+        return CohortCellJson.compactionKey(cell);
     }
 
     static String formatInstant(Instant instant) {

@@ -33,6 +33,9 @@ final class MetricUpdateJson {
         out.writeStringField("window_start", CanonicalJson.formatInstant(update.getWindowStart()));
         out.writeStringField("window_end", CanonicalJson.formatInstant(update.getWindowEnd()));
         out.writeStringField("segment", update.getSegment());
+        if (update.getReason() != null) {
+            out.writeStringField("reason", update.getReason()); // churn_reason_share only (contract section 8)
+        }
         out.writeFieldName("value");
         BigDecimal value = update.getValue();
         if (value == null) {
@@ -72,6 +75,7 @@ final class MetricUpdateJson {
             CanonicalJson.instant(root.get("window_start"), "window_start"),
             CanonicalJson.instant(root.get("window_end"), "window_end"),
             text(root, "segment"),
+            optionalText(root, "reason"),
             optionalDecimal(root.get("value"), "value", VALUE_SCALE),
             optionalDecimal(root.get("ci_low"), "ci_low", VALUE_SCALE),
             optionalDecimal(root.get("ci_high"), "ci_high", VALUE_SCALE),
@@ -134,6 +138,17 @@ final class MetricUpdateJson {
         JsonNode node = root.get(field);
         if (node == null || node.isNull()) {
             throw CanonicalJson.missingField(field);
+        }
+        if (!node.isTextual()) {
+            throw CanonicalJson.wrongType(field, "a string", node);
+        }
+        return node.textValue();
+    }
+
+    private static String optionalText(JsonNode root, String field) {
+        JsonNode node = root.get(field);
+        if (node == null || node.isNull()) {
+            return null;
         }
         if (!node.isTextual()) {
             throw CanonicalJson.wrongType(field, "a string", node);

@@ -25,6 +25,7 @@ import org.apache.avro.specific.SpecificRecord;
 import org.retentionpulse.schemas.Cancellation;
 import org.retentionpulse.schemas.ChurnRiskAlert;
 import org.retentionpulse.schemas.MetricAlert;
+import org.retentionpulse.schemas.CohortCell;
 import org.retentionpulse.schemas.MetricUpdate;
 import org.retentionpulse.schemas.Purchase;
 import org.retentionpulse.schemas.Signup;
@@ -34,7 +35,9 @@ import org.retentionpulse.schemas.SurveyResponse;
  * Avro single-object encoding of the seven record types: the marker {@code C3 01}, the 8-byte little-endian
  * CRC-64-AVRO fingerprint of the writer schema, then the binary body. The fingerprint lets a reader tell
  * which schema version wrote a record without a schema registry; older writer schemas are made readable
- * with {@link #registerWriterSchema(Schema)} and are resolved against the current (reader) schema.
+ * with {@link #registerWriterSchema(Schema)} and are resolved against the current (reader) schema. The previous
+ * versions of the project's own schemas ({@link #PREVIOUS_VERSIONS}) are registered from the start, so records
+ * already on a topic stay readable after an upgrade.
  *
  * <p>All methods are thread-safe: Avro documents {@link BinaryMessageEncoder} and {@link BinaryMessageDecoder}
  * as thread-safe (they keep their scratch buffers in thread-locals), so one instance per type is shared.
@@ -64,18 +67,22 @@ public final class SingleObjectAvro {
         new Codec<>(ChurnRiskAlert.class, ChurnRiskAlert.getClassSchema(), ChurnRiskAlert.getEncoder(),
             ChurnRiskAlert.createDecoder(WRITER_SCHEMAS)),
         new Codec<>(MetricAlert.class, MetricAlert.getClassSchema(), MetricAlert.getEncoder(),
-            MetricAlert.createDecoder(WRITER_SCHEMAS)));
+            MetricAlert.createDecoder(WRITER_SCHEMAS)),
+        new Codec<>(CohortCell.class, CohortCell.getClassSchema(), CohortCell.getEncoder(),
+            CohortCell.createDecoder(WRITER_SCHEMAS)));
 
     /**
-     * Earlier versions of the schemas, kept as resources beside the generated classes, so records written before
-     * a schema evolved (on topics, in changelogged stores) still decode. Add the old file here when a schema changes.
+     * Earlier versions of the schemas, kept as classpath resources beside the generated classes, so records written
+     * before a schema evolved (on topics, in changelogged stores) still decode; each resolves to the current one.
+     * Add the old file here when a schema changes.
      */
-    private static final List<String> PREVIOUS_VERSIONS = List.of(
-        "history/MetricUpdate-1.avsc"); // before ci_low, ci_high and components.ces_sq
+    static final List<String> PREVIOUS_VERSIONS = List.of(
+        // MetricUpdate before reason, ci_low, ci_high and components.ces_sq
+        "/org/retentionpulse/schemas/history/MetricUpdate-1.avsc");
 
     private static final Map<Class<?>, Codec<?>> BY_CLASS = index(Codec::type);
     private static final Map<String, Codec<?>> BY_NAME = index(codec -> codec.readerSchema().getFullName());
-    /** Every decodable writer schema by fingerprint: the seven current ones plus those registered later. */
+    /** Every decodable writer schema by fingerprint: the current ones plus the registered earlier versions. */
     private static final Map<Long, WriterVersion> BY_FINGERPRINT = new ConcurrentHashMap<>();
 
     static {
@@ -88,14 +95,14 @@ public final class SingleObjectAvro {
         }
     }
 
-    private static Schema previousVersion(String resource) {
-        try (InputStream in = MetricUpdate.class.getResourceAsStream(resource)) {
+    static Schema previousVersion(String resource) {
+        try (InputStream in = SingleObjectAvro.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException("Missing schema resource " + resource);
+                throw new IllegalStateException("missing schema resource " + resource);
             }
             return new Schema.Parser().parse(in);
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read schema resource " + resource, e);
+            throw new UncheckedIOException("cannot read schema resource " + resource, e);
         }
     }
 
@@ -106,7 +113,7 @@ public final class SingleObjectAvro {
     }
 
     /**
-     * Encodes one of the seven record types with its current schema.
+     * Encodes one of the record types with its current schema.
      *
      * @throws IllegalArgumentException if the record is of another type or breaks its schema
      *                                  (e.g. a null required field, an amount with more than 2 decimals)
@@ -175,7 +182,7 @@ public final class SingleObjectAvro {
     }
 
     /**
-     * Makes records written with an older (or newer) version of one of the seven schemas decodable. The
+     * Makes records written with an older (or newer) version of one of the schemas decodable. The
      * schema must have the full name of one of them and be resolvable to its current version.
      *
      * @throws IllegalArgumentException if the schema is of another type or cannot be read as the current one

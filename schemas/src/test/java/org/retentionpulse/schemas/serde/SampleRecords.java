@@ -8,6 +8,7 @@ import java.util.stream.Stream;
 import org.apache.avro.specific.SpecificRecord;
 import org.retentionpulse.schemas.Cancellation;
 import org.retentionpulse.schemas.ChurnRiskAlert;
+import org.retentionpulse.schemas.CohortCell;
 import org.retentionpulse.schemas.MetricComponents;
 import org.retentionpulse.schemas.MetricUpdate;
 import org.retentionpulse.schemas.Purchase;
@@ -52,14 +53,29 @@ final class SampleRecords {
 
     static MetricUpdate npsUpdate() {
         MetricComponents components = MetricComponents.newBuilder().setProm(40L).setPass(25L).setDetr(15L).build();
-        return new MetricUpdate("nps", "P30D/P1D", MIDNIGHT, Instant.parse("2024-03-31T00:00:00Z"), "all",
+        return new MetricUpdate("nps", "P30D/P1D", MIDNIGHT, Instant.parse("2024-03-31T00:00:00Z"), "all", null,
             new BigDecimal("12.5000"), null, null, components, false, Instant.parse("2024-03-15T10:22:05.120Z"));
     }
 
     static MetricUpdate revenueUpdate() {
         MetricComponents components = MetricComponents.newBuilder().setO(3L).setR(new BigDecimal("120.00")).build();
         return new MetricUpdate("revenue", "P1D/P1D", MIDNIGHT, Instant.parse("2024-03-02T00:00:00Z"),
-            "channel=referral", new BigDecimal("120.0000"), null, null, components, true, Instant.parse("2024-03-02T06:00:00Z"));
+            "channel=referral", null, new BigDecimal("120.0000"), null, null, components, true, Instant.parse("2024-03-02T06:00:00Z"));
+    }
+
+    /** A churn_reason_share record (contract section 8): the only metric with a reason. */
+    static MetricUpdate reasonShareUpdate() {
+        MetricComponents components = MetricComponents.newBuilder().setC(8L).build();
+        return new MetricUpdate("churn_reason_share", "P7D/P1D", MIDNIGHT, Instant.parse("2024-03-08T00:00:00Z"),
+            "plan=pro", "too expensive", new BigDecimal("37.5000"), null, null, components, true,
+            Instant.parse("2024-03-08T06:00:01Z"));
+    }
+
+    /** The example of contract section 9. */
+    static CohortCell cohortCell() {
+        return new CohortCell("P1W", Instant.parse("2024-03-04T00:00:00Z"), 2, "plan=pro", 120L, 54L, 97L,
+            new BigDecimal("4312.50"), new BigDecimal("45.0000"), new BigDecimal("80.8333"), new BigDecimal("35.9375"),
+            true, Instant.parse("2024-03-25T06:00:00.250Z"));
     }
 
     static ChurnRiskAlert alert() {

@@ -37,7 +37,8 @@ class SingleObjectAvroTest {
 
     static Stream<SpecificRecord> records() {
         return Stream.concat(SampleRecords.events(),
-            Stream.of(SampleRecords.npsUpdate(), SampleRecords.revenueUpdate(), SampleRecords.alert()));
+            Stream.of(SampleRecords.npsUpdate(), SampleRecords.revenueUpdate(), SampleRecords.reasonShareUpdate(),
+                SampleRecords.alert(), SampleRecords.cohortCell()));
     }
 
     @ParameterizedTest

@@ -16,7 +16,7 @@ final class CustomerPopulation implements Iterator<GeneratedEvent> {
     /** Guests per signed-up customer. */
     static final double GUEST_SHARE = 0.03;
 
-    private final PriorityQueue<SyntheticCustomer> queue;
+    private final PriorityQueue<SimulatedCustomer> queue;
     private final EventIds ids = EventIds.clean();
     private final int size;
 
@@ -24,15 +24,17 @@ final class CustomerPopulation implements Iterator<GeneratedEvent> {
         final int guests = (int) Math.round(config.customers() * GUEST_SHARE);
         size = config.customers() + guests;
         queue = new PriorityQueue<>(Math.max(1, size),
-                Comparator.comparingLong(SyntheticCustomer::nextAt).thenComparingInt(SyntheticCustomer::index));
+                Comparator.comparingLong(SimulatedCustomer::nextAt).thenComparingInt(SimulatedCustomer::index));
         final int width = Math.max(6, Integer.toString(size).length());
         for (int i = 0; i < size; i++) {
             final boolean guest = i >= config.customers();
             final int number = guest ? i - config.customers() + 1 : i + 1;
             final String id = (guest ? "g" : "c") + zeroPadded(number, width);
-            final SyntheticCustomer customer =
-                    new SyntheticCustomer(i, id, guest, new SplittableRandom(customerSeed(config.seed(), i)), config);
-            if (customer.nextAt() != SyntheticCustomer.NEVER) {
+            final SplittableRandom random = new SplittableRandom(customerSeed(config.seed(), i));
+            final SimulatedCustomer customer = config.profile() == GeneratorConfig.Profile.SHOP
+                    ? new ShopCustomer(i, id, guest, random, config)
+                    : new SyntheticCustomer(i, id, guest, random, config);
+            if (customer.nextAt() != SimulatedCustomer.NEVER) {
                 queue.add(customer);
             }
         }
@@ -71,12 +73,12 @@ final class CustomerPopulation implements Iterator<GeneratedEvent> {
 
     @Override
     public GeneratedEvent next() {
-        final SyntheticCustomer customer = queue.poll();
+        final SimulatedCustomer customer = queue.poll();
         if (customer == null) {
             throw new NoSuchElementException();
         }
         final GeneratedEvent event = customer.emit(ids);
-        if (customer.nextAt() != SyntheticCustomer.NEVER) {
+        if (customer.nextAt() != SimulatedCustomer.NEVER) {
             queue.add(customer);
         }
         return event;

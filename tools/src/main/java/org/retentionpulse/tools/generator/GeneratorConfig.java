@@ -32,6 +32,8 @@ import java.util.Objects;
  *                              are written as fast as the sink takes them before the live pace begins at "now"
  *                              (so windows have their customers and their values from the first seconds)
  * @param regimeChange          a change of one plan's churn rate from a given instant (null: none)
+ * @param profile               what kind of business the customers belong to: subscriptions (signups and
+ *                              cancellations, the default) or a shop (customers never cancel, they stop buying)
  */
 public record GeneratorConfig(
         long seed,
@@ -50,7 +52,9 @@ public record GeneratorConfig(
         boolean live,
         double speedup,
         Duration backfill,
-        RegimeChange regimeChange) {
+        RegimeChange regimeChange,
+
+        Profile profile) {
 
     public static final Instant DEFAULT_START = Instant.parse("2024-01-01T00:00:00Z");
     public static final WeightedValues DEFAULT_PLANS = WeightedValues.of(ordered(
@@ -68,6 +72,7 @@ public record GeneratorConfig(
         Objects.requireNonNull(currency, "currency");
         Objects.requireNonNull(faults, "faults");
         Objects.requireNonNull(backfill, "backfill");
+        Objects.requireNonNull(profile, "profile");
         if (customers < 1) {
             throw new IllegalArgumentException("customers must be positive, got " + customers);
         }
@@ -94,6 +99,25 @@ public record GeneratorConfig(
         }
         if (backfill.isNegative() || backfill.compareTo(Duration.ofDays(days)) > 0) {
             throw new IllegalArgumentException("backfill must be within [0, days], got " + backfill);
+        }
+    }
+
+    /**
+     * The kind of business simulated. {@link #SUBSCRIPTION}: {@link SyntheticCustomer}, customers sign up and
+     * cancel. {@link #SHOP}: {@link ShopCustomer}, customers buy in a rhythm of their own, never cancel, some
+     * stop buying and some of those come back (contract section 7, {@code churn.inactivity}).
+     */
+    public enum Profile {
+        SUBSCRIPTION, SHOP;
+
+        /** {@code subscription} or {@code shop}, any case. */
+        public static Profile parse(final String text) {
+            for (final Profile profile : values()) {
+                if (profile.name().equalsIgnoreCase(text.trim())) {
+                    return profile;
+                }
+            }
+            throw new IllegalArgumentException("profile must be subscription or shop, got '" + text + "'");
         }
     }
 
@@ -152,6 +176,7 @@ public record GeneratorConfig(
         private double speedup = 1;
         private Duration backfill = Duration.ZERO;
         private RegimeChange regimeChange;
+        private Profile profile = Profile.SUBSCRIPTION;
 
         private Builder() {
         }
@@ -174,6 +199,7 @@ public record GeneratorConfig(
             speedup = config.speedup;
             backfill = config.backfill;
             regimeChange = config.regimeChange;
+            profile = config.profile;
         }
 
         public Builder seed(final long value) {
@@ -261,9 +287,14 @@ public record GeneratorConfig(
             return this;
         }
 
+        public Builder profile(final Profile value) {
+            profile = value;
+            return this;
+        }
+
         public GeneratorConfig build() {
             return new GeneratorConfig(seed, customers, start, days, targetEvents, plans, countries, channels,
-                    currency, meanPurchasesPerMonth, monthlyChurnRate, faults, eventsPerSecond, live, speedup, backfill, regimeChange);
+                    currency, meanPurchasesPerMonth, monthlyChurnRate, faults, eventsPerSecond, live, speedup, backfill, regimeChange, profile);
         }
     }
 }

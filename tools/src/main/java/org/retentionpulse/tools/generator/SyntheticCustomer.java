@@ -29,10 +29,10 @@ import org.retentionpulse.schemas.SurveyType;
  * </ul>
  * A guest never signs up: it only buys, at a low rate, from a random time in the period on.
  */
-final class SyntheticCustomer {
+final class SyntheticCustomer implements SimulatedCustomer {
 
     static final long DAY_MILLIS = 86_400_000L;
-    static final long NEVER = Long.MAX_VALUE;
+    static final double SURVEYS_PER_DAY = 1.0 / 30;
 
     private static final double INITIAL_COHORT_SHARE = 0.30;
     private static final long INITIAL_COHORT_SPREAD_MILLIS = 3_600_000L;
@@ -58,7 +58,6 @@ final class SyntheticCustomer {
     private static final double REACTIVATION_PLAN_CHANGE = 0.4;
     private static final double REACTIVATION_SATISFACTION_BONUS = 0.3;
     private static final double MISSING_CHANNEL_PROBABILITY = 0.02;
-    private static final double SURVEYS_PER_DAY = 1.0 / 30;
     private static final double SURVEY_NOISE = 0.7;
     private static final double COMMENT_PROBABILITY = 0.2;
 
@@ -112,7 +111,7 @@ final class SyntheticCustomer {
         final String channelName = config.channels().value(channel);
         final double channelEffect = "referral".equals(channelName) ? 0.3 : "paid".equals(channelName) ? -0.2 : 0;
         satisfaction = random.nextGaussian() + channelEffect;
-        spendLevel = BASE_ORDER_VALUE * Math.pow(PLAN_SPEND_STEP, plan) * RandomDraws.lognormalFactor(random, 0.45);
+        spendLevel = spendLevel(random, plan);
 
         final double meanPerMonth = guest ? GUEST_PURCHASES_PER_MONTH : config.meanPurchasesPerMonth();
         final double rate = meanPerMonth <= 0 ? 0 : RandomDraws.gamma(random, PURCHASE_RATE_SHAPE, meanPerMonth / 30);
@@ -130,17 +129,23 @@ final class SyntheticCustomer {
         reschedule();
     }
 
-    int index() {
+    /** A customer's personal order value: lognormal around a level that grows with the plan. */
+    static double spendLevel(final SplittableRandom random, final int plan) {
+        return BASE_ORDER_VALUE * Math.pow(PLAN_SPEND_STEP, plan) * RandomDraws.lognormalFactor(random, 0.45);
+    }
+
+    @Override
+    public int index() {
         return index;
     }
 
-    /** Event time of the next event in epoch milliseconds, or {@link #NEVER} when the customer is done. */
-    long nextAt() {
+    @Override
+    public long nextAt() {
         return nextAt;
     }
 
-    /** Produces the next event and schedules the one after it. Call only while {@link #nextAt()} is not NEVER. */
-    GeneratedEvent emit(final EventIds ids) {
+    @Override
+    public GeneratedEvent emit(final EventIds ids) {
         final long at = nextAt();
         final Instant occurredAt = Instant.ofEpochMilli(at);
         final GeneratedEvent event;
@@ -155,8 +160,8 @@ final class SyntheticCustomer {
                     id, occurredAt, Fault.NONE);
         } else if (at == nextPurchase) {
             nextPurchase = purchaseAfter(at);
-            event = GeneratedEvent.of(new Purchase(ids.nextEventId(), id, occurredAt, ids.nextOrderId(), amount(),
-                    config.currency()), id, occurredAt, Fault.NONE);
+            event = GeneratedEvent.of(new Purchase(ids.nextEventId(), id, occurredAt, ids.nextOrderId(),
+                    orderAmount(random, spendLevel), config.currency()), id, occurredAt, Fault.NONE);
         } else {
             nextSurvey = surveyAfter(at);
             event = GeneratedEvent.of(survey(ids.nextEventId(), occurredAt, at), id, occurredAt, Fault.NONE);
@@ -240,7 +245,8 @@ final class SyntheticCustomer {
         return 1 - (1 - DECLINE_FLOOR) * Math.min(1, progress);
     }
 
-    private BigDecimal amount() {
+    /** One order's amount around the customer's spend level; now and then a free order. */
+    static BigDecimal orderAmount(final SplittableRandom random, final double spendLevel) {
         if (random.nextDouble() < FREE_ORDER_PROBABILITY) {
             return BigDecimal.ZERO.setScale(2);
         }
@@ -250,7 +256,16 @@ final class SyntheticCustomer {
 
     private SurveyResponse survey(final String eventId, final Instant occurredAt, final long at) {
         final double drop = DECLINE_SATISFACTION_DROP * (1 - engagement(at)) / (1 - DECLINE_FLOOR);
-        final double mood = satisfaction - drop + SURVEY_NOISE * random.nextGaussian();
+        return surveyResponse(random, eventId, id, occurredAt, satisfaction - drop);
+    }
+
+    /**
+     * A survey answer of a customer whose satisfaction is {@code satisfaction}, with noise: NPS half of the time,
+     * CSAT 30%, CES 20%, and now and then a comment in the answer's mood.
+     */
+    static SurveyResponse surveyResponse(final SplittableRandom random, final String eventId, final String customerId,
+                                         final Instant occurredAt, final double satisfaction) {
+        final double mood = satisfaction + SURVEY_NOISE * random.nextGaussian();
         final double kind = random.nextDouble();
         final SurveyType type;
         final int score;
@@ -265,10 +280,10 @@ final class SyntheticCustomer {
             type = SurveyType.CES;
             score = clamp(Math.round(3.6 + 0.9 * mood), 1, 5);
         }
-        return new SurveyResponse(eventId, id, occurredAt, type, score, comment(mood));
+        return new SurveyResponse(eventId, customerId, occurredAt, type, score, comment(random, mood));
     }
 
-    private String comment(final double mood) {
+    private static String comment(final SplittableRandom random, final double mood) {
         if (random.nextDouble() >= COMMENT_PROBABILITY) {
             return null;
         }

@@ -1,0 +1,125 @@
+package org.retentionpulse.schemas.serde;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import org.retentionpulse.schemas.CohortCell;
+
+/**
+ * Reads and writes the cohort cell record of contract section 9: {@code cohort_period, cohort_start, period,
+ * segment, customers, retained, active, revenue, retention, active_share, revenue_per_customer, final,
+ * computed_at}. {@code revenue} is a string with its exact decimal text (like amounts on input); the three values
+ * are JSON numbers without trailing zeros, never in exponent notation.
+ */
+final class CohortCellJson {
+
+    private static final int REVENUE_SCALE = 2;
+    private static final int VALUE_SCALE = 4;
+
+    private CohortCellJson() {
+    }
+
+    /** The compactable key of contract section 9: {@code period|segment|cohort_start|k}. */
+    static String compactionKey(CohortCell cell) {
+        return cell.getCohortPeriod() + "|" + cell.getSegment() + "|"
+            + CanonicalJson.formatInstant(cell.getCohortStart()) + "|" + cell.getPeriod();
+    }
+
+    static void write(JsonGenerator out, CohortCell cell) throws IOException {
+        out.writeStartObject();
+        out.writeStringField("cohort_period", cell.getCohortPeriod());
+        out.writeStringField("cohort_start", CanonicalJson.formatInstant(cell.getCohortStart()));
+        out.writeNumberField("period", cell.getPeriod());
+        out.writeStringField("segment", cell.getSegment());
+        out.writeNumberField("customers", cell.getCustomers());
+        out.writeNumberField("retained", cell.getRetained());
+        out.writeNumberField("active", cell.getActive());
+        out.writeStringField("revenue", cell.getRevenue().toPlainString());
+        writeValue(out, "retention", cell.getRetention());
+        writeValue(out, "active_share", cell.getActiveShare());
+        writeValue(out, "revenue_per_customer", cell.getRevenuePerCustomer());
+        out.writeBooleanField("final", cell.getFinal$());
+        out.writeStringField("computed_at", CanonicalJson.formatInstant(cell.getComputedAt()));
+        out.writeEndObject();
+    }
+
+    private static void writeValue(JsonGenerator out, String field, BigDecimal value) throws IOException {
+        out.writeFieldName(field);
+        out.writeNumber(value.stripTrailingZeros().toPlainString());
+    }
+
+    static CohortCell read(JsonNode root) {
+        return new CohortCell(
+            text(root, "cohort_period"),
+            CanonicalJson.instant(root.get("cohort_start"), "cohort_start"),
+            Math.toIntExact(integer(root, "period")),
+            text(root, "segment"),
+            integer(root, "customers"),
+            integer(root, "retained"),
+            integer(root, "active"),
+            decimal(required(root, "revenue"), "revenue", REVENUE_SCALE, true),
+            decimal(required(root, "retention"), "retention", VALUE_SCALE, false),
+            decimal(required(root, "active_share"), "active_share", VALUE_SCALE, false),
+            decimal(required(root, "revenue_per_customer"), "revenue_per_customer", VALUE_SCALE, false),
+            bool(root, "final"),
+            CanonicalJson.instant(root.get("computed_at"), "computed_at"));
+    }
+
+    private static JsonNode required(JsonNode root, String field) {
+        JsonNode node = root.get(field);
+        if (node == null || node.isNull()) {
+            throw CanonicalJson.missingField(field);
+        }
+        return node;
+    }
+
+    private static String text(JsonNode root, String field) {
+        JsonNode node = required(root, field);
+        if (!node.isTextual()) {
+            throw CanonicalJson.wrongType(field, "a string", node);
+        }
+        return node.textValue();
+    }
+
+    private static long integer(JsonNode root, String field) {
+        JsonNode node = required(root, field);
+        if (!node.isIntegralNumber() || !node.canConvertToLong()) {
+            throw CanonicalJson.wrongType(field, "an integer", node);
+        }
+        return node.longValue();
+    }
+
+    private static boolean bool(JsonNode root, String field) {
+        JsonNode node = required(root, field);
+        if (!node.isBoolean()) {
+            throw CanonicalJson.wrongType(field, "true or false", node);
+        }
+        return node.booleanValue();
+    }
+
+    /** {@code revenue} is a decimal string, the values JSON numbers; neither with more decimals than the schema. */
+    private static BigDecimal decimal(JsonNode node, String field, int scale, boolean asText) {
+        BigDecimal value;
+        if (asText) {
+            if (!node.isTextual()) {
+                throw CanonicalJson.wrongType(field, "a decimal string", node);
+            }
+            try {
+                value = new BigDecimal(node.textValue());
+            } catch (NumberFormatException e) {
+                throw CanonicalJson.wrongType(field, "a decimal string", node);
+            }
+        } else if (node.isNumber()) {
+            value = node.decimalValue();
+        } else {
+            throw CanonicalJson.wrongType(field, "a number", node);
+        }
+        try {
+            return value.setScale(scale, RoundingMode.UNNECESSARY);
+        } catch (ArithmeticException e) {
+            throw CanonicalJson.wrongType(field, "a number with at most " + scale + " decimals", node);
+        }
+    }
+}

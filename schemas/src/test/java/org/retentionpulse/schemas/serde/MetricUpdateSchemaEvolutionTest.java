@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
 import org.retentionpulse.schemas.MetricUpdate;
 
 /**
- * {@code MetricUpdate} gained an optional {@code reason} (contract section 8): records of the previous version
+ * {@code MetricUpdate} gained an optional {@code reason} (docs/METRICS.md section 8; the optional interval of section 10
+ * is checked in {@link MetricUpdateEvolutionTest}): records of the previous version
  * (already on a topic) stay readable by the new code, and a consumer still on the previous version reads new
  * records, ignoring the reason.
  */
@@ -38,9 +39,11 @@ class MetricUpdateSchemaEvolutionTest {
     private static final Schema CURRENT = MetricUpdate.getClassSchema();
 
     @Test
-    void theOnlyDifferenceIsTheOptionalReasonAndBothDirectionsAreCompatible() {
-        assertNull(V1.getField("reason"));
-        assertEquals(V1.getFields().size() + 1, CURRENT.getFields().size());
+    void theDifferencesAreTheOptionalReasonAndIntervalAndBothDirectionsAreCompatible() {
+        for (String added : new String[] {"reason", "ci_low", "ci_high"}) {
+            assertNull(V1.getField(added), added);
+        }
+        assertEquals(V1.getFields().size() + 3, CURRENT.getFields().size());
         assertEquals(SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE,
             SchemaCompatibility.checkReaderWriterCompatibility(CURRENT, V1).getType());
         assertEquals(SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE,

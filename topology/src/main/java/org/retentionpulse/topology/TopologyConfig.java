@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 import org.retentionpulse.schemas.serde.WireFormat;
 import org.retentionpulse.topology.alerts.AlertPolicy;
 import org.retentionpulse.topology.confidence.ConfidenceLevel;
@@ -58,7 +59,6 @@ public record TopologyConfig(
         Clock clock,
         ConfidenceLevel confidence,
         List<MetricAlertRule> metricAlertRules,
-
         ChurnPolicy churn,
         CohortSpec cohorts) {
 
@@ -146,59 +146,59 @@ public record TopologyConfig(
     }
 
     public TopologyConfig withTopics(Topics t) {
-        return new TopologyConfig(t, windows, grace, dimensions, reportingCurrency, sourcePartitions, segmentPartitions,
-                updateInterval, dedupHorizon, outputFormat, stores, alerts, historyRetention, maxFuture, clock, confidence, metricAlertRules, churn, cohorts);
+        return with(c -> c.topics = t);
     }
 
+    /** Other windows and grace; the dedup horizon goes back to its default for them (longest window + grace). */
     public TopologyConfig withWindows(List<WindowSpec> w, Duration g) {
-        return new TopologyConfig(topics, w, g, dimensions, reportingCurrency, sourcePartitions, segmentPartitions,
-                updateInterval, null, outputFormat, stores, alerts, historyRetention, maxFuture, clock, confidence, metricAlertRules, churn, cohorts);
+        return with(c -> {
+            c.windows = w;
+            c.grace = g;
+            c.dedupHorizon = null;
+        });
     }
 
     public TopologyConfig withDimensions(List<Dimension> d) {
-        return new TopologyConfig(topics, windows, grace, d, reportingCurrency, sourcePartitions, segmentPartitions,
-                updateInterval, dedupHorizon, outputFormat, stores, alerts, historyRetention, maxFuture, clock, confidence, metricAlertRules, churn, cohorts);
+        return with(c -> c.dimensions = d);
     }
 
-    public TopologyConfig withReportingCurrency(String c) {
-        return new TopologyConfig(topics, windows, grace, dimensions, c, sourcePartitions, segmentPartitions,
-                updateInterval, dedupHorizon, outputFormat, stores, alerts, historyRetention, maxFuture, clock, confidence, metricAlertRules, churn, cohorts);
+    public TopologyConfig withReportingCurrency(String currency) {
+        return with(c -> c.reportingCurrency = currency);
     }
 
     public TopologyConfig withPartitions(int source, int segment) {
-        return new TopologyConfig(topics, windows, grace, dimensions, reportingCurrency, source, segment,
-                updateInterval, dedupHorizon, outputFormat, stores, alerts, historyRetention, maxFuture, clock, confidence, metricAlertRules, churn, cohorts);
+        return with(c -> {
+            c.sourcePartitions = source;
+            c.segmentPartitions = segment;
+        });
     }
 
     public TopologyConfig withUpdateInterval(Duration u) {
-        return new TopologyConfig(topics, windows, grace, dimensions, reportingCurrency, sourcePartitions, segmentPartitions,
-                u, dedupHorizon, outputFormat, stores, alerts, historyRetention, maxFuture, clock, confidence, metricAlertRules, churn, cohorts);
+        return with(c -> c.updateInterval = u);
     }
 
     public TopologyConfig withDedupHorizon(Duration d) {
-        return new TopologyConfig(topics, windows, grace, dimensions, reportingCurrency, sourcePartitions, segmentPartitions,
-                updateInterval, d, outputFormat, stores, alerts, historyRetention, maxFuture, clock, confidence, metricAlertRules, churn, cohorts);
+        return with(c -> c.dedupHorizon = d);
     }
 
     public TopologyConfig withOutputFormat(WireFormat f) {
-        return new TopologyConfig(topics, windows, grace, dimensions, reportingCurrency, sourcePartitions, segmentPartitions,
-                updateInterval, dedupHorizon, f, stores, alerts, historyRetention, maxFuture, clock, confidence, metricAlertRules, churn, cohorts);
+        return with(c -> c.outputFormat = f);
     }
 
     public TopologyConfig withStores(StoreKind s) {
-        return new TopologyConfig(topics, windows, grace, dimensions, reportingCurrency, sourcePartitions, segmentPartitions,
-                updateInterval, dedupHorizon, outputFormat, s, alerts, historyRetention, maxFuture, clock, confidence, metricAlertRules, churn, cohorts);
+        return with(c -> c.stores = s);
     }
 
     public TopologyConfig withAlerts(AlertPolicy a) {
-        return new TopologyConfig(topics, windows, grace, dimensions, reportingCurrency, sourcePartitions, segmentPartitions,
-                updateInterval, dedupHorizon, outputFormat, stores, a, historyRetention, maxFuture, clock, confidence, metricAlertRules, churn, cohorts);
+        return with(c -> c.alerts = a);
     }
 
     /** Events and ticks more than {@code max} ahead of {@code wallClock} are rejected ({@link FutureEventGuard}). */
     public TopologyConfig withFutureLimit(Duration max, Clock wallClock) {
-        return new TopologyConfig(topics, windows, grace, dimensions, reportingCurrency, sourcePartitions, segmentPartitions,
-                updateInterval, dedupHorizon, outputFormat, stores, alerts, historyRetention, max, wallClock, confidence, metricAlertRules, churn, cohorts);
+        return with(c -> {
+            c.maxFuture = max;
+            c.clock = wallClock;
+        });
     }
 
     /** The rule that rejects times from the future, read by the input deserializer. */
@@ -206,28 +206,84 @@ public record TopologyConfig(
         return new FutureEventGuard(maxFuture, clock);
     }
 
-    public TopologyConfig withConfidence(ConfidenceLevel c) {
-        return new TopologyConfig(topics, windows, grace, dimensions, reportingCurrency, sourcePartitions, segmentPartitions,
-                updateInterval, dedupHorizon, outputFormat, stores, alerts, historyRetention, maxFuture, clock, c, metricAlertRules, churn, cohorts);
+    public TopologyConfig withConfidence(ConfidenceLevel level) {
+        return with(c -> c.confidence = level);
     }
 
     public TopologyConfig withMetricAlertRules(List<MetricAlertRule> r) {
-        return new TopologyConfig(topics, windows, grace, dimensions, reportingCurrency, sourcePartitions, segmentPartitions,
-                updateInterval, dedupHorizon, outputFormat, stores, alerts, historyRetention, maxFuture, clock, confidence, r, churn, cohorts);
+        return with(c -> c.metricAlertRules = r);
     }
 
-    public TopologyConfig withChurn(ChurnPolicy c) {
-        return new TopologyConfig(topics, windows, grace, dimensions, reportingCurrency, sourcePartitions, segmentPartitions,
-                updateInterval, dedupHorizon, outputFormat, stores, alerts, historyRetention, maxFuture, clock, confidence, metricAlertRules, c, cohorts);
+    public TopologyConfig withChurn(ChurnPolicy policy) {
+        return with(c -> c.churn = policy);
     }
 
-    public TopologyConfig withCohorts(CohortSpec c) {
-        return new TopologyConfig(topics, windows, grace, dimensions, reportingCurrency, sourcePartitions, segmentPartitions,
-                updateInterval, dedupHorizon, outputFormat, stores, alerts, historyRetention, maxFuture, clock, confidence, metricAlertRules, churn, c);
+    public TopologyConfig withCohorts(CohortSpec spec) {
+        return with(c -> c.cohorts = spec);
     }
 
     public TopologyConfig withHistoryRetention(Duration h) {
-        return new TopologyConfig(topics, windows, grace, dimensions, reportingCurrency, sourcePartitions, segmentPartitions,
-                updateInterval, dedupHorizon, outputFormat, stores, alerts, h, maxFuture, clock, confidence, metricAlertRules, churn, cohorts);
+        return with(c -> c.historyRetention = h);
+    }
+
+    /** A copy with {@code change} applied, validated by the canonical constructor like any other instance. */
+    private TopologyConfig with(Consumer<Copy> change) {
+        Copy copy = new Copy(this);
+        change.accept(copy);
+        return copy.build();
+    }
+
+    /**
+     * Every component, mutable, for the {@code with} methods: a new setting adds one field here and one line in
+     * each of the two methods below, instead of one argument to every {@code with} method.
+     */
+    private static final class Copy {
+        Topics topics;
+        List<WindowSpec> windows;
+        Duration grace;
+        List<Dimension> dimensions;
+        String reportingCurrency;
+        int sourcePartitions;
+        int segmentPartitions;
+        Duration updateInterval;
+        Duration dedupHorizon;
+        WireFormat outputFormat;
+        StoreKind stores;
+        AlertPolicy alerts;
+        Duration historyRetention;
+        Duration maxFuture;
+        Clock clock;
+        ConfidenceLevel confidence;
+        List<MetricAlertRule> metricAlertRules;
+        ChurnPolicy churn;
+        CohortSpec cohorts;
+
+        Copy(TopologyConfig config) {
+            topics = config.topics;
+            windows = config.windows;
+            grace = config.grace;
+            dimensions = config.dimensions;
+            reportingCurrency = config.reportingCurrency;
+            sourcePartitions = config.sourcePartitions;
+            segmentPartitions = config.segmentPartitions;
+            updateInterval = config.updateInterval;
+            dedupHorizon = config.dedupHorizon;
+            outputFormat = config.outputFormat;
+            stores = config.stores;
+            alerts = config.alerts;
+            historyRetention = config.historyRetention;
+            maxFuture = config.maxFuture;
+            clock = config.clock;
+            confidence = config.confidence;
+            metricAlertRules = config.metricAlertRules;
+            churn = config.churn;
+            cohorts = config.cohorts;
+        }
+
+        TopologyConfig build() {
+            return new TopologyConfig(topics, windows, grace, dimensions, reportingCurrency, sourcePartitions, segmentPartitions,
+                    updateInterval, dedupHorizon, outputFormat, stores, alerts, historyRetention, maxFuture, clock,
+                    confidence, metricAlertRules, churn, cohorts);
+        }
     }
 }

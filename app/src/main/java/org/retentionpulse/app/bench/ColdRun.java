@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.KafkaStreams;
+import org.retentionpulse.app.console.ConsumptionProgress;
+import org.retentionpulse.app.console.ProgressReporter;
 import org.retentionpulse.app.pipeline.ApplicationLag;
 
 /**
@@ -19,8 +21,6 @@ import org.retentionpulse.app.pipeline.ApplicationLag;
  * producer's I/O thread), between the first {@code RUNNING} and the end.
  */
 final class ColdRun {
-    /** How often progress is printed: often on a terminal, every few seconds into a log. */
-    private static final long REPORT_NANOS = TimeUnit.SECONDS.toNanos(System.console() != null ? 2 : 5);
 
     /** Starts the application under test and returns its client (already started). */
     @FunctionalInterface
@@ -111,74 +111,22 @@ final class ColdRun {
         topics.addAll(internalTopics);
         long start = System.nanoTime();
         long deadline = start + timeout.toNanos();
-        long lastReport = start;
-        Progress lines = new Progress(phase, total, !internalTopics.isEmpty());
+        ConsumptionProgress lines = new ConsumptionProgress(phase, total, !internalTopics.isEmpty());
         ApplicationLag lag = new ApplicationLag(admin, applicationId);
-        while (true) {
-            Map<String, Long> behind = lag.behindByTopic(topics);
-            long inputBehind = inputs.stream().mapToLong(behind::get).sum();
-            long internalBehind = internalTopics.stream().mapToLong(behind::get).sum();
-            if (inputBehind == 0 && internalBehind == 0) {
-                return;
-            }
-            long now = System.nanoTime();
-            if (now - lastReport > REPORT_NANOS) {
-                lastReport = now;
-                progress.println(lines.line(inputBehind, internalBehind, now));
-            }
-            if (now > deadline) {
-                throw new IllegalStateException(phase + " did not finish within " + timeout + " (raise --timeout)");
-            }
-            TimeUnit.MILLISECONDS.sleep(100);
-        }
-    }
-
-    /**
-     * The progress lines of one wait, e.g. {@code pipeline: 412,000 / 1,000,000 input events (41 %), 13,870/s, ~42 s left;
-     * 1,024 repartition records behind}; once every input is read, the repartition backlog's own rate and time left
-     * (the segment stage can trail the customer stage by most of the run).
-     */
-    private static final class Progress {
-        private final String phase;
-        private final long total;
-        private final boolean internal;
-        private final long start = System.nanoTime();
-        private long inputsReadAt = -1;
-        private long internalBehindThen;
-
-        Progress(String phase, long total, boolean internal) {
-            this.phase = phase;
-            this.total = total;
-            this.internal = internal;
-        }
-
-        String line(long inputBehind, long internalBehind, long now) {
-            String line;
-            if (total > 0 && inputBehind == 0) {
-                if (inputsReadAt < 0) {
-                    inputsReadAt = now;
-                    internalBehindThen = internalBehind;
+        try (ProgressReporter reporter = ProgressReporter.to(progress)) {
+            while (true) {
+                Map<String, Long> behind = lag.behindByTopic(topics);
+                long inputBehind = inputs.stream().mapToLong(behind::get).sum();
+                long internalBehind = internalTopics.stream().mapToLong(behind::get).sum();
+                if (inputBehind == 0 && internalBehind == 0) {
+                    return;
                 }
-                line = String.format(Locale.ROOT, "  %s: all %,d input events read by %.0f s", phase, total, (inputsReadAt - start) / 1e9);
-                if (internal) {
-                    double rate = (internalBehindThen - internalBehind) / Math.max(1e-9, (now - inputsReadAt) / 1e9);
-                    return line + String.format(Locale.ROOT, "; %,d repartition records behind, %,.0f/s, %s", internalBehind, rate, left(internalBehind, rate));
+                reporter.report(lines.fraction(inputBehind), lines.line(inputBehind, internalBehind));
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(phase + " did not finish within " + timeout + " (raise --timeout)");
                 }
-                return line;
-            } else if (total > 0) {
-                // Transaction markers take offsets too, so "behind" can exceed the events left by a little: clamp.
-                long done = Math.max(0, Math.min(total, total - inputBehind));
-                double rate = done / Math.max(1e-9, (now - start) / 1e9);
-                line = String.format(Locale.ROOT, "  %s: %,d / %,d input events (%.0f %%), %,.0f/s, %s", phase, done, total,
-                        100.0 * done / total, rate, left(total - done, rate));
-            } else {
-                line = String.format(Locale.ROOT, "  %s: %,d input records behind", phase, inputBehind);
+                TimeUnit.MILLISECONDS.sleep(100);
             }
-            return internal ? line + String.format(Locale.ROOT, "; %,d repartition records behind", internalBehind) : line;
-        }
-
-        private static String left(long remaining, double rate) {
-            return rate > 0 ? String.format(Locale.ROOT, "~%.0f s left", remaining / rate) : "time left unknown";
         }
     }
 }

@@ -1,19 +1,23 @@
 package org.retentionpulse.app.cli;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.concurrent.Callable;
 import org.retentionpulse.app.config.AppDefaults;
 import org.retentionpulse.app.config.PipelineSettings;
 import org.retentionpulse.app.config.Settings;
+import org.retentionpulse.app.console.ProgressReporter;
 import org.retentionpulse.app.pipeline.TopicProvisioner;
-import java.util.concurrent.Callable;
 import org.retentionpulse.schemas.serde.WireFormat;
 import org.retentionpulse.tools.generator.EventGenerator;
 import org.retentionpulse.tools.generator.EventSink;
 import org.retentionpulse.tools.generator.FaultRates;
+import org.retentionpulse.tools.generator.GenerationProgress;
 import org.retentionpulse.tools.generator.GenerationSummary;
 import org.retentionpulse.tools.generator.GeneratorConfig;
 import org.retentionpulse.tools.generator.JsonLinesSink;
@@ -108,13 +112,32 @@ public final class GenerateCommand implements Callable<Integer> {
         EventGenerator generator = EventGenerator.create(config);
         Runtime.getRuntime().addShutdownHook(new Thread(generator::stop, "generate-stop"));
         GenerationSummary summary;
-        try (EventSink sink = sink()) {
-            summary = generator.writeTo(sink, p -> System.err.printf("  %,d events, %,.0f/s, event time %s%n",
-                    p.eventsWritten(), p.eventsPerSecond(), p.eventTime()));
+        try (EventSink sink = sink(); ProgressReporter reporter = ProgressReporter.to(System.err)) {
+            summary = generator.writeTo(sink, p -> report(reporter, p));
         }
         System.err.printf("Generated %,d events in %.1f s (%s)%n", summary.eventsWritten(),
                 summary.elapsed().toMillis() / 1000.0, summary.byFault());
         return 0;
+    }
+
+    /**
+     * Events written, rate, the event time reached and, when the end is known (a number of events, or the end of the
+     * period when not live), the share done and the time left.
+     */
+    private void report(ProgressReporter reporter, GenerationProgress p) {
+        if (p.finished()) {
+            return; // the summary line follows
+        }
+        double fraction = Double.NaN;
+        if (events > 0) {
+            fraction = (double) p.eventsWritten() / events;
+        } else if (!live && p.eventTime() != null) {
+            fraction = (double) Duration.between(start, p.eventTime()).toMillis() / Duration.ofDays(days).toMillis();
+        }
+        String left = Double.isNaN(fraction) || fraction <= 0 ? ""
+                : ", " + ProgressReporter.timeLeft(1 - fraction, fraction / Math.max(1e-9, p.elapsed().toMillis() / 1000.0));
+        reporter.report(fraction, String.format(Locale.ROOT, "%,d events, %,.0f/s, event time %s%s",
+                p.eventsWritten(), p.eventsPerSecond(), p.eventTime(), left));
     }
 
     private EventSink sink() {

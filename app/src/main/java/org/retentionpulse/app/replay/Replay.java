@@ -36,6 +36,8 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.retentionpulse.app.config.AppDefaults;
+import org.retentionpulse.app.console.ConsumptionProgress;
+import org.retentionpulse.app.console.ProgressReporter;
 import org.retentionpulse.app.config.PipelineSettings;
 import org.retentionpulse.app.config.Settings;
 import org.retentionpulse.app.pipeline.ApplicationLag;
@@ -132,7 +134,8 @@ public final class Replay {
             long[] counts = produce(client, inputTopic, topology.windowSet(), topology.futureGuard());
             progress.printf("Wrote %,d events to %s; waiting for the pipeline...%n", counts[0], inputTopic);
             String applicationId = "retention-pulse-" + runId;
-            awaitConsumed(new ApplicationLag(admin, applicationId), List.of(inputTopic, ApplicationLag.segmentDeltasTopic(applicationId)));
+            awaitConsumed(new ApplicationLag(admin, applicationId), inputTopic, ApplicationLag.segmentDeltasTopic(applicationId),
+                    counts[0]);
             Map<String, Long> rejected = pipeline.rejections();
             started.close();
             long finals = writeFinals(client, topology.topics().metricUpdates(), options.metricsOut());
@@ -228,28 +231,32 @@ public final class Replay {
         }
     }
 
-    /** Waits until the application's committed offsets reach the end of every topic it reads. */
-    private void awaitConsumed(ApplicationLag lag, List<String> topics) throws InterruptedException {
+    /**
+     * Waits until the application's committed offsets reach the end of the input and of its repartition topic,
+     * showing the input events done out of {@code total}, the rate and the time left.
+     */
+    private void awaitConsumed(ApplicationLag lag, String input, String repartition, long total) throws InterruptedException {
         long deadline = System.nanoTime() + options.timeout().toNanos();
-        long lastReport = 0;
-        while (true) {
-            try {
-                long behind = lag.behindByTopic(topics).values().stream().mapToLong(Long::longValue).sum();
-                if (behind == 0) {
-                    return;
+        ConsumptionProgress lines = new ConsumptionProgress("pipeline", total, true);
+        try (ProgressReporter reporter = ProgressReporter.to(progress)) {
+            while (true) {
+                try {
+                    Map<String, Long> behind = lag.behindByTopic(List.of(input, repartition));
+                    long inputBehind = behind.get(input);
+                    long repartitionBehind = behind.get(repartition);
+                    if (inputBehind == 0 && repartitionBehind == 0) {
+                        return;
+                    }
+                    reporter.report(lines.fraction(inputBehind), lines.line(inputBehind, repartitionBehind));
+                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                    log.debug("offset lookup failed, retrying", e);
                 }
-                if (System.nanoTime() - lastReport > TimeUnit.SECONDS.toNanos(3)) {
-                    progress.printf("  pipeline: %,d records still to process%n", behind);
-                    lastReport = System.nanoTime();
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the pipeline did not finish within " + options.timeout()
+                            + " (raise --timeout for large inputs)");
                 }
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                log.debug("offset lookup failed, retrying", e);
+                TimeUnit.MILLISECONDS.sleep(200);
             }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the pipeline did not finish within " + options.timeout()
-                        + " (raise --timeout for large inputs)");
-            }
-            TimeUnit.MILLISECONDS.sleep(200);
         }
     }
 

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.retentionpulse.topology.metrics.SegmentStageMetrics;
 
 /**
  * The figures of one benchmark run. Rates are events per second; durations seconds; latencies milliseconds
@@ -27,7 +28,8 @@ public record BenchResult(
         Double restoreSeconds,
         Long restoredRecords,
         Map<String, Object> machine,
-        Map<String, Object> settings) {
+        Map<String, Object> settings,
+        Map<String, SegmentStageMetrics.TaskReads> segmentTasks) {
 
     /** The latency phase: offered load and the latency of each output (and of all outputs together). */
     public record Latency(double offeredEventsPerSecond, double load, long eventsProduced, double seconds,
@@ -119,6 +121,10 @@ public record BenchResult(
         m.put("pipeline_processing_seconds", round3(pipeline.processingSeconds()));
         m.put("pipeline_cpu_seconds", round3(pipeline.cpuSeconds()));
         m.put("pipeline_output_monitor_cpu_seconds", round3(outputMonitorCpuSeconds));
+        Map<String, Object> tasks = new LinkedHashMap<>();
+        segmentTasks.forEach((task, reads) -> tasks.put(task, Map.of("records_read", reads.records(),
+                "changes_read", reads.changes(), "watermarks_read", reads.watermarks())));
+        m.put("segment_tasks", tasks);
         if (yardstick != null) {
             Map<String, Object> y = new LinkedHashMap<>();
             y.put("passthrough", coldRunJson(yardstick.passthrough()));

@@ -33,7 +33,8 @@ import org.retentionpulse.app.config.PipelineSettings;
 import org.retentionpulse.app.config.Settings;
 import org.retentionpulse.app.pipeline.ApplicationLag;
 import org.retentionpulse.app.pipeline.Pipeline;
-import org.retentionpulse.app.pipeline.ServedPipeline;
+import org.retentionpulse.app.pipeline.PipelineStartup;
+import org.retentionpulse.app.pipeline.StartedPipeline;
 import org.retentionpulse.app.pipeline.TempDirectory;
 import org.retentionpulse.app.pipeline.TopicProvisioner;
 import org.retentionpulse.schemas.serde.WireFormat;
@@ -44,6 +45,7 @@ import org.retentionpulse.tools.generator.GeneratorConfig;
 import org.retentionpulse.tools.generator.KafkaEventSink;
 import org.retentionpulse.tools.generator.TopicNames;
 import org.retentionpulse.topology.TopologyConfig;
+import org.retentionpulse.topology.metrics.SegmentStageMetrics;
 
 /**
  * One benchmark run, in this order, on one set of fresh topics (inputs and outputs on {@code LogAppendTime}):
@@ -155,7 +157,7 @@ public final class Benchmark {
             return new BenchResult(options.events(), customersSeen, options.customers(), options.partitions(), throughput.raw(),
                     throughput.rawRate(), throughput.rawPerCpu(), throughput.pipeline(), throughput.monitorCpuSeconds(),
                     throughput.yardstick(), latency, disk, live, restore.seconds(), restore.records(),
-                    machine(loadBefore, loadAfter), settingsJson(run));
+                    machine(loadBefore, loadAfter), settingsJson(run), throughput.segmentTasks());
         }
     }
 
@@ -165,7 +167,7 @@ public final class Benchmark {
 
     /** The throughput phases' figures. */
     private record Throughput(List<Double> raw, double rawRate, double rawPerCpu, ColdRun.Result pipeline, double monitorCpuSeconds,
-                              Yardstick.Result yardstick) {
+                              Yardstick.Result yardstick, Map<String, SegmentStageMetrics.TaskReads> segmentTasks) {
     }
 
     /**
@@ -190,16 +192,21 @@ public final class Benchmark {
         ColdRun.Result pipeline;
         long monitorCpuBefore = ThreadCpu.nanos(OUTPUT_MONITOR_THREAD);
         long monitorCpuAfter;
+        Map<String, SegmentStageMetrics.TaskReads> segmentTasks;
         try (Started started = start(run)) {
             pipeline = run.clock().measure("pipeline", started::streams, run.applicationId(), List.of(run.repartition()), cpuMarkers);
             monitorCpuAfter = ThreadCpu.nanos(OUTPUT_MONITOR_THREAD);
+            segmentTasks = SegmentStageMetrics.readsByTask(started.streams().metrics());
         }
+        segmentTasks.forEach((task, reads) -> progress.printf(Locale.ROOT, "  segment task %s read %,d records (%,d changes, %,d watermarks)%n",
+                task, reads.records(), reads.changes(), reads.watermarks()));
         raw.add(rawConsume(run.client(), run.inputs(), inputEnds, 2, rawPerCpu));
         double rawRate = raw.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
         double rawPerCpuRate = rawPerCpu.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
         progress.printf(Locale.ROOT, "  per CPU second: raw consume %,.0f events, pipeline %,.0f events%n", rawPerCpuRate,
                 pipeline.eventsPerCpuSecond());
-        return new Throughput(raw, rawRate, rawPerCpuRate, pipeline, (monitorCpuAfter - monitorCpuBefore) / 1e9, yardstick);
+        return new Throughput(raw, rawRate, rawPerCpuRate, pipeline, (monitorCpuAfter - monitorCpuBefore) / 1e9, yardstick,
+                segmentTasks);
     }
 
     /**
@@ -223,32 +230,27 @@ public final class Benchmark {
     }
 
     /**
-     * The pipeline as the bench measures it: with {@link BenchOptions.Wiring#RUN} exactly what {@code run} starts
-     * ({@link ServedPipeline}: HTTP server, Prometheus registry and meters, output monitor); with
-     * {@link BenchOptions.Wiring#BARE} the topology alone (to see what the rest costs).
+     * The pipeline as the bench measures it, started the way every command starts it ({@link PipelineStartup}: topics,
+     * built-for check, deleted-history watch): with {@link BenchOptions.Wiring#RUN} exactly what {@code run} starts
+     * (HTTP server, Prometheus registry and meters, output monitor); with {@link BenchOptions.Wiring#BARE} the
+     * topology alone (to see what the rest costs).
      */
     private Started start(Run run) throws Exception {
-        if (options.wiring() == BenchOptions.Wiring.RUN) {
-            ServedPipeline served = ServedPipeline.start(run.settings(), run.topology(), Map.of());
-            return new Started(served.pipeline(), served);
-        }
-        return new Started(new Pipeline(run.topology(), run.streamsProperties()).start(), null);
+        PipelineStartup.Request request = PipelineStartup.Request.of(run.settings().settings())
+                .adjusting(t -> t.withTopics(run.topology().topics()));
+        return new Started(PipelineStartup.start(options.wiring() == BenchOptions.Wiring.RUN ? request.served() : request));
     }
 
-    /** A started pipeline and, in the `run` wiring, what serves it. Closing leaves the group first. */
-    private record Started(Pipeline pipeline, ServedPipeline served) implements AutoCloseable {
+    /** A started pipeline, as {@code run} or bare. Closing leaves the group first. */
+    private record Started(StartedPipeline started) implements AutoCloseable {
         KafkaStreams streams() {
-            return pipeline.streams();
+            return started.pipeline().streams();
         }
 
         @Override
         public void close() {
-            closeLeavingGroup(pipeline);
-            if (served != null) {
-                served.close();
-            } else {
-                pipeline.close();
-            }
+            closeLeavingGroup(started.pipeline());
+            started.close();
         }
     }
 
@@ -258,7 +260,7 @@ public final class Benchmark {
 
     /**
      * Wipes the state directory and restarts the topology alone, timed until it is RUNNING with every store
-     * restored (a restore listener must be set before start, which {@link ServedPipeline} does not offer; HTTP and
+     * restored (a restore listener must be set before start, which {@code ServedPipeline} does not offer; HTTP and
      * the output monitor play no part in a restore). With {@code --skip-restore} nothing is measured.
      */
     private Restore restore(Run run) throws Exception {

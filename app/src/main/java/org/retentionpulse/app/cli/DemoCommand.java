@@ -1,6 +1,5 @@
 package org.retentionpulse.app.cli;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,6 +10,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -25,10 +25,10 @@ import org.retentionpulse.app.config.AppDefaults;
 import org.retentionpulse.app.config.Settings;
 import org.retentionpulse.app.demo.LiveView;
 import org.retentionpulse.app.pipeline.Pipeline;
-import org.retentionpulse.app.pipeline.ServedPipeline;
-import org.retentionpulse.app.pipeline.TempDirectory;
 import org.retentionpulse.app.pipeline.PipelineStartup;
+import org.retentionpulse.app.pipeline.ServedPipeline;
 import org.retentionpulse.app.pipeline.StartedPipeline;
+import org.retentionpulse.app.pipeline.TempDirectory;
 import org.retentionpulse.schemas.serde.ChurnRiskAlertSerde;
 import org.retentionpulse.schemas.serde.MetricUpdateSerde;
 import org.retentionpulse.schemas.serde.WireFormat;
@@ -87,7 +87,6 @@ public final class DemoCommand implements Callable<Integer> {
         }
         Instant started = Instant.now();
         TempDirectory state = new TempDirectory("retention-pulse-demo-state");
-        Path stateDir = state.path();
         System.out.println("Starting an embedded Kafka broker (KRaft)...");
         // Simulated event time runs ahead of the clock; Kafka 4 rejects record timestamps over an hour in the future by default.
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().defaultPartitions(partitions)
@@ -96,66 +95,22 @@ public final class DemoCommand implements Callable<Integer> {
         CountDownLatch finished = new CountDownLatch(1);
         AtomicReference<StartedPipeline> startedRef = new AtomicReference<>();
         AtomicReference<EventGenerator> generatorRef = new AtomicReference<>();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            running.set(false);
-            EventGenerator g = generatorRef.get();
-            if (g != null) {
-                g.stop();
-            }
-            try {
-                finished.await(java.util.concurrent.TimeUnit.SECONDS.toMillis(20), java.util.concurrent.TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "demo-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stopOnSignal(running, generatorRef, finished), "demo-shutdown"));
         try {
-            Map<String, String> overrides = new HashMap<>();
-            overrides.put(AppDefaults.BOOTSTRAP_SERVERS, broker.bootstrapServers());
-            overrides.put(AppDefaults.APPLICATION_ID, "retention-pulse-demo");
-            overrides.put(AppDefaults.STATE_DIR, stateDir.toString());
-            overrides.put(AppDefaults.HTTP_PORT, httpPort);
-            // The demo's topics: LogAppendTime inputs, because the generator stamps records with simulated event time
-            // (useless for latency), which also runs ahead of the clock: no limit on times from the future.
-            overrides.put(AppDefaults.TOPICS_PARTITIONS, Integer.toString(partitions));
-            overrides.put(AppDefaults.TOPICS_REPLICATION_FACTOR, "1");
-            overrides.put(AppDefaults.TOPICS_INPUT_TIMESTAMP_TYPE, "LogAppendTime");
-            overrides.put(AppDefaults.INPUT_MAX_FUTURE, "P36500D");
-            StartedPipeline startedPipeline = PipelineStartup.start(PipelineStartup.Request.of(Settings.load(null, System.getenv(), overrides)).served());
+            StartedPipeline startedPipeline = PipelineStartup.start(
+                    PipelineStartup.Request.of(Settings.load(null, System.getenv(), overrides(broker, state.path()))).served());
             startedRef.set(startedPipeline);
             ServedPipeline served = startedPipeline.served();
-            TopologyConfig topology = startedPipeline.topology();
-            Pipeline pipeline = served.pipeline();
             System.out.println("Prometheus metrics: " + served.url() + "/metrics   API: " + served.url() + "/api/metrics/churn_rate?window=P30D/P1D"
                     + "   health: " + served.url() + "/health/ready");
-            // The population starts backfill ago and its history is written at once: every window has customers
-            // active at its start (churn rate, retention, CLV defined) from the first seconds; then time runs live.
-            // 30% of the population signs up on the first day, the rest over the backfill and a simulated year after it.
-            EventGenerator generator = EventGenerator.create(GeneratorConfig.builder().seed(seed).customers(customers)
-                    .days((int) backfill.toDays() + LIVE_DAYS).live(true).speedup(speedup).backfill(backfill).build());
-            System.out.println("Pipeline started; " + customers + " customers: writing their last " + backfill.toDays()
-                    + " days of history at once, then live from now at " + speedup + "x real time...");
+            EventGenerator generator = population();
             generatorRef.set(generator);
-            AtomicLong eventsIn = new AtomicLong();
-            AtomicReference<Instant> eventTime = new AtomicReference<>();
-            Thread producerThread = new Thread(() -> {
-                try (KafkaEventSink sink = KafkaEventSink.create(broker.bootstrapServers(), TopicNames.DEFAULTS, WireFormat.AVRO, Map.of())) {
-                    generator.writeTo(sink, p -> {
-                        eventsIn.set(p.eventsWritten());
-                        eventTime.set(p.eventTime());
-                    });
-                } catch (Exception e) {
-                    if (running.get()) {
-                        System.err.println("generator stopped: " + e);
-                    }
-                }
-            }, "demo-generator");
-            producerThread.setDaemon(true);
-            producerThread.start();
-
+            LiveInput input = startGenerator(generator, broker, running);
+            TopologyConfig topology = startedPipeline.topology();
             List<String> windows = topology.windows().stream().map(Object::toString)
                     .sorted(Comparator.comparing(String::length).thenComparing(Comparator.naturalOrder())).toList();
             LiveView view = new LiveView(windows, terminal, System.out);
-            watch(broker, topology, view, running, pipeline, eventsIn, eventTime, started, terminal);
+            watch(broker, topology, view, running, served.pipeline(), input.eventsIn(), input.eventTime(), started, terminal);
         } finally {
             System.out.println("\nShutting down...");
             EventGenerator g = generatorRef.get();
@@ -172,6 +127,72 @@ public final class DemoCommand implements Callable<Integer> {
             finished.countDown();
         }
         return 0;
+    }
+
+    /** Ctrl-C or SIGTERM: stop the generator and give the main thread time to close everything in order. */
+    private static void stopOnSignal(AtomicBoolean running, AtomicReference<EventGenerator> generator, CountDownLatch finished) {
+        running.set(false);
+        EventGenerator g = generator.get();
+        if (g != null) {
+            g.stop();
+        }
+        try {
+            finished.await(20, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The demo's settings over the user's (environment, defaults): the embedded broker and its own topics. */
+    private Map<String, String> overrides(EmbeddedKafkaBroker broker, Path stateDir) {
+        Map<String, String> overrides = new HashMap<>();
+        overrides.put(AppDefaults.BOOTSTRAP_SERVERS, broker.bootstrapServers());
+        overrides.put(AppDefaults.APPLICATION_ID, "retention-pulse-demo");
+        overrides.put(AppDefaults.STATE_DIR, stateDir.toString());
+        overrides.put(AppDefaults.HTTP_PORT, httpPort);
+        // The demo's topics: LogAppendTime inputs, because the generator stamps records with simulated event time
+        // (useless for latency), which also runs ahead of the clock: no limit on times from the future.
+        overrides.put(AppDefaults.TOPICS_PARTITIONS, Integer.toString(partitions));
+        overrides.put(AppDefaults.TOPICS_REPLICATION_FACTOR, "1");
+        overrides.put(AppDefaults.TOPICS_INPUT_TIMESTAMP_TYPE, "LogAppendTime");
+        overrides.put(AppDefaults.INPUT_MAX_FUTURE, "P36500D");
+        return overrides;
+    }
+
+    /**
+     * The population starts backfill ago and its history is written at once: every window has customers active at
+     * its start (churn rate, retention, CLV defined) from the first seconds; then time runs live. 30% of the
+     * population signs up on the first day, the rest over the backfill and a simulated year after it.
+     */
+    private EventGenerator population() {
+        EventGenerator generator = EventGenerator.create(GeneratorConfig.builder().seed(seed).customers(customers)
+                .days((int) backfill.toDays() + LIVE_DAYS).live(true).speedup(speedup).backfill(backfill).build());
+        System.out.println("Pipeline started; " + customers + " customers: writing their last " + backfill.toDays()
+                + " days of history at once, then live from now at " + speedup + "x real time...");
+        return generator;
+    }
+
+    /** What the generator thread has written so far, for the view. */
+    private record LiveInput(AtomicLong eventsIn, AtomicReference<Instant> eventTime) {
+    }
+
+    private static LiveInput startGenerator(EventGenerator generator, EmbeddedKafkaBroker broker, AtomicBoolean running) {
+        LiveInput input = new LiveInput(new AtomicLong(), new AtomicReference<>());
+        Thread producerThread = new Thread(() -> {
+            try (KafkaEventSink sink = KafkaEventSink.create(broker.bootstrapServers(), TopicNames.DEFAULTS, WireFormat.AVRO, Map.of())) {
+                generator.writeTo(sink, p -> {
+                    input.eventsIn().set(p.eventsWritten());
+                    input.eventTime().set(p.eventTime());
+                });
+            } catch (Exception e) {
+                if (running.get()) {
+                    System.err.println("generator stopped: " + e);
+                }
+            }
+        }, "demo-generator");
+        producerThread.setDaemon(true);
+        producerThread.start();
+        return input;
     }
 
     private void watch(EmbeddedKafkaBroker broker, TopologyConfig topology, LiveView view, AtomicBoolean running,

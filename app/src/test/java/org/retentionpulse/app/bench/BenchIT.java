@@ -71,6 +71,10 @@ class BenchIT {
         assertTrue(figures.get("restore_seconds").asDouble() > 0);
         assertTrue(figures.get("restored_records").asLong() > 0);
         assertTrue(figures.at("/machine/cpus").asInt() > 0);
+        // One segment partition: its task reads every change and every watermark of the repartition topic.
+        JsonNode segmentTask = figures.at("/segment_tasks/1_0");
+        assertTrue(segmentTask.get("changes_read").asLong() > 0 && segmentTask.get("watermarks_read").asLong() > 0, figures.get("segment_tasks").toString());
+        assertEquals(segmentTask.get("records_read").asLong(), segmentTask.get("changes_read").asLong() + segmentTask.get("watermarks_read").asLong());
 
         // The yardstick: both plain Kafka Streams apps ran on the same input, and the ratio is the pipeline's rate over the floor's.
         for (String key : List.of("floor_events_per_s", "passthrough_events_per_s", "ratio_to_floor", "floor_events_per_cpu_s",

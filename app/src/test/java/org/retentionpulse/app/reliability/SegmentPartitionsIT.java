@@ -18,10 +18,8 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,6 +31,7 @@ import org.retentionpulse.reference.MetricKey;
 import org.retentionpulse.tools.broker.EmbeddedKafkaBroker;
 import org.retentionpulse.tools.generator.FaultRates;
 import org.retentionpulse.topology.RetentionPulseTopology;
+import org.retentionpulse.topology.metrics.SegmentStageMetrics;
 import org.retentionpulse.topology.serde.InputEventDeserializer;
 
 /**
@@ -42,7 +41,6 @@ import org.retentionpulse.topology.serde.InputEventDeserializer;
  * an event is counted exactly in the windows its own partition had not closed, so "late" and "counted" agree.
  */
 class SegmentPartitionsIT {
-    private static final String SENSOR_GROUP = "stream-retention-pulse-metrics";
     private static EmbeddedKafkaBroker broker;
 
     @BeforeAll
@@ -63,28 +61,25 @@ class SegmentPartitionsIT {
                 .with(AppDefaults.SEGMENT_PARTITIONS, "2").with(AppDefaults.STREAM_THREADS, "2").createTopics()) {
             stream.produceAll(run.client(), run.inputTopic());
             stream.endInput(run.client(), run.inputTopic());
-            Map<String, Double> read;
-            Map<String, Double> watermarks;
+            Map<String, SegmentStageMetrics.TaskReads> reads;
             try (StartedPipeline started = run.start(dir.resolve("state"))) {
                 Pipeline pipeline = started.pipeline();
                 run.awaitConsumed(Duration.ofMinutes(2));
-                read = sensorByTask(pipeline.streams(), "segment-delta-records-read-total");
-                watermarks = sensorByTask(pipeline.streams(), "segment-watermarks-read-total");
+                reads = SegmentStageMetrics.readsByTask(pipeline.streams().metrics());
             }
             long written = repartitionRecords(run);
-            System.out.printf("SegmentPartitionsIT: %d input records; segment tasks read %s records, %s of them watermarks;"
-                    + " %d repartition records%n", stream.size(), read, watermarks, written);
-            assertEquals(2, read.size(), "two segment tasks: " + read);
-            double total = read.values().stream().mapToDouble(Double::doubleValue).sum();
+            System.out.printf("SegmentPartitionsIT: %d input records; segment tasks read %s; %d repartition records%n",
+                    stream.size(), reads, written);
+            assertEquals(List.of("1_0", "1_1"), List.copyOf(reads.keySet()), "two segment tasks: " + reads);
+            long total = reads.values().stream().mapToLong(SegmentStageMetrics.TaskReads::records).sum();
             // End offsets also count the transaction markers of exactly-once, so the records are at most that many.
             assertTrue(total <= written && total > 0.9 * written, "each repartition record is read once, by the task of its partition: "
                     + total + " read, end offsets " + written);
-            double changes0 = read.get("1_0") - watermarks.get("1_0");
-            double changes1 = read.get("1_1") - watermarks.get("1_1");
+            long changes0 = reads.get("1_0").changes();
+            long changes1 = reads.get("1_1").changes();
             assertTrue(changes0 > 0 && changes1 > 0 && changes0 + changes1 < 2 * Math.max(changes0, changes1),
                     "changes are routed by segment, not sent to both partitions: " + changes0 + " and " + changes1);
-            assertEquals(watermarks.get(List.copyOf(watermarks.keySet()).get(0)), watermarks.get(List.copyOf(watermarks.keySet()).get(1)),
-                    "watermarks go to every partition");
+            assertEquals(reads.get("1_0").watermarks(), reads.get("1_1").watermarks(), "watermarks go to every partition");
             run.outputs().assertMatchesReference(stream.reference().finals());
         }
     }
@@ -97,17 +92,6 @@ class SegmentPartitionsIT {
 
     private static MetricKey key(String window, String day) {
         return new MetricKey("revenue", window, "all", Instant.parse(day + "T00:00:00Z"));
-    }
-
-    /** One custom sensor's total per segment-stage task (tag task-id). */
-    private static Map<String, Double> sensorByTask(KafkaStreams streams, String name) {
-        Map<String, Double> byTask = new TreeMap<>();
-        streams.metrics().forEach((MetricName n, org.apache.kafka.common.Metric m) -> {
-            if (n.group().equals(SENSOR_GROUP) && n.name().equals(name) && m.metricValue() instanceof Number v) {
-                byTask.merge(n.tags().get("task-id"), v.doubleValue(), Double::sum);
-            }
-        });
-        return byTask;
     }
 
     private static long repartitionRecords(PipelineRun run) throws Exception {

@@ -1,6 +1,10 @@
 package org.retentionpulse.topology;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.Serde;
@@ -33,6 +37,8 @@ import org.retentionpulse.topology.metricalerts.MetricAlertStage;
 import org.retentionpulse.topology.metrics.MetricHistory;
 import org.retentionpulse.topology.metrics.SegmentAggregator;
 import org.retentionpulse.topology.metrics.SegmentDeltaPartitioner;
+import org.retentionpulse.topology.metrics.SegmentOwnership;
+import org.retentionpulse.topology.customer.Segment;
 import org.retentionpulse.topology.delta.SegmentDelta;
 import org.retentionpulse.topology.event.InputRecord;
 import org.retentionpulse.topology.serde.CustomerStateSerde;
@@ -101,7 +107,7 @@ public final class RetentionPulseTopology {
                         (Serde<ChurnRiskAlert>) new ChurnRiskAlertSerde(config.outputFormat())).withName("alerts-sink"));
 
         KStream<String, MetricUpdate> updates = branches.get("customer-output-deltas")
-                .flatMapValues(v -> bySegment(((CustomerOutput.Delta) v).delta()), Named.as("segment-changes"))
+                .flatMapValues(v -> byPartition(((CustomerOutput.Delta) v).delta(), config.segmentPartitions()), Named.as("segment-batches"))
                 .selectKey((k, v) -> SegmentDeltaPartitioner.keyOf(v), Named.as("segment-key"))
                 .repartition(Repartitioned.<String, SegmentDelta>as(SEGMENT_DELTAS)
                         .withKeySerde(Serdes.String())
@@ -166,22 +172,40 @@ public final class RetentionPulseTopology {
         return Stores.keyValueStoreBuilder(supplier, Serdes.String(), new MetricUpdateSerde(WireFormat.AVRO)).withCachingDisabled();
     }
 
-    /** One record's contribution as the changes of each segment it touches, then the task's watermark. */
-    private static List<SegmentDelta> bySegment(SegmentDelta delta) {
+    /**
+     * One record's contribution as one {@link SegmentDelta.Batch} per segment-stage partition it touches: the changes
+     * of the segments that partition owns ({@link SegmentOwnership}) and those of segment {@code all}, which every
+     * partition keeps. A watermark passes through unchanged (to every partition).
+     */
+    static List<SegmentDelta> byPartition(SegmentDelta delta, int segmentPartitions) {
         if (!(delta instanceof SegmentDelta.Contribution c)) {
             return List.of(delta);
         }
-        Map<String, List<SegmentDelta.BucketChange>> buckets = new java.util.LinkedHashMap<>();
-        Map<String, List<SegmentDelta.CoverageChange>> coverage = new java.util.LinkedHashMap<>();
-        c.buckets().forEach(b -> buckets.computeIfAbsent(b.segment(), x -> new java.util.ArrayList<>()).add(b));
-        c.coverage().forEach(v -> coverage.computeIfAbsent(v.segment(), x -> new java.util.ArrayList<>()).add(v));
-        java.util.Set<String> segments = new java.util.LinkedHashSet<>(buckets.keySet());
+        Map<String, List<SegmentDelta.BucketChange>> buckets = new LinkedHashMap<>();
+        Map<String, List<SegmentDelta.CoverageChange>> coverage = new LinkedHashMap<>();
+        c.buckets().forEach(b -> buckets.computeIfAbsent(b.segment(), x -> new ArrayList<>()).add(b));
+        c.coverage().forEach(v -> coverage.computeIfAbsent(v.segment(), x -> new ArrayList<>()).add(v));
+        Set<String> segments = new LinkedHashSet<>(buckets.keySet());
         segments.addAll(coverage.keySet());
-        List<SegmentDelta> out = new java.util.ArrayList<>();
-        for (String segment : segments) {
-            out.add(new SegmentDelta.Changes(segment, buckets.getOrDefault(segment, List.of()), coverage.getOrDefault(segment, List.of())));
+        List<List<SegmentDelta.Changes>> byPartition = new ArrayList<>();
+        for (int p = 0; p < segmentPartitions; p++) {
+            byPartition.add(new ArrayList<>());
         }
-        out.add(SegmentDelta.watermark(c.sourcePartition(), c.streamTime()));
+        for (String segment : segments) {
+            SegmentDelta.Changes changes = new SegmentDelta.Changes(segment, buckets.getOrDefault(segment, List.of()),
+                    coverage.getOrDefault(segment, List.of()));
+            if (Segment.ALL.equals(segment)) {
+                byPartition.forEach(list -> list.add(changes));
+            } else {
+                byPartition.get(SegmentOwnership.partitionOf(segment, segmentPartitions)).add(changes);
+            }
+        }
+        List<SegmentDelta> out = new ArrayList<>();
+        for (int p = 0; p < segmentPartitions; p++) {
+            if (!byPartition.get(p).isEmpty()) {
+                out.add(new SegmentDelta.Batch(p, byPartition.get(p)));
+            }
+        }
         return out;
     }
 }

@@ -123,7 +123,7 @@ public record BenchResult(
         m.put("pipeline_output_monitor_cpu_seconds", round3(outputMonitorCpuSeconds));
         Map<String, Object> tasks = new LinkedHashMap<>();
         segmentTasks.forEach((task, reads) -> tasks.put(task, Map.of("records_read", reads.records(),
-                "changes_read", reads.changes(), "watermarks_read", reads.watermarks())));
+                "batches_read", reads.batches(), "segment_changes_read", reads.segmentChanges(), "watermarks_read", reads.watermarks())));
         m.put("segment_tasks", tasks);
         if (yardstick != null) {
             Map<String, Object> y = new LinkedHashMap<>();

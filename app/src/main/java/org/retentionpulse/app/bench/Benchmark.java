@@ -198,8 +198,9 @@ public final class Benchmark {
             monitorCpuAfter = ThreadCpu.nanos(OUTPUT_MONITOR_THREAD);
             segmentTasks = SegmentStageMetrics.readsByTask(started.streams().metrics());
         }
-        segmentTasks.forEach((task, reads) -> progress.printf(Locale.ROOT, "  segment task %s read %,d records (%,d changes, %,d watermarks)%n",
-                task, reads.records(), reads.changes(), reads.watermarks()));
+        segmentTasks.forEach((task, reads) -> progress.printf(Locale.ROOT,
+                "  segment task %s read %,d records (%,d batches holding %,d segment changes, %,d watermarks)%n",
+                task, reads.records(), reads.batches(), reads.segmentChanges(), reads.watermarks()));
         raw.add(rawConsume(run.client(), run.inputs(), inputEnds, 2, rawPerCpu));
         double rawRate = raw.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
         double rawPerCpuRate = rawPerCpu.stream().mapToDouble(Double::doubleValue).average().orElseThrow();

@@ -168,6 +168,8 @@ public final class Replay {
         props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        // The input topic was created a moment ago: one request in flight, see KafkaEventSink.producerConfig (KAFKA-15591).
+        props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
         long lines = 0;
         long blank = 0;
         long maxTime = Long.MIN_VALUE;

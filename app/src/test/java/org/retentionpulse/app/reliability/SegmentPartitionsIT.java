@@ -75,10 +75,12 @@ class SegmentPartitionsIT {
             // End offsets also count the transaction markers of exactly-once, so the records are at most that many.
             assertTrue(total <= written && total > 0.9 * written, "each repartition record is read once, by the task of its partition: "
                     + total + " read, end offsets " + written);
-            long changes0 = reads.get("1_0").changes();
-            long changes1 = reads.get("1_1").changes();
+            long changes0 = reads.get("1_0").segmentChanges();
+            long changes1 = reads.get("1_1").segmentChanges();
             assertTrue(changes0 > 0 && changes1 > 0 && changes0 + changes1 < 2 * Math.max(changes0, changes1),
-                    "changes are routed by segment, not sent to both partitions: " + changes0 + " and " + changes1);
+                    "segment changes are routed to their owner, not sent to both partitions: " + changes0 + " and " + changes1);
+            assertEquals(reads.get("1_0").batches(), reads.get("1_1").batches(), "each input record is one batch per partition");
+            assertTrue(reads.get("1_0").batches() <= stream.size() + 1, "at most a batch per input record: " + reads);
             assertEquals(reads.get("1_0").watermarks(), reads.get("1_1").watermarks(), "watermarks go to every partition");
             run.outputs().assertMatchesReference(stream.reference().finals());
         }

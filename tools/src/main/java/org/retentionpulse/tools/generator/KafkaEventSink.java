@@ -54,8 +54,11 @@ public final class KafkaEventSink implements EventSink {
 
     /**
      * The producer settings: idempotent (so retries never duplicate an event; duplicates come only from
-     * {@link Fault#DUPLICATE}), {@code acks=all}, lz4, 10 ms linger and 128 KiB batches for throughput,
-     * then {@code overrides}.
+     * {@link Fault#DUPLICATE}), {@code acks=all}, lz4, 10 ms linger and 128 KiB batches for throughput, one request
+     * in flight per connection, then {@code overrides}. Why one: the sink often writes to topics created a moment
+     * before, and with several requests in flight a broker that has just applied the topic's creation can append a
+     * later request while an earlier one failed with NOT_LEADER_OR_FOLLOWER; the earlier one then fails with
+     * OUT_OF_ORDER_SEQUENCE_NUMBER on every retry until it expires (KAFKA-15591, seen here on 4.4.0).
      */
     public static Map<String, Object> producerConfig(final String bootstrapServers, final Map<String, Object> overrides) {
         final Map<String, Object> config = new HashMap<>();
@@ -66,6 +69,7 @@ public final class KafkaEventSink implements EventSink {
         config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         config.put(ProducerConfig.LINGER_MS_CONFIG, 10);
         config.put(ProducerConfig.BATCH_SIZE_CONFIG, 128 * 1024);
+        config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
         config.putAll(overrides);
         return config;
     }

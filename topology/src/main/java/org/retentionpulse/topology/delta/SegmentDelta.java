@@ -4,15 +4,18 @@ import java.util.List;
 
 /**
  * What flows from the customer stage to the segment stage. The customer stage builds one {@link Contribution} per
- * input record; the changes go through the {@code segment-deltas} repartition topic as {@link Changes} of one
- * segment, routed to the partition that owns it ({@link SegmentDeltaPartitioner}), and each customer task's stream
- * time as a {@link Watermark} to every partition, after the changes it covers (Kafka keeps the order of one
- * producer's records per partition).
+ * input record; its changes go through the {@code segment-deltas} repartition topic as one {@link Batch} per
+ * segment-stage partition, holding the {@link Changes} of the segments that partition owns
+ * ({@code metrics.SegmentDeltaPartitioner}); each customer task's stream time goes as a {@link Watermark} to every
+ * partition, after the changes it covers (Kafka keeps the order of one producer's records per partition), when it
+ * passes a closing point ({@code WindowSet.nextClosingPoint}): between two such points no window closes, so a
+ * watermark there would change nothing.
  */
 public sealed interface SegmentDelta {
 
     /**
-     * What one input record changed, over all its segments (customer stage -> combiner, same task, never on a topic).
+     * What one input record changed, over all its segments (customer stage -> batches by partition, same task,
+     * never on a topic).
      *
      * @param sourcePartition the input partition (customer task) that built it
      * @param streamTime that task's stream time after the record: windows closed at it are left unchanged
@@ -23,6 +26,14 @@ public sealed interface SegmentDelta {
 
     /** Changes of one segment, every entry's {@code segment} equal to {@link #segment}. */
     record Changes(String segment, List<BucketChange> buckets, List<CoverageChange> coverage) implements SegmentDelta {
+    }
+
+    /**
+     * The changes of one input record for one segment-stage partition: the segments it owns and segment {@code all},
+     * which every partition gets. One record per partition per input record (one in all with one segment partition)
+     * instead of one per segment.
+     */
+    record Batch(int partition, List<Changes> changes) implements SegmentDelta {
     }
 
     /** A customer task's stream time: every change it sent before this record is at most that late. */

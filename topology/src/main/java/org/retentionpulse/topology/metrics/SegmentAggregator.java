@@ -98,12 +98,14 @@ public final class SegmentAggregator implements Processor<String, SegmentDelta, 
     @Override
     public void process(Record<String, SegmentDelta> record) {
         metrics.read(record.value());
-        if (record.value() instanceof SegmentDelta.Changes changes) {
-            apply(changes, record.timestamp());
+        if (record.value() instanceof SegmentDelta.Batch batch) {
+            for (SegmentDelta.Changes changes : batch.changes()) {
+                apply(changes, record.timestamp());
+            }
         } else if (record.value() instanceof SegmentDelta.Watermark watermark) {
             advance(watermark, record.timestamp());
         } else {
-            throw new IllegalArgumentException("the segment stage reads changes and watermarks, not " + record.value());
+            throw new IllegalArgumentException("the segment stage reads batches and watermarks, not " + record.value());
         }
     }
 

@@ -10,24 +10,28 @@ import org.apache.kafka.streams.processor.StreamPartitioner;
 import org.retentionpulse.topology.customer.Segment;
 
 /**
- * Routes the {@code segment-deltas} repartition topic: a segment's {@link SegmentDelta.Changes} to the partition that
- * owns it ({@link SegmentOwnership}); what every partition needs to every partition: {@link SegmentDelta.Watermark}s
- * (windows close at the minimum over all customer tasks) and the changes of segment {@value Segment#ALL}, which
- * every event counts in, so each partition knows which windows have events (a window with none has no record).
+ * Routes the {@code segment-deltas} repartition topic: a {@link SegmentDelta.Batch} to the partition it was built
+ * for (the owner of its segments by {@link SegmentOwnership}, plus segment {@value Segment#ALL}, which every event
+ * counts in, so each partition knows which windows have events); a {@link SegmentDelta.Watermark} to every partition
+ * (windows close at the minimum over all customer tasks).
  */
 public final class SegmentDeltaPartitioner implements StreamPartitioner<String, SegmentDelta> {
     /**
-     * The repartition key: the segment of changes; the empty string for a watermark, which is routed by value
-     * (a repartition drops records with a null key).
+     * The repartition key: the target partition of a batch; the empty string for a watermark. Routing is by value;
+     * the key is there because a repartition drops records with a null key.
      */
     public static String keyOf(SegmentDelta delta) {
-        return delta instanceof SegmentDelta.Changes c ? c.segment() : "";
+        return delta instanceof SegmentDelta.Batch b ? Integer.toString(b.partition()) : "";
     }
 
     @Override
     public Optional<Set<Integer>> partitions(String topic, String key, SegmentDelta value, int numPartitions) {
-        if (value instanceof SegmentDelta.Changes c && !Segment.ALL.equals(c.segment())) {
-            return Optional.of(Set.of(SegmentOwnership.partitionOf(c.segment(), numPartitions)));
+        if (value instanceof SegmentDelta.Batch b) {
+            if (b.partition() >= numPartitions) {
+                throw new IllegalStateException("a batch for segment partition " + b.partition() + " on a topic of "
+                        + numPartitions + " partitions: segment.partitions changed under a running application");
+            }
+            return Optional.of(Set.of(b.partition()));
         }
         return Optional.of(IntStream.range(0, numPartitions).boxed().collect(Collectors.toUnmodifiableSet()));
     }

@@ -10,23 +10,28 @@ import org.retentionpulse.topology.delta.Counter;
 import org.retentionpulse.topology.delta.SegmentDelta;
 
 /**
- * Format of the {@code segment-deltas} repartition topic: a kind byte, then a {@link SegmentDelta.Changes} (the
- * segment once, then its bucket counts sparse: a bit mask of the non-zero counters and only those values; then its
- * purchaser entries) or a {@link SegmentDelta.Watermark}. A {@link SegmentDelta.Contribution} never leaves its task.
+ * Format of the {@code segment-deltas} repartition topic: a kind byte, then a {@link SegmentDelta.Batch} (its
+ * partition, the number of changes, then each {@link SegmentDelta.Changes}: the segment once, its bucket counts
+ * sparse (a bit mask of the non-zero counters and only those values), its purchaser entries) or a
+ * {@link SegmentDelta.Watermark}. A {@link SegmentDelta.Contribution} never leaves its task.
  */
 public final class SegmentDeltaSerde extends BinaryCodec<SegmentDelta> {
-    private static final byte CHANGES = 1;
+    private static final byte BATCH = 3;
     private static final byte WATERMARK = 2;
 
     public SegmentDeltaSerde() {
-        super(2);
+        super(3);
     }
 
     @Override
     void write(SegmentDelta delta, DataOutputStream out) throws IOException {
-        if (delta instanceof SegmentDelta.Changes c) {
-            out.writeByte(CHANGES);
-            writeChanges(c, out);
+        if (delta instanceof SegmentDelta.Batch b) {
+            out.writeByte(BATCH);
+            out.writeInt(b.partition());
+            out.writeInt(b.changes().size());
+            for (SegmentDelta.Changes c : b.changes()) {
+                writeChanges(c, out);
+            }
         } else if (delta instanceof SegmentDelta.Watermark w) {
             out.writeByte(WATERMARK);
             out.writeInt(w.sourcePartition());
@@ -66,16 +71,26 @@ public final class SegmentDeltaSerde extends BinaryCodec<SegmentDelta> {
 
     @Override
     SegmentDelta read(DataInputStream in, byte version) throws IOException {
-        if (version < 2) {
-            throw new SerializationException("segment-deltas format " + version + " (broadcast deltas) is no longer read: "
-                    + "let the repartition topic drain with the previous release before upgrading");
+        if (version < 3) {
+            throw new SerializationException("segment-deltas format " + version + " (a record per segment) is no longer read: "
+                    + "let the repartition topic drain with the previous release before upgrading, or reset the application");
         }
         byte kind = in.readByte();
         return switch (kind) {
-            case CHANGES -> readChanges(in);
+            case BATCH -> readBatch(in);
             case WATERMARK -> new SegmentDelta.Watermark(in.readInt(), in.readLong());
             default -> throw new SerializationException("unknown segment delta kind " + kind);
         };
+    }
+
+    private static SegmentDelta.Batch readBatch(DataInputStream in) throws IOException {
+        int partition = in.readInt();
+        int n = in.readInt();
+        List<SegmentDelta.Changes> changes = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            changes.add(readChanges(in));
+        }
+        return new SegmentDelta.Batch(partition, changes);
     }
 
     private static SegmentDelta.Changes readChanges(DataInputStream in) throws IOException {

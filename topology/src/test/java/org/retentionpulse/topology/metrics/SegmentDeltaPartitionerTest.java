@@ -26,33 +26,40 @@ class SegmentDeltaPartitionerTest {
     }
 
     @Test
-    void aSegmentsChangesGoToTheOnePartitionThatOwnsItTheSameOneTheHistoryLookupNames() {
+    void aBatchGoesToThePartitionItWasBuiltForTheOwnerTheHistoryLookupNames() {
         for (String segment : List.of("plan=pro", "plan=basic", "country=DE", "channel=referral", "plan=a|b")) {
             for (int n = 1; n <= 4; n++) {
-                Set<Integer> routed = partitioner.partitions("t", segment, changes(segment), n).orElseThrow();
                 int owner = SegmentOwnership.partitionOf(segment, n);
-                assertEquals(Set.of(owner), routed);
-                assertEquals(routed, MetricHistory.partitioner()
+                SegmentDelta.Batch batch = new SegmentDelta.Batch(owner, List.of(changes(segment)));
+                assertEquals(Set.of(owner), partitioner.partitions("t", SegmentDeltaPartitioner.keyOf(batch), batch, n).orElseThrow());
+                assertEquals(Set.of(owner), MetricHistory.partitioner()
                         .partitions("t", MetricHistory.key("nps", "P1D/P1D", segment, 0), null, n).orElseThrow());
             }
         }
     }
 
     @Test
-    void watermarksAndTheChangesOfSegmentAllGoToEveryPartition() {
+    void watermarksGoToEveryPartitionAndABatchForAPartitionThatIsNotThereIsRefused() {
         assertEquals(Set.of(0, 1, 2), partitioner.partitions("t", "", SegmentDelta.watermark(4, 123L), 3).orElseThrow());
-        assertEquals(Set.of(0, 1, 2), partitioner.partitions("t", "all", changes("all"), 3).orElseThrow());
+        assertThrows(IllegalStateException.class,
+                () -> partitioner.partitions("t", "3", new SegmentDelta.Batch(3, List.of(changes("all"))), 3));
     }
 
     @Test
-    void changesAndWatermarksSurviveTheTopicFormatAndAPerRecordContributionNeverGoesOnIt() {
+    void batchesAndWatermarksSurviveTheTopicFormatAndAPerRecordContributionNeverGoesOnIt() {
         SegmentDeltaSerde serde = new SegmentDeltaSerde();
-        SegmentDelta.Changes sent = changes("country=FR");
-        SegmentDelta.Changes read = (SegmentDelta.Changes) serde.deserialize("t", serde.serialize("t", sent));
-        assertEquals(sent.segment(), read.segment());
-        assertEquals(sent.coverage(), read.coverage());
-        assertEquals(sent.buckets().get(0).bucket(), read.buckets().get(0).bucket());
-        assertArrayEquals(sent.buckets().get(0).counts(), read.buckets().get(0).counts());
+        SegmentDelta.Batch sent = new SegmentDelta.Batch(1, List.of(changes("country=FR"), changes("all")));
+        SegmentDelta.Batch read = (SegmentDelta.Batch) serde.deserialize("t", serde.serialize("t", sent));
+        assertEquals(1, read.partition());
+        assertEquals(2, read.changes().size());
+        for (int i = 0; i < 2; i++) {
+            SegmentDelta.Changes a = sent.changes().get(i);
+            SegmentDelta.Changes b = read.changes().get(i);
+            assertEquals(a.segment(), b.segment());
+            assertEquals(a.coverage(), b.coverage());
+            assertEquals(a.buckets().get(0).bucket(), b.buckets().get(0).bucket());
+            assertArrayEquals(a.buckets().get(0).counts(), b.buckets().get(0).counts());
+        }
         assertEquals(SegmentDelta.watermark(2, -5L), serde.deserialize("t", serde.serialize("t", SegmentDelta.watermark(2, -5L))));
         assertThrows(IllegalArgumentException.class,
                 () -> serde.serialize("t", new SegmentDelta.Contribution(0, 0L, List.of(), List.of())));

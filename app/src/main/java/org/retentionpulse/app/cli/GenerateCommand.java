@@ -63,6 +63,10 @@ public final class GenerateCommand implements Callable<Integer> {
                     + "of their own, some stop buying and some come back (for churn.inactivity).")
     String profile;
 
+    @Option(names = "--monthly-churn-rate", defaultValue = "0.05", paramLabel = "P",
+            description = "Average probability per 30 days that an active customer churns (cancels or silently stops), 0 to <1.")
+    double monthlyChurnRate;
+
     @Option(names = "--events", defaultValue = "0", description = "Stop after this many events (0 = the whole period).")
     long events;
 
@@ -102,7 +106,7 @@ public final class GenerateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         GeneratorConfig config = GeneratorConfig.builder()
                 .seed(seed).customers(customers).days(days).start(start).targetEvents(events)
-                .profile(GeneratorConfig.Profile.parse(profile))
+                .profile(GeneratorConfig.Profile.parse(profile)).monthlyChurnRate(monthlyChurnRate)
                 .eventsPerSecond(rate).live(live).speedup(speedup)
                 .regimeChange(regimeChange == null ? null : RegimeChange.parse(regimeChange))
                 .faults(FaultRates.NONE.withDuplicateRate(duplicateRate).withInvalidRate(invalidRate)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Converts the CDNOW transactions (CDNOW_master.txt, or its .gz) into Retention Pulse's JSON Lines input:
-#   tools/scripts/cdnow-to-jsonl.sh ../shared/data/cdnow/CDNOW_master.txt /tmp/cdnow.jsonl
+#   tools/scripts/cdnow-to-jsonl.sh topology/src/test/resources/cdnow/CDNOW_master.txt.gz /tmp/cdnow.jsonl
 #   ./retention-pulse evaluate --input /tmp/cdnow.jsonl --calibration-end 1997-10-01 --holdout-end 1998-07-01 \
 #       --reporting-currency USD
 # Every transaction line becomes a purchase at 00:00 UTC of its date (the data has dates only), amount in USD,

@@ -24,6 +24,14 @@ import org.retentionpulse.topology.time.WindowSpec;
  */
 public record BuiltFor(SortedMap<String, String> settings) {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * Key of the internal formats' version: the layout of the stores and of the {@code segment-deltas} topic. Raise
+     * {@link #STATE_FORMAT} when a release changes one of them incompatibly, so an application id built by the
+     * earlier release is refused (reset) instead of misreading its state.
+     */
+    public static final String STATE_FORMAT_KEY = "state.format";
+    /** 3: one customer-state value, typed segment-aggregates keys, segment-deltas batches (format 3). */
+    public static final String STATE_FORMAT = "3";
 
     public BuiltFor {
         settings = new TreeMap<>(settings);
@@ -37,6 +45,7 @@ public record BuiltFor(SortedMap<String, String> settings) {
         s.put(AppDefaults.DIMENSIONS, topology.dimensions().stream().map(Dimension::key).collect(Collectors.joining(",")));
         s.put(AppDefaults.DEDUP_HORIZON, canonical(topology.dedupHorizon()));
         s.put(AppDefaults.SEGMENT_PARTITIONS, Integer.toString(topology.segmentPartitions()));
+        s.put(STATE_FORMAT_KEY, STATE_FORMAT);
         return new BuiltFor(s);
     }
 

@@ -51,6 +51,7 @@ public final class BuiltForCheck {
         topics.createMissingCompacted(topic(applicationId), replication);
         BuiltFor recorded = read();
         if (recorded == null) {
+            refuseStateOfAnEarlierRelease(topics);
             log.info("Recording the settings the state of {} is built for: {}", applicationId, now.settings());
             write(now);
             return;
@@ -66,6 +67,29 @@ public final class BuiltForCheck {
         if (recorded.lacksAnyOf(now)) {
             log.info("Adding settings to the built-for record of {}: {}", applicationId, now.settings());
             write(now);
+        }
+    }
+
+    /**
+     * No built-for record, but the application id already has internal topics: its state was built by a release
+     * before the record existed, in formats this one does not read.
+     */
+    private void refuseStateOfAnEarlierRelease(TopicProvisioner topics) {
+        List<String> internal;
+        try {
+            internal = topics.admin().listTopics().names().get(30, TimeUnit.SECONDS).stream()
+                    .filter(t -> !t.equals(topic(applicationId)) && ApplicationReset.isInternalTopic(applicationId, t)).sorted().toList();
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot list the topics of application.id '" + applicationId + "': " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        if (!internal.isEmpty()) {
+            throw new IllegalStateException("application.id '" + applicationId + "' has state from an earlier release (internal topics "
+                    + internal + ", but no record of what they were built for): this release lays its state out differently. "
+                    + "Delete it with `retention-pulse reset --application-id " + applicationId + "` (it is then rebuilt from the "
+                    + "input topics), or choose a new application.id.");
         }
     }
 

@@ -162,6 +162,25 @@ class HistoryAndStateIT {
         }
     }
 
+    @Test
+    void stateOfAnEarlierReleaseWithoutABuiltForRecordIsRefusedUntilReset(@TempDir Path dir) throws Exception {
+        try (PipelineRun run = new PipelineRun("earlier-release", client, 1).createTopics()) {
+            // What a release before the built-for record leaves behind: a changelog of the application id, no record.
+            admin.createTopics(List.of(new NewTopic("rp-earlier-release-segment-aggregates-changelog", 1, (short) 1)))
+                    .all().get(30, TimeUnit.SECONDS);
+            IllegalStateException refused = assertThrows(IllegalStateException.class, () -> run.start(dir.resolve("state")));
+            assertTrue(refused.getMessage().contains("has state from an earlier release")
+                    && refused.getMessage().contains("rp-earlier-release-segment-aggregates-changelog")
+                    && refused.getMessage().contains("`retention-pulse reset --application-id rp-earlier-release`"), refused.getMessage());
+
+            assertEquals(0, RetentionPulse.commandLine().execute("reset", "--application-id", "rp-earlier-release",
+                    "--bootstrap-servers", broker.bootstrapServers(), "--state-dir", dir.resolve("state").toString(), "--yes"));
+            try (StartedPipeline pipeline = run.start(dir.resolve("state"))) {
+                assertTrue(internalTopics("rp-earlier-release").contains("rp-earlier-release-built-for"), "recorded after the reset");
+            }
+        }
+    }
+
     private static List<String> internalTopics(String applicationId) {
         try {
             return admin.listTopics().names().get(30, TimeUnit.SECONDS).stream().filter(t -> t.startsWith(applicationId + "-")).toList();

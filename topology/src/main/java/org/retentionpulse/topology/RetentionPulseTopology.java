@@ -173,9 +173,9 @@ public final class RetentionPulseTopology {
     }
 
     /**
-     * One record's contribution as one {@link SegmentDelta.Batch} per segment-stage partition it touches: the changes
+     * One record's contribution as one {@link SegmentDelta.Batch} per segment-stage partition it touches (the changes
      * of the segments that partition owns ({@link SegmentOwnership}) and those of segment {@code all}, which every
-     * partition keeps. A watermark passes through unchanged (to every partition).
+     * partition keeps), then the task's watermark, to every partition. A tick's watermark passes through unchanged.
      */
     static List<SegmentDelta> byPartition(SegmentDelta delta, int segmentPartitions) {
         if (!(delta instanceof SegmentDelta.Contribution c)) {
@@ -206,6 +206,7 @@ public final class RetentionPulseTopology {
                 out.add(new SegmentDelta.Batch(p, byPartition.get(p)));
             }
         }
+        out.add(SegmentDelta.watermark(c.sourcePartition(), c.streamTime()));
         return out;
     }
 }

@@ -61,13 +61,6 @@ public final class CustomerProcessor implements Processor<String, InputRecord, S
     private final StoredProfiles profiles = new StoredProfiles();
     private int partition;
     private long streamTime = Long.MIN_VALUE;
-    /**
-     * The next closing point ({@link WindowSet#nextClosingPoint}) after the last watermark this task sent: the next
-     * one is due once stream time passes it. Transient: after a restart the first record sends one (an extra
-     * watermark is always safe: it never exceeds the task's stream time).
-     */
-    private long watermarkDueAfter = Long.MIN_VALUE;
-    private boolean watermarkSent;
 
     public CustomerProcessor(WindowSet windows, List<Dimension> dimensions, Duration dedupHorizon, AlertPolicy alertPolicy,
             CustomerMetrics metrics) {
@@ -103,7 +96,8 @@ public final class CustomerProcessor implements Processor<String, InputRecord, S
 
     private void tick(Record<String, InputRecord> record, Tick tick) {
         advanceStreamTime(tick.at());
-        sendWatermark(record);
+        context.forward(record.<String>withKey(null).<CustomerOutput>withValue(
+                new CustomerOutput.Delta(SegmentDelta.watermark(partition, streamTime))));
         if (!tick.endOfInput()) {
             churnRisk.checkDue(streamTime, record.timestamp());
             profiles.release();
@@ -129,9 +123,6 @@ public final class CustomerProcessor implements Processor<String, InputRecord, S
         state.remember(event.eventId(), time, dedupHorizonMs, streamTime);
         SegmentDelta delta = updateTimeline(state.timeline(), event);
         context.forward(record.withKey(customerId).<CustomerOutput>withValue(new CustomerOutput.Delta(delta)));
-        if (!watermarkSent || streamTime > watermarkDueAfter) {
-            sendWatermark(record);
-        }
 
         profiles.holding(customerId, state);
         churnRisk.checkDue(streamTime, record.timestamp());
@@ -166,18 +157,6 @@ public final class CustomerProcessor implements Processor<String, InputRecord, S
         RecordHeaders headers = new RecordHeaders();
         headers.add(OutputHeaders.SOURCE_TIMESTAMP, OutputHeaders.encodeTimestamp(sourceTimestamp));
         context.forward(new Record<String, CustomerOutput>(customerId, new CustomerOutput.Alert(alert), sourceTimestamp, headers));
-    }
-
-    /**
-     * This task's stream time to every segment-stage partition, after the changes it covers. Sent when it closes
-     * windows, not per record: the segment stage closes a window once every task's watermark passes its closing
-     * point, and a watermark that passes no new point changes nothing there.
-     */
-    private void sendWatermark(Record<String, InputRecord> record) {
-        context.forward(record.<String>withKey(null).<CustomerOutput>withValue(
-                new CustomerOutput.Delta(SegmentDelta.watermark(partition, streamTime))));
-        watermarkSent = true;
-        watermarkDueAfter = windows.nextClosingPoint(streamTime);
     }
 
     private void advanceStreamTime(long time) {

@@ -7,9 +7,7 @@ import java.util.List;
  * input record; its changes go through the {@code segment-deltas} repartition topic as one {@link Batch} per
  * segment-stage partition, holding the {@link Changes} of the segments that partition owns
  * ({@code metrics.SegmentDeltaPartitioner}); each customer task's stream time goes as a {@link Watermark} to every
- * partition, after the changes it covers (Kafka keeps the order of one producer's records per partition), when it
- * passes a closing point ({@code WindowSet.nextClosingPoint}): between two such points no window closes, so a
- * watermark there would change nothing.
+ * partition, after the changes it covers (Kafka keeps the order of one producer's records per partition).
  */
 public sealed interface SegmentDelta {
 

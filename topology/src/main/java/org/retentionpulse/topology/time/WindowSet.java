@@ -88,23 +88,6 @@ public final class WindowSet {
         return -Math.floorDiv(-(streamTime - graceMs - spec.sizeMs()), spec.advanceMs());
     }
 
-    /**
-     * The smallest window end plus grace (over every spec) that is not yet passed at {@code streamTime}: the stream
-     * time at which the next window closes is any time above it. Every closing decision ({@link #isClosed},
-     * {@link #firstOpenIndex}, {@link #isLate}) compares a stream time with such a point, so two stream times with
-     * the same next closing point close the same windows. {@code Long.MIN_VALUE} before anything was seen.
-     */
-    public long nextClosingPoint(long streamTime) {
-        if (streamTime == Long.MIN_VALUE) {
-            return Long.MIN_VALUE;
-        }
-        long next = Long.MAX_VALUE;
-        for (WindowSpec spec : specs) {
-            next = Math.min(next, spec.end(firstOpenIndex(spec, streamTime)) + graceMs);
-        }
-        return next;
-    }
-
     /** True when every window (of every spec) containing {@code t} is closed at {@code streamTime}. */
     public boolean isLate(long t, long streamTime) {
         for (WindowSpec spec : specs) {

@@ -68,6 +68,7 @@ public final class RetentionPulseTopology {
         builder.addStateStore(customerStateStore(config));
         builder.addStateStore(streamTimeStore(config));
         builder.addStateStore(dueIndexStore(config));
+        builder.addStateStore(lapseIndexStore(config));
         builder.addStateStore(SegmentAggregator.storeBuilder());
         builder.addStateStore(historyStore(config));
 
@@ -79,9 +80,10 @@ public final class RetentionPulseTopology {
                 .stream(config.topics().inputs(), Consumed.with(Serdes.String(), (Serde<InputRecord>) inputRecords)
                         .withName("customer-events"))
                 .process(() -> new CustomerProcessor(windows, config.dimensions(), config.dedupHorizon(), config.alerts(),
-                                new CustomerMetrics()),
+                                new CustomerMetrics(), config.churn()),
                         Named.as("customer-stage"),
-                        CustomerProcessor.STATE_STORE, CustomerProcessor.STREAM_TIME_STORE, ChurnRiskTracker.DUE_INDEX_STORE);
+                        CustomerProcessor.STATE_STORE, CustomerProcessor.STREAM_TIME_STORE, ChurnRiskTracker.DUE_INDEX_STORE,
+                        CustomerProcessor.LAPSE_DUE_STORE);
 
         Map<String, KStream<String, CustomerOutput>> branches = customerOutputs
                 .split(Named.as("customer-output-"))
@@ -148,9 +150,18 @@ public final class RetentionPulseTopology {
     }
 
     private static StoreBuilder<?> dueIndexStore(TopologyConfig config) {
+        return timeIndexStore(config, ChurnRiskTracker.DUE_INDEX_STORE);
+    }
+
+    /** Pending lapses under {@code churn.inactivity} (empty under none): a time index like the churn-risk one. */
+    private static StoreBuilder<?> lapseIndexStore(TopologyConfig config) {
+        return timeIndexStore(config, CustomerProcessor.LAPSE_DUE_STORE);
+    }
+
+    private static StoreBuilder<?> timeIndexStore(TopologyConfig config, String name) {
         KeyValueBytesStoreSupplier supplier = config.stores() == TopologyConfig.StoreKind.IN_MEMORY
-                ? Stores.inMemoryKeyValueStore(ChurnRiskTracker.DUE_INDEX_STORE)
-                : Stores.persistentKeyValueStore(ChurnRiskTracker.DUE_INDEX_STORE);
+                ? Stores.inMemoryKeyValueStore(name)
+                : Stores.persistentKeyValueStore(name);
         return Stores.keyValueStoreBuilder(supplier, Serdes.Bytes(), Serdes.ByteArray()).withCachingDisabled();
     }
 

@@ -9,6 +9,7 @@ import java.util.Map;
 import org.retentionpulse.topology.delta.Counter;
 import org.retentionpulse.topology.delta.SegmentDelta;
 import org.retentionpulse.topology.delta.NpsBand;
+import org.retentionpulse.topology.policy.ChurnPolicy;
 import org.retentionpulse.topology.time.WindowSet;
 import org.retentionpulse.topology.time.WindowSpec;
 
@@ -20,16 +21,25 @@ import org.retentionpulse.topology.time.WindowSpec;
 public final class SegmentContributions {
     private final List<Dimension> dimensions;
     private final WindowSet windows;
+    private final ChurnPolicy.Inactivity inactivity;
     private final Map<String, Map<Long, long[]>> counts = new LinkedHashMap<>();
     private final List<SegmentDelta.CoverageChange> coverage = new ArrayList<>();
 
-    public SegmentContributions(List<Dimension> dimensions, WindowSet windows) {
+    public SegmentContributions(List<Dimension> dimensions, WindowSet windows, ChurnPolicy.Inactivity inactivity) {
         this.dimensions = dimensions;
         this.windows = windows;
+        this.inactivity = inactivity;
     }
 
-    /** Records everything a set of fact changes (from {@link CustomerTimeline#insert}) changes. */
-    public SegmentContributions addAll(CustomerTimeline timeline, List<CustomerTimeline.FactChange> changes) {
+    /** Records everything an insert into the timeline ({@link CustomerTimeline#insert}) changes. */
+    public SegmentContributions addAll(CustomerTimeline timeline, CustomerTimeline.Changes inserted) {
+        List<CustomerTimeline.FactChange> changes = inserted.facts();
+        for (CustomerTimeline.Lapse lapse : inserted.retracted()) {
+            countLapse(lapse, -1);
+        }
+        for (CustomerTimeline.Lapse lapse : inserted.scheduled()) {
+            countLapse(lapse, +1);
+        }
         boolean purchases = false;
         for (CustomerTimeline.FactChange change : changes) {
             if (change.before() != null) {
@@ -44,16 +54,24 @@ public final class SegmentContributions {
         return this;
     }
 
+    /**
+     * A lapse is a cancellation at its instant (section 7), counted when the events imply it and retracted with
+     * {@code sign} -1 when they no longer do; it is not an event (a window with only lapses and nobody active at its
+     * start cannot exist: the lapsing customer was active at the start or started inside).
+     */
+    private void countLapse(CustomerTimeline.Lapse lapse, int sign) {
+        long[] c = new long[Counter.COUNT];
+        c[Counter.CANCELLATIONS.ordinal()] = sign;
+        add(lapse.dimensions(), windows.bucketOf(lapse.at()), c);
+    }
+
     private void count(TimelineEntry entry, Lifecycle.Fact fact, int sign) {
         long[] c = new long[Counter.COUNT];
         c[Counter.EVENTS.ordinal()] = sign;
         switch (entry.kind()) {
             case SIGNUP -> {
                 if (fact.effective()) {
-                    c[Counter.SIGNUPS.ordinal()] = sign;
-                    if (fact.reactivation()) {
-                        c[Counter.REACTIVATIONS.ordinal()] = sign;
-                    }
+                    start(fact, sign, c);
                     if ("referral".equals(entry.signupDimensions().channel())) {
                         c[Counter.REFERRAL_SIGNUPS.ordinal()] = sign;
                     }
@@ -63,13 +81,27 @@ public final class SegmentContributions {
             }
             case CANCELLATION -> c[(fact.effective() ? Counter.CANCELLATIONS : Counter.IGNORED_CANCELLATIONS).ordinal()] = sign;
             case PURCHASE -> {
+                if (fact.effective()) {
+                    start(fact, sign, c);
+                }
                 c[Counter.ORDERS.ordinal()] = sign;
                 c[Counter.REVENUE_CENTS.ordinal()] = sign * entry.amountCents();
             }
             case SURVEY -> countSurvey(entry, sign, c);
         }
-        long bucket = windows.bucketOf(entry.time());
-        for (String segment : Segment.of(fact.dimensions(), dimensions)) {
+        add(fact.dimensions(), windows.bucketOf(entry.time()), c);
+    }
+
+    /** N (and reactivations): an effective signup, or under {@code churn.inactivity} a purchase that starts a period. */
+    private static void start(Lifecycle.Fact fact, int sign, long[] c) {
+        c[Counter.SIGNUPS.ordinal()] = sign;
+        if (fact.reactivation()) {
+            c[Counter.REACTIVATIONS.ordinal()] = sign;
+        }
+    }
+
+    private void add(Dimensions segmentDimensions, long bucket, long[] c) {
+        for (String segment : Segment.of(segmentDimensions, dimensions)) {
             long[] total = counts.computeIfAbsent(segment, s -> new HashMap<>()).computeIfAbsent(bucket, b -> new long[Counter.COUNT]);
             for (int i = 0; i < total.length; i++) {
                 total[i] += c[i];
@@ -131,7 +163,7 @@ public final class SegmentContributions {
             return;
         }
         List<TimelineEntry> entries = timeline.entries();
-        List<Lifecycle.Fact> facts = timeline.facts();
+        List<Lifecycle.Fact> facts = timeline.facts(inactivity);
         for (Map.Entry<String, SegmentFilter> segment : affected.entrySet()) {
             SegmentFilter filter = segment.getValue();
             long[] beforeTimes = new long[entries.size()];

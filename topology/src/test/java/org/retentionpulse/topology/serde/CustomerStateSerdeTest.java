@@ -32,13 +32,13 @@ class CustomerStateSerdeTest {
         profile.purchase(T + 3 * DAY, 5);
         profile.survey(SurveyType.NPS, 3, T + 4 * DAY);
         profile.survey(SurveyType.CES, 5, T + 2 * DAY);
-        CustomerTimeline timeline = new CustomerTimeline(new Lifecycle(true, true, new Dimensions("basic", "FR", "ads")), List.of(
+        CustomerTimeline timeline = new CustomerTimeline(new Lifecycle(true, true, new Dimensions("basic", "FR", "ads"), T - 3 * DAY), List.of(
                 TimelineEntry.signup(T, new Dimensions("pro", "DE", null)),
                 TimelineEntry.purchase(T + DAY, 1_999),
                 TimelineEntry.survey(T + 2 * DAY, SurveyType.CES, 5),
                 TimelineEntry.purchase(T + 3 * DAY, 5),
                 TimelineEntry.survey(T + 4 * DAY, SurveyType.NPS, 10),
-                TimelineEntry.cancellation(T + 4 * DAY)));
+                TimelineEntry.cancellation(T + 4 * DAY, "too expensive")));
         CustomerState state = new CustomerState(timeline,
                 List.of(new CustomerState.SeenEvent("e-1", T), new CustomerState.SeenEvent("é-2", T - 5 * DAY)), profile);
 
@@ -63,7 +63,7 @@ class CustomerStateSerdeTest {
         assertNull(p.latest(SurveyType.CSAT));
         assertEquals(CustomerProfile.NONE, p.dueAt());
         assertArrayEquals(bytes, SERDE.serialize("t", back), "writing what was read gives the same bytes");
-        assertTrue(bytes.length <= 150, "six events, two ids and a profile in " + bytes.length + " bytes");
+        assertTrue(bytes.length <= 170, "six events, a churn reason, two ids and a profile in " + bytes.length + " bytes");
     }
 
     @Test
@@ -74,6 +74,20 @@ class CustomerStateSerdeTest {
         assertTrue(back.timeline().isEmpty());
         assertTrue(back.seen().isEmpty());
         assertNull(back.profile());
+    }
+
+    @Test
+    void aValueWithoutTheSectionSevenTailReadsAsNoLastActivityAndUnspecifiedReasons() {
+        CustomerTimeline timeline = new CustomerTimeline(new Lifecycle(true, true, Dimensions.NONE), List.of(
+                TimelineEntry.signup(T, Dimensions.NONE), TimelineEntry.cancellation(T + DAY, "moved")));
+        byte[] bytes = SERDE.serialize("t", new CustomerState(timeline, List.of(), null));
+        // The tail of this value is one boolean (no last activity) and one string ref; an earlier release wrote neither.
+        byte[] withoutTail = java.util.Arrays.copyOf(bytes, bytes.length - 2);
+
+        CustomerTimeline back = SERDE.deserialize("t", withoutTail).timeline();
+
+        assertEquals(Lifecycle.NO_ACTIVITY, back.base().lastActivity());
+        assertEquals(TimelineEntry.cancellation(T + DAY, "unspecified"), back.entries().get(1));
     }
 
     @Test

@@ -111,7 +111,8 @@ public final class RetentionPulseTopology {
                         .withNumberOfPartitions(config.segmentPartitions())
                         .withStreamPartitioner(new SegmentDeltaPartitioner()))
                 .process(() -> new SegmentAggregator(windows, config.sourcePartitions(), config.segmentPartitions(),
-                        config.updateInterval(), config.historyRetention(), new MetricIntervals(config.confidence())),
+                        config.updateInterval(), config.historyRetention(), new MetricIntervals(config.confidence()),
+                        config.churn().lapses()),
                         Named.as("segment-stage"), SegmentAggregator.STORE, MetricHistory.STORE);
         updates.to(config.topics().metricUpdates(), Produced.with(Serdes.String(),
                         (Serde<MetricUpdate>) new MetricUpdateSerde(config.outputFormat())).withName("metric-updates-sink"));

@@ -3,6 +3,7 @@ package org.retentionpulse.topology.metrics;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -42,6 +43,11 @@ public final class SegmentAggregator implements Processor<String, SegmentDelta, 
     private final Duration updateInterval;
     private final long historyMs;
     private final MetricIntervals intervals;
+    /**
+     * Under {@code churn.inactivity} (contract section 7) every window from the earliest event up to the latest
+     * event's has records, since customers lapse in windows without events; otherwise only windows with an event.
+     */
+    private final boolean everyWindowReached;
 
     private ProcessorContext<String, MetricUpdate> context;
     private KeyValueStore<AggregateKey, long[]> store;
@@ -60,7 +66,8 @@ public final class SegmentAggregator implements Processor<String, SegmentDelta, 
 
     /** @param historyRetention how long after a window closed its values stay in {@value MetricHistory#STORE} */
     public SegmentAggregator(WindowSet windows, int sourcePartitions, int segmentPartitions, Duration updateInterval,
-                             Duration historyRetention, MetricIntervals intervals) {
+                             Duration historyRetention, MetricIntervals intervals, boolean everyWindowReached) {
+        this.everyWindowReached = everyWindowReached;
         this.windows = windows;
         this.sourcePartitions = sourcePartitions;
         this.segmentPartitions = segmentPartitions;
@@ -181,8 +188,8 @@ public final class SegmentAggregator implements Processor<String, SegmentDelta, 
         long start = windowSpec.start(index);
         long end = windowSpec.end(index);
         SegmentState all = table.get(Segment.ALL);
-        if (all == null || all.sum(start, end)[Counter.EVENTS.ordinal()] <= 0) {
-            return; // no event in this window at all: it has no record
+        if (all == null || !exists(all.counts(spec, index, start, end))) {
+            return; // no event in this window at all (under churn.inactivity: nobody either): it has no record
         }
         for (String segment : candidates) {
             SegmentState state = table.get(segment);
@@ -193,22 +200,53 @@ public final class SegmentAggregator implements Processor<String, SegmentDelta, 
         }
     }
 
-    /** The first window of {@code spec} that is open and has a kept bucket of segment {@value Segment#ALL}. */
+    /** Whether a window has records, from the counts of segment {@value Segment#ALL} in it. */
+    private boolean exists(WindowCounts all) {
+        return all.hasEvents() || (everyWindowReached && all.activeAtStart() > 0);
+    }
+
+    /**
+     * The first window of {@code spec} that is open and may have records: from the first kept bucket of segment
+     * {@value Segment#ALL} on; under {@code churn.inactivity}, once windows have closed, from the first open one (a
+     * quiet window after folded buckets still has its customers).
+     */
     private long firstWindowWithEvents(int spec) {
         SegmentState all = table.get(Segment.ALL);
         if (all == null || all.buckets.isEmpty()) {
             return Long.MAX_VALUE;
         }
         WindowSpec windowSpec = windows.get(spec);
-        return Math.max(windowSpec.firstIndexContaining(all.buckets.firstKey()), windows.firstOpenIndex(windowSpec, closedWatermark));
+        long firstOpen = windows.firstOpenIndex(windowSpec, closedWatermark);
+        if (everyWindowReached && closedWatermark != Long.MIN_VALUE) {
+            return firstOpen;
+        }
+        return Math.max(windowSpec.firstIndexContaining(all.buckets.firstKey()), firstOpen);
     }
 
+    /**
+     * The last window of {@code spec} that may have records: the last containing a kept bucket of segment
+     * {@value Segment#ALL}; under {@code churn.inactivity} the last starting by the latest bucket with an event (later
+     * buckets hold lapses counted in advance, in windows stream time has not reached).
+     */
     private long lastWindowWithEvents(int spec) {
         SegmentState all = table.get(Segment.ALL);
         if (all == null || all.buckets.isEmpty()) {
             return Long.MIN_VALUE;
         }
-        return windows.get(spec).lastIndexContaining(all.buckets.lastKey() + windows.bucketMs() - 1);
+        long last = all.buckets.lastKey();
+        if (everyWindowReached) {
+            last = Long.MIN_VALUE;
+            for (Map.Entry<Long, long[]> bucket : all.buckets.descendingMap().entrySet()) {
+                if (bucket.getValue()[Counter.EVENTS.ordinal()] > 0) {
+                    last = bucket.getKey();
+                    break;
+                }
+            }
+            if (last == Long.MIN_VALUE) {
+                return Long.MIN_VALUE;
+            }
+        }
+        return windows.get(spec).lastIndexContaining(last + windows.bucketMs() - 1);
     }
 
     /** The owned segments this task holds. */

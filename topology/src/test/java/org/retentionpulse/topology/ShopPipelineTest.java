@@ -1,0 +1,117 @@
+package org.retentionpulse.topology;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.SortedMap;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.Test;
+import org.retentionpulse.reference.FinalValueComparison;
+import org.retentionpulse.reference.MetricKey;
+import org.retentionpulse.reference.ReferenceModel;
+import org.retentionpulse.reference.ReferenceRules;
+import org.retentionpulse.reference.WindowSpecRef;
+import org.retentionpulse.schemas.ChurnRiskAlert;
+import org.retentionpulse.schemas.RiskLevel;
+import org.retentionpulse.schemas.RiskSignal;
+import org.retentionpulse.topology.policy.ChurnPolicy;
+
+/**
+ * The contract's shop example ({@code docs/examples/shop.jsonl}, settings of the examples' README) and lapses
+ * (section 7) through the whole topology on a TopologyTestDriver.
+ */
+class ShopPipelineTest {
+    static final Duration INACTIVITY = Duration.ofDays(10);
+
+    static TopologyConfig shopConfig() {
+        return PipelineDriver.config("P1D/P1D", "P7D/P1D")
+                .withChurn(new ChurnPolicy(ChurnPolicy.Inactivity.after(INACTIVITY), ChurnPolicy.DEFAULT_REASONS_CAP));
+    }
+
+    @Test
+    void shopExampleGivesTheReferenceModelsSectionFourFinalsUnderInactivity() throws IOException {
+        List<String> lines = Files.readAllLines(RetentionPulseTopologyTest.resource("shop.jsonl"));
+        ReferenceModel reference = new ReferenceModel(WindowSpecRef.parseAll("P1D/P1D,P7D/P1D"), Duration.ofHours(6), "EUR",
+                ReferenceModel.DEFAULT_DIMENSIONS, new ReferenceRules(INACTIVITY, 20, false, null, 4));
+        lines.forEach(reference::accept);
+        try (PipelineDriver pipeline = new PipelineDriver(shopConfig())) {
+            pipeline.sendAll(lines);
+            pipeline.closeAllWindows();
+            SortedMap<MetricKey, BigDecimal> finals = pipeline.finals();
+            List<String> differences = FinalValueComparison.differences(reference.finals(), finals);
+            assertTrue(differences.isEmpty(), () -> differences.size() + " differences:\n" + String.join("\n", differences));
+            // ann lapses at 01-12 10:00 and buys at that instant; gus lapses at 01-13 00:00 before his cancellation
+            assertEquals(0, new BigDecimal("14.2857").compareTo(finals.get(daily("churn_rate", "2024-01-12"))));
+            assertEquals(0, new BigDecimal("28.5714").compareTo(finals.get(daily("churn_rate", "2024-01-13"))));
+            assertEquals(0, BigDecimal.valueOf(5).compareTo(finals.get(daily("active_customers", "2024-01-13"))));
+        }
+    }
+
+    @Test
+    void aLapsePublishesOneChurnedAlertWhenStreamTimeReachesIt() {
+        try (PipelineDriver pipeline = new PipelineDriver(shopConfig())) {
+            pipeline.send(purchase("p1", "bea", "2024-01-01T10:00:00Z"));
+            pipeline.send(purchase("p2", "bea", "2024-01-03T10:00:00Z"));
+            pipeline.tick(Instant.parse("2024-01-13T09:59:59Z"));
+            assertEquals(List.of(), churned(pipeline.alerts()), "not before the lapse at 01-13 10:00");
+            pipeline.tick(Instant.parse("2024-01-13T10:00:00Z"));
+            List<ChurnRiskAlert> churned = churned(pipeline.alerts());
+            assertEquals(1, churned.size());
+            ChurnRiskAlert alert = churned.get(0);
+            assertEquals(Instant.parse("2024-01-13T10:00:00Z"), alert.getTriggeredAt());
+            assertEquals(List.of(RiskSignal.CHURNED), alert.getReasons().stream().map(r -> r.getSignal()).toList());
+            assertEquals(10.0, alert.getReasons().get(0).getEvidence().get("days_since_last_activity"));
+            assertTrue(alert.getReasons().get(0).getExplanation().startsWith("Lapsed: no purchase or signup for 10.0 days"),
+                    alert.getReasons().get(0).getExplanation());
+            pipeline.tick(Instant.parse("2024-03-01T00:00:00Z"));
+            assertEquals(List.of(), churned(pipeline.alerts()), "one CHURNED per lapse");
+        }
+    }
+
+    @Test
+    void aLaterActivityRetractsTheLapseAndItsAlert() {
+        try (PipelineDriver pipeline = new PipelineDriver(shopConfig())) {
+            pipeline.send(purchase("p1", "bea", "2024-01-01T10:00:00Z"));
+            pipeline.send(purchase("p2", "bea", "2024-01-09T10:00:00Z"));
+            pipeline.tick(Instant.parse("2024-01-15T00:00:00Z"));
+            assertEquals(List.of(), churned(pipeline.alerts()), "the lapse moved to 01-19 10:00");
+            pipeline.tick(Instant.parse("2024-01-19T10:00:00Z"));
+            List<ChurnRiskAlert> churned = churned(pipeline.alerts());
+            assertEquals(1, churned.size());
+            assertEquals(Instant.parse("2024-01-19T10:00:00Z"), churned.get(0).getTriggeredAt());
+        }
+    }
+
+    @Test
+    void anActivityAtExactlyTheLapseComesAfterIt() {
+        try (PipelineDriver pipeline = new PipelineDriver(shopConfig())) {
+            pipeline.send(purchase("p1", "bea", "2024-01-01T10:00:00Z"));
+            pipeline.send(purchase("p2", "bea", "2024-01-11T10:00:00Z"));
+            List<ChurnRiskAlert> churned = churned(pipeline.alerts());
+            assertEquals(1, churned.size(), "the lapse at 01-11 10:00 happens before the purchase at that instant");
+            pipeline.closeAllWindows();
+            SortedMap<MetricKey, BigDecimal> finals = pipeline.finals();
+            assertEquals(0, BigDecimal.valueOf(100).compareTo(finals.get(daily("churn_rate", "2024-01-11"))));
+            assertEquals(0, BigDecimal.ONE.compareTo(finals.get(daily("active_customers", "2024-01-11"))));
+        }
+    }
+
+    private static List<ChurnRiskAlert> churned(List<TestRecord<String, ChurnRiskAlert>> alerts) {
+        return alerts.stream().map(TestRecord::value).filter(a -> a.getLevel() == RiskLevel.CHURNED).toList();
+    }
+
+    private static MetricKey daily(String metric, String day) {
+        return new MetricKey(metric, "P1D/P1D", "all", Instant.parse(day + "T00:00:00Z"));
+    }
+
+    static String purchase(String id, String customer, String at) {
+        return "{\"type\":\"purchase\",\"event_id\":\"" + id + "\",\"customer_id\":\"" + customer + "\",\"occurred_at\":\"" + at
+                + "\",\"order_id\":\"o-" + id + "\",\"amount\":\"10.00\",\"currency\":\"EUR\"}";
+    }
+}

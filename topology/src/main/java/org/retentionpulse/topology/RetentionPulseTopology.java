@@ -112,7 +112,7 @@ public final class RetentionPulseTopology {
                         .withStreamPartitioner(new SegmentDeltaPartitioner()))
                 .process(() -> new SegmentAggregator(windows, config.sourcePartitions(), config.segmentPartitions(),
                         config.updateInterval(), config.historyRetention(), new MetricIntervals(config.confidence()),
-                        config.churn().lapses()),
+                        config.churn()),
                         Named.as("segment-stage"), SegmentAggregator.STORE, MetricHistory.STORE);
         updates.to(config.topics().metricUpdates(), Produced.with(Serdes.String(),
                         (Serde<MetricUpdate>) new MetricUpdateSerde(config.outputFormat())).withName("metric-updates-sink"));
@@ -187,11 +187,15 @@ public final class RetentionPulseTopology {
         Map<String, List<SegmentDelta.CoverageChange>> coverage = new java.util.LinkedHashMap<>();
         c.buckets().forEach(b -> buckets.computeIfAbsent(b.segment(), x -> new java.util.ArrayList<>()).add(b));
         c.coverage().forEach(v -> coverage.computeIfAbsent(v.segment(), x -> new java.util.ArrayList<>()).add(v));
+        Map<String, List<SegmentDelta.ReasonChange>> reasons = new java.util.LinkedHashMap<>();
+        c.reasons().forEach(r -> reasons.computeIfAbsent(r.segment(), x -> new java.util.ArrayList<>()).add(r));
         java.util.Set<String> segments = new java.util.LinkedHashSet<>(buckets.keySet());
         segments.addAll(coverage.keySet());
+        segments.addAll(reasons.keySet());
         List<SegmentDelta> out = new java.util.ArrayList<>();
         for (String segment : segments) {
-            out.add(new SegmentDelta.Changes(segment, buckets.getOrDefault(segment, List.of()), coverage.getOrDefault(segment, List.of())));
+            out.add(new SegmentDelta.Changes(segment, buckets.getOrDefault(segment, List.of()), coverage.getOrDefault(segment, List.of()),
+                    reasons.getOrDefault(segment, List.of())));
         }
         out.add(SegmentDelta.watermark(c.sourcePartition(), c.streamTime()));
         return out;

@@ -132,7 +132,7 @@ public final class PipelineDriver implements AutoCloseable {
         SortedMap<MetricKey, BigDecimal> finals = new TreeMap<>();
         for (MetricUpdate u : updates()) {
             if (u.getFinal$()) {
-                MetricKey key = new MetricKey(u.getMetric(), u.getWindow(), u.getSegment(), u.getWindowStart());
+                MetricKey key = key(u);
                 if (finals.containsKey(key)) {
                     throw new AssertionError("two final records for " + key);
                 }
@@ -141,6 +141,22 @@ public final class PipelineDriver implements AutoCloseable {
         }
         return finals;
     }
+
+    /** The compaction key of an update, as the reference model names it (with the reason of churn_reason_share). */
+    static MetricKey key(MetricUpdate u) {
+        return new MetricKey(u.getMetric(), u.getWindow(), u.getSegment(), u.getWindowStart(), u.getReason());
+    }
+
+    /** The final values of the metrics of contract section 4 only (the twelve of the {@code edges} example). */
+    SortedMap<MetricKey, BigDecimal> sectionFourFinals() {
+        SortedMap<MetricKey, BigDecimal> finals = finals();
+        finals.keySet().removeIf(k -> !SECTION_FOUR_METRICS.contains(k.metric()));
+        return finals;
+    }
+
+    private static final java.util.Set<String> SECTION_FOUR_METRICS = java.util.Set.of("churn_rate", "retention_rate",
+            "repeat_purchase_rate", "nps", "csat", "ces", "revenue", "aov", "purchase_frequency", "clv", "referral_share",
+            "active_customers");
 
     List<TestRecord<byte[], byte[]>> deadLetters() {
         return deadLetters.readRecordsToList();

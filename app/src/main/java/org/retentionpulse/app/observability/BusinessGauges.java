@@ -64,6 +64,9 @@ final class BusinessGauges {
     }
 
     synchronized void accept(MetricUpdate update) {
+        if (update.getReason() != null) {
+            return; // churn_reason_share has a series per reason: not exported as a gauge yet
+        }
         if (current.observe(update)) {
             changed = true;
         }

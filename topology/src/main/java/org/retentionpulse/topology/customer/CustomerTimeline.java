@@ -7,9 +7,9 @@ import org.retentionpulse.topology.policy.ChurnPolicy;
 
 /**
  * A customer's accepted events within the retention horizon, in event-time order, plus the lifecycle before
- * the oldest one kept. At the same instant, signups and cancellations come before purchases and surveys (an
- * event takes the dimensions of a signup "at or before" its time, whichever arrived first, and so does an
- * ignored signup or cancellation); otherwise ties keep arrival order.
+ * the oldest one kept. At the same instant, under {@code churn.inactivity=none} signups and cancellations come
+ * before purchases and surveys (an event takes the dimensions of a signup "at or before" its time, whichever arrived
+ * first, and so does an ignored signup or cancellation); otherwise ties keep arrival order ({@link #rank}).
  *
  * <p>Events can arrive out of order. Inserting one can change how later events count (a late cancellation
  * makes a later cancellation ignored; a late reactivation moves later purchases to other segments), so
@@ -67,7 +67,7 @@ public final class CustomerTimeline {
      * event's fact, then those of other events whose count changed because of it, and the lapses it moved.
      */
     public Changes insert(TimelineEntry entry, ChurnPolicy.Inactivity inactivity) {
-        int index = upperBound(entry);
+        int index = upperBound(entry, inactivity);
         Walk before = walk(inactivity);
         entries.add(index, entry);
         Walk after = walk(inactivity);
@@ -164,7 +164,17 @@ public final class CustomerTimeline {
         return n;
     }
 
-    private static int rank(TimelineEntry e) {
+    /**
+     * Order within one instant: under {@code none} signups and cancellations first (only they move the lifecycle, and
+     * a purchase or survey takes the dimensions of a signup at its instant whichever arrived first); under
+     * {@code churn.inactivity} a purchase moves the lifecycle too, so every kind keeps arrival order (the contract's
+     * event-time order, ties in arrival order) and {@link #walk} gives the events that change nothing the dimensions
+     * of the instant's end.
+     */
+    private static int rank(TimelineEntry e, ChurnPolicy.Inactivity inactivity) {
+        if (inactivity.duration() != null) {
+            return 0;
+        }
         return e.kind() == TimelineEntry.Kind.SIGNUP || e.kind() == TimelineEntry.Kind.CANCELLATION ? 0 : 1;
     }
 
@@ -172,16 +182,16 @@ public final class CustomerTimeline {
         return entries.isEmpty();
     }
 
-    /** Index after every entry that sorts before or with {@code entry}: by time, then lifecycle events first. */
-    private int upperBound(TimelineEntry entry) {
+    /** Index after every entry that sorts before or with {@code entry}: by time, then {@link #rank}. */
+    private int upperBound(TimelineEntry entry, ChurnPolicy.Inactivity inactivity) {
         long time = entry.time();
-        int rank = rank(entry);
+        int rank = rank(entry, inactivity);
         int lo = 0;
         int hi = entries.size();
         while (lo < hi) {
             int mid = (lo + hi) >>> 1;
             TimelineEntry e = entries.get(mid);
-            if (e.time() < time || (e.time() == time && rank(e) <= rank)) {
+            if (e.time() < time || (e.time() == time && rank(e, inactivity) <= rank)) {
                 lo = mid + 1;
             } else {
                 hi = mid;

@@ -10,12 +10,14 @@ import org.retentionpulse.topology.delta.Counter;
 import org.retentionpulse.topology.delta.SegmentDelta;
 import org.retentionpulse.topology.delta.NpsBand;
 import org.retentionpulse.topology.policy.ChurnPolicy;
+import org.retentionpulse.topology.policy.ChurnReasons;
 import org.retentionpulse.topology.time.WindowSet;
 import org.retentionpulse.topology.time.WindowSpec;
 
 /**
  * Turns the fact changes of one customer record into a {@link SegmentDelta}: additive counts per
- * (segment, bucket), and difference-array changes of the distinct purchaser counts P1/P2.
+ * (segment, bucket), churned customers per reason, and difference-array changes of the distinct-customer counts
+ * P1/P2 (purchasers) and RESP (survey respondents).
  * One instance per record; not thread-safe.
  */
 public final class SegmentContributions {
@@ -24,6 +26,7 @@ public final class SegmentContributions {
     private final ChurnPolicy.Inactivity inactivity;
     private final Map<String, Map<Long, long[]>> counts = new LinkedHashMap<>();
     private final List<SegmentDelta.CoverageChange> coverage = new ArrayList<>();
+    private final Map<ReasonKey, long[]> reasons = new LinkedHashMap<>();
 
     public SegmentContributions(List<Dimension> dimensions, WindowSet windows, ChurnPolicy.Inactivity inactivity) {
         this.dimensions = dimensions;
@@ -41,15 +44,20 @@ public final class SegmentContributions {
             countLapse(lapse, +1);
         }
         boolean purchases = false;
+        boolean surveys = false;
         for (CustomerTimeline.FactChange change : changes) {
             if (change.before() != null) {
                 count(change.entry(), change.before(), -1);
             }
             count(change.entry(), change.after(), +1);
             purchases |= change.entry().kind() == TimelineEntry.Kind.PURCHASE;
+            surveys |= change.entry().kind() == TimelineEntry.Kind.SURVEY;
         }
         if (purchases) {
-            purchaserCoverage(timeline, changes);
+            distinctCustomers(timeline, changes, TimelineEntry.Kind.PURCHASE);
+        }
+        if (surveys) {
+            distinctCustomers(timeline, changes, TimelineEntry.Kind.SURVEY);
         }
         return this;
     }
@@ -62,7 +70,9 @@ public final class SegmentContributions {
     private void countLapse(CustomerTimeline.Lapse lapse, int sign) {
         long[] c = new long[Counter.COUNT];
         c[Counter.CANCELLATIONS.ordinal()] = sign;
-        add(lapse.dimensions(), windows.bucketOf(lapse.at()), c);
+        long bucket = windows.bucketOf(lapse.at());
+        add(lapse.dimensions(), bucket, c);
+        addReason(lapse.dimensions(), bucket, ChurnReasons.INACTIVITY, sign);
     }
 
     private void count(TimelineEntry entry, Lifecycle.Fact fact, int sign) {
@@ -79,7 +89,12 @@ public final class SegmentContributions {
                     c[Counter.IGNORED_SIGNUPS.ordinal()] = sign;
                 }
             }
-            case CANCELLATION -> c[(fact.effective() ? Counter.CANCELLATIONS : Counter.IGNORED_CANCELLATIONS).ordinal()] = sign;
+            case CANCELLATION -> {
+                c[(fact.effective() ? Counter.CANCELLATIONS : Counter.IGNORED_CANCELLATIONS).ordinal()] = sign;
+                if (fact.effective()) {
+                    addReason(fact.dimensions(), windows.bucketOf(entry.time()), entry.reason(), sign);
+                }
+            }
             case PURCHASE -> {
                 if (fact.effective()) {
                     start(fact, sign, c);
@@ -89,7 +104,13 @@ public final class SegmentContributions {
             }
             case SURVEY -> countSurvey(entry, sign, c);
         }
-        add(fact.dimensions(), windows.bucketOf(entry.time()), c);
+        long bucket = windows.bucketOf(entry.time());
+        add(fact.dimensions(), bucket, c);
+        if (fact.reactivation()) {
+            long[] winBack = new long[Counter.COUNT];
+            winBack[Counter.WIN_BACKS.ordinal()] = sign;
+            add(fact.poolDimensions(), bucket, winBack);
+        }
     }
 
     /** N (and reactivations): an effective signup, or under {@code churn.inactivity} a purchase that starts a period. */
@@ -98,6 +119,16 @@ public final class SegmentContributions {
         if (fact.reactivation()) {
             c[Counter.REACTIVATIONS.ordinal()] = sign;
         }
+    }
+
+    /** C_r of section 8: one churned customer with {@code reason} in these segments and bucket. */
+    private void addReason(Dimensions segmentDimensions, long bucket, String reason, int sign) {
+        for (String segment : Segment.of(segmentDimensions, dimensions)) {
+            reasons.computeIfAbsent(new ReasonKey(segment, bucket, reason), k -> new long[1])[0] += sign;
+        }
+    }
+
+    private record ReasonKey(String segment, long bucket, String reason) {
     }
 
     private void add(Dimensions segmentDimensions, long bucket, long[] c) {
@@ -128,16 +159,18 @@ public final class SegmentContributions {
     }
 
     /**
-     * P1/P2 change only in windows around the purchases whose segment changed; for each affected segment we
-     * compare the purchase counts per window before and after and encode the difference as range changes.
+     * The distinct-customer counts (P1/P2 from purchases, RESP from survey responses) change only in windows around
+     * the events of that kind whose segment changed; for each affected segment we compare the event counts per window
+     * before and after and encode the difference as range changes.
      */
-    private void purchaserCoverage(CustomerTimeline timeline, List<CustomerTimeline.FactChange> changes) {
+    private void distinctCustomers(CustomerTimeline timeline, List<CustomerTimeline.FactChange> changes,
+                                   TimelineEntry.Kind kind) {
         IdentityHashMap<TimelineEntry, Lifecycle.Fact> before = new IdentityHashMap<>();
         Map<String, SegmentFilter> affected = new LinkedHashMap<>();
         long minTime = Long.MAX_VALUE;
         long maxTime = Long.MIN_VALUE;
         for (CustomerTimeline.FactChange change : changes) {
-            if (change.entry().kind() != TimelineEntry.Kind.PURCHASE) {
+            if (change.entry().kind() != kind) {
                 continue;
             }
             before.put(change.entry(), change.before());
@@ -172,7 +205,7 @@ public final class SegmentContributions {
             int na = 0;
             for (int i = 0; i < entries.size(); i++) {
                 TimelineEntry e = entries.get(i);
-                if (e.kind() != TimelineEntry.Kind.PURCHASE) {
+                if (e.kind() != kind) {
                     continue;
                 }
                 Lifecycle.Fact after = facts.get(i);
@@ -185,13 +218,15 @@ public final class SegmentContributions {
                 }
             }
             for (int s = 0; s < windows.size(); s++) {
-                encodeCoverage(segment.getKey(), s, windows.get(s), beforeTimes, nb, afterTimes, na, minTime, maxTime);
+                encodeCoverage(segment.getKey(), s, windows.get(s), beforeTimes, nb, afterTimes, na, minTime, maxTime,
+                        kind == TimelineEntry.Kind.SURVEY);
             }
         }
     }
 
+    /** @param respondents whether the times are survey responses (RESP) rather than purchases (P1, P2) */
     private void encodeCoverage(String segment, int specIndex, WindowSpec spec, long[] before, int nb, long[] after, int na,
-                                long minTime, long maxTime) {
+                                long minTime, long maxTime, boolean respondents) {
         long first = spec.firstIndexContaining(minTime);
         long last = spec.lastIndexContaining(maxTime);
         int prevP1 = 0;
@@ -200,16 +235,24 @@ public final class SegmentContributions {
             long cb = countIn(before, nb, spec.start(k), spec.end(k));
             long ca = countIn(after, na, spec.start(k), spec.end(k));
             int p1 = (ca >= 1 ? 1 : 0) - (cb >= 1 ? 1 : 0);
-            int p2 = (ca >= 2 ? 1 : 0) - (cb >= 2 ? 1 : 0);
+            int p2 = respondents ? 0 : (ca >= 2 ? 1 : 0) - (cb >= 2 ? 1 : 0);
             if (p1 != prevP1 || p2 != prevP2) {
-                coverage.add(new SegmentDelta.CoverageChange(segment, specIndex, k, p1 - prevP1, p2 - prevP2));
+                coverage.add(coverageChange(segment, specIndex, k, p1 - prevP1, p2 - prevP2, respondents));
                 prevP1 = p1;
                 prevP2 = p2;
             }
         }
         if (prevP1 != 0 || prevP2 != 0) {
-            coverage.add(new SegmentDelta.CoverageChange(segment, specIndex, last + 1, -prevP1, -prevP2));
+            coverage.add(coverageChange(segment, specIndex, last + 1, -prevP1, -prevP2, respondents));
         }
+    }
+
+    /** A change of customers with at least one (and two) events of the kind, as P1/P2 or as RESP. */
+    private static SegmentDelta.CoverageChange coverageChange(String segment, int spec, long index, int atLeastOne,
+                                                              int atLeastTwo, boolean respondents) {
+        return respondents
+                ? new SegmentDelta.CoverageChange(segment, spec, index, 0, 0, atLeastOne)
+                : new SegmentDelta.CoverageChange(segment, spec, index, atLeastOne, atLeastTwo, 0);
     }
 
     /** Number of sorted times in [from, to). */
@@ -240,7 +283,13 @@ public final class SegmentContributions {
                 }
             }
         }
-        return new SegmentDelta.Contribution(sourcePartition, sourceStreamTime, changes, coverage);
+        List<SegmentDelta.ReasonChange> reasonChanges = new ArrayList<>();
+        reasons.forEach((k, n) -> {
+            if (n[0] != 0) {
+                reasonChanges.add(new SegmentDelta.ReasonChange(k.segment(), k.bucket(), k.reason(), n[0]));
+            }
+        });
+        return new SegmentDelta.Contribution(sourcePartition, sourceStreamTime, changes, coverage, reasonChanges);
     }
 
     private static boolean isZero(long[] values) {

@@ -18,6 +18,7 @@ import org.retentionpulse.topology.confidence.MetricIntervals;
 import org.retentionpulse.topology.customer.Segment;
 import org.retentionpulse.topology.delta.Counter;
 import org.retentionpulse.topology.delta.SegmentDelta;
+import org.retentionpulse.topology.policy.ChurnPolicy;
 import org.retentionpulse.topology.time.WindowSet;
 import org.retentionpulse.topology.time.WindowSpec;
 
@@ -48,6 +49,8 @@ public final class SegmentAggregator implements Processor<String, SegmentDelta, 
      * event's has records, since customers lapse in windows without events; otherwise only windows with an event.
      */
     private final boolean everyWindowReached;
+    /** {@code churn.reasons.cap}: reasons per window and segment with their own churn_reason_share record. */
+    private final int reasonsCap;
 
     private ProcessorContext<String, MetricUpdate> context;
     private KeyValueStore<AggregateKey, long[]> store;
@@ -66,8 +69,9 @@ public final class SegmentAggregator implements Processor<String, SegmentDelta, 
 
     /** @param historyRetention how long after a window closed its values stay in {@value MetricHistory#STORE} */
     public SegmentAggregator(WindowSet windows, int sourcePartitions, int segmentPartitions, Duration updateInterval,
-                             Duration historyRetention, MetricIntervals intervals, boolean everyWindowReached) {
-        this.everyWindowReached = everyWindowReached;
+                             Duration historyRetention, MetricIntervals intervals, ChurnPolicy churn) {
+        this.everyWindowReached = churn.lapses();
+        this.reasonsCap = churn.reasonsCap();
         this.windows = windows;
         this.sourcePartitions = sourcePartitions;
         this.segmentPartitions = segmentPartitions;
@@ -122,8 +126,11 @@ public final class SegmentAggregator implements Processor<String, SegmentDelta, 
             table.addBucket(change.segment(), change.bucket(), change.counts(), closedWatermark);
         }
         for (SegmentDelta.CoverageChange change : changes.coverage()) {
-            table.addCoverage(change.segment(), change.spec(), change.windowIndex(), change.purchasers(),
-                    change.repeatPurchasers(), closedWatermark);
+            table.addCoverage(change.segment(), change.spec(), change.windowIndex(),
+                    new long[] {change.purchasers(), change.repeatPurchasers(), change.respondents()}, closedWatermark);
+        }
+        for (SegmentDelta.ReasonChange change : changes.reasons()) {
+            table.addReason(change.segment(), change.bucket(), change.reason(), change.churned(), closedWatermark);
         }
         changed(changes.segment(), timestamp);
     }
@@ -188,13 +195,13 @@ public final class SegmentAggregator implements Processor<String, SegmentDelta, 
         long start = windowSpec.start(index);
         long end = windowSpec.end(index);
         SegmentState all = table.get(Segment.ALL);
-        if (all == null || !exists(all.counts(spec, index, start, end))) {
+        if (all == null || !exists(all.counts(spec, index, start, end, reasonsCap))) {
             return; // no event in this window at all (under churn.inactivity: nobody either): it has no record
         }
         for (String segment : candidates) {
             SegmentState state = table.get(segment);
-            WindowCounts counts = state == null ? null : state.counts(spec, index, start, end);
-            if (counts != null && (counts.hasEvents() || counts.activeAtStart() > 0)) {
+            WindowCounts counts = state == null ? null : state.counts(spec, index, start, end, reasonsCap);
+            if (counts != null && (counts.hasEvents() || counts.activeAtStart() > 0 || counts.winBackPool() > 0)) {
                 emitter.emit(spec, index, segment, counts, isFinal, now, timestamp);
             }
         }
@@ -202,7 +209,7 @@ public final class SegmentAggregator implements Processor<String, SegmentDelta, 
 
     /** Whether a window has records, from the counts of segment {@value Segment#ALL} in it. */
     private boolean exists(WindowCounts all) {
-        return all.hasEvents() || (everyWindowReached && all.activeAtStart() > 0);
+        return all.hasEvents() || (everyWindowReached && (all.activeAtStart() > 0 || all.winBackPool() > 0));
     }
 
     /**

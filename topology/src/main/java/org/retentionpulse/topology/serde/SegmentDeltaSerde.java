@@ -12,14 +12,15 @@ import org.retentionpulse.topology.delta.SegmentDelta;
 /**
  * Format of the {@code segment-deltas} repartition topic: a kind byte, then a {@link SegmentDelta.Changes} (the
  * segment once, then its bucket counts sparse: a bit mask of the non-zero counters and only those values; then its
- * purchaser entries) or a {@link SegmentDelta.Watermark}. A {@link SegmentDelta.Contribution} never leaves its task.
+ * distinct-customer entries (P1, P2 and, from version 3, respondents); from version 3 its churn reason entries) or a
+ * {@link SegmentDelta.Watermark}. A {@link SegmentDelta.Contribution} never leaves its task.
  */
 public final class SegmentDeltaSerde extends BinaryCodec<SegmentDelta> {
     private static final byte CHANGES = 1;
     private static final byte WATERMARK = 2;
 
     public SegmentDeltaSerde() {
-        super(2);
+        super(3);
     }
 
     @Override
@@ -61,6 +62,13 @@ public final class SegmentDeltaSerde extends BinaryCodec<SegmentDelta> {
             out.writeLong(c.windowIndex());
             out.writeInt(c.purchasers());
             out.writeInt(c.repeatPurchasers());
+            out.writeInt(c.respondents());
+        }
+        out.writeInt(changes.reasons().size());
+        for (SegmentDelta.ReasonChange r : changes.reasons()) {
+            out.writeLong(r.bucket());
+            out.writeUTF(r.reason());
+            out.writeLong(r.churned());
         }
     }
 
@@ -72,13 +80,13 @@ public final class SegmentDeltaSerde extends BinaryCodec<SegmentDelta> {
         }
         byte kind = in.readByte();
         return switch (kind) {
-            case CHANGES -> readChanges(in);
+            case CHANGES -> readChanges(in, version);
             case WATERMARK -> new SegmentDelta.Watermark(in.readInt(), in.readLong());
             default -> throw new SerializationException("unknown segment delta kind " + kind);
         };
     }
 
-    private static SegmentDelta.Changes readChanges(DataInputStream in) throws IOException {
+    private static SegmentDelta.Changes readChanges(DataInputStream in, byte version) throws IOException {
         String segment = in.readUTF();
         int nb = in.readInt();
         List<SegmentDelta.BucketChange> buckets = new ArrayList<>(nb);
@@ -99,8 +107,14 @@ public final class SegmentDeltaSerde extends BinaryCodec<SegmentDelta> {
         int nc = in.readInt();
         List<SegmentDelta.CoverageChange> coverage = new ArrayList<>(nc);
         for (int i = 0; i < nc; i++) {
-            coverage.add(new SegmentDelta.CoverageChange(segment, in.readShort(), in.readLong(), in.readInt(), in.readInt()));
+            coverage.add(new SegmentDelta.CoverageChange(segment, in.readShort(), in.readLong(), in.readInt(), in.readInt(),
+                    version >= 3 ? in.readInt() : 0));
         }
-        return new SegmentDelta.Changes(segment, buckets, coverage);
+        int nr = version >= 3 ? in.readInt() : 0;
+        List<SegmentDelta.ReasonChange> reasons = new ArrayList<>(nr);
+        for (int i = 0; i < nr; i++) {
+            reasons.add(new SegmentDelta.ReasonChange(segment, in.readLong(), in.readUTF(), in.readLong()));
+        }
+        return new SegmentDelta.Changes(segment, buckets, coverage, reasons);
     }
 }

@@ -22,7 +22,8 @@ class SegmentDeltaPartitionerTest {
         counts[Counter.ORDERS.ordinal()] = 2;
         counts[Counter.REVENUE_CENTS.ordinal()] = 1_250;
         return new SegmentDelta.Changes(segment, List.of(new SegmentDelta.BucketChange(segment, 86_400_000L, counts)),
-                List.of(new SegmentDelta.CoverageChange(segment, 1, 20_000L, 1, -1)));
+                List.of(new SegmentDelta.CoverageChange(segment, 1, 20_000L, 1, -1, 1)),
+                List.of(new SegmentDelta.ReasonChange(segment, 86_400_000L, "too expensive", -1)));
     }
 
     @Test
@@ -51,10 +52,11 @@ class SegmentDeltaPartitionerTest {
         SegmentDelta.Changes read = (SegmentDelta.Changes) serde.deserialize("t", serde.serialize("t", sent));
         assertEquals(sent.segment(), read.segment());
         assertEquals(sent.coverage(), read.coverage());
+        assertEquals(sent.reasons(), read.reasons());
         assertEquals(sent.buckets().get(0).bucket(), read.buckets().get(0).bucket());
         assertArrayEquals(sent.buckets().get(0).counts(), read.buckets().get(0).counts());
         assertEquals(SegmentDelta.watermark(2, -5L), serde.deserialize("t", serde.serialize("t", SegmentDelta.watermark(2, -5L))));
         assertThrows(IllegalArgumentException.class,
-                () -> serde.serialize("t", new SegmentDelta.Contribution(0, 0L, List.of(), List.of())));
+                () -> serde.serialize("t", new SegmentDelta.Contribution(0, 0L, List.of(), List.of(), List.of())));
     }
 }

@@ -260,7 +260,9 @@ public final class Replay {
         readAll(client, topic, record -> {
             MetricUpdate update = serde.decode(record.value());
             if (update.getFinal$()) {
-                String key = update.getWindow() + '|' + update.getWindowStart() + '|' + update.getSegment() + '|' + update.getMetric();
+                // churn_reason_share has one record per reason, so the reason is part of the key
+                String key = update.getWindow() + '|' + update.getWindowStart() + '|' + update.getSegment() + '|' + update.getMetric()
+                        + (update.getReason() == null ? "" : '|' + update.getReason());
                 if (finals.put(key, CanonicalJson.formatMetricUpdate(update)) != null) {
                     duplicates[0]++;
                 }

@@ -119,7 +119,7 @@ public final class ChurnRiskTracker {
                     return null;
                 },
                 p -> {
-                    if (inactivity.duration() != null) {
+                    if (inactivity.lapses()) {
                         profile.startByPurchase(at);
                     }
                     profile.purchase(at, p.amountCents());

@@ -172,7 +172,7 @@ public final class CustomerTimeline {
      * of the instant's end.
      */
     private static int rank(TimelineEntry e, ChurnPolicy.Inactivity inactivity) {
-        if (inactivity.duration() != null) {
+        if (inactivity.lapses()) {
             return 0;
         }
         return e.kind() == TimelineEntry.Kind.SIGNUP || e.kind() == TimelineEntry.Kind.CANCELLATION ? 0 : 1;

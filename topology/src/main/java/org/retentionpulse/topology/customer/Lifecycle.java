@@ -49,7 +49,7 @@ public record Lifecycle(boolean active, boolean everSignedUp, Dimensions dimensi
                     : start(entry.signupDimensions());
             case CANCELLATION -> active ? new Fact(dimensions, true, false, null) : Fact.attributed(dimensions);
             // Section 7: under D a purchase of a customer not active is an effective start, in its latest signup's dimensions.
-            case PURCHASE -> !active && lapses(inactivity) ? start(dimensions) : Fact.attributed(dimensions);
+            case PURCHASE -> !active && inactivity.lapses() ? start(dimensions) : Fact.attributed(dimensions);
             case SURVEY -> Fact.attributed(dimensions);
         };
     }
@@ -60,19 +60,15 @@ public record Lifecycle(boolean active, boolean everSignedUp, Dimensions dimensi
 
     /** The lifecycle right after the event (this lifecycle already {@link #asOf} its time). */
     public Lifecycle after(TimelineEntry entry, ChurnPolicy.Inactivity inactivity) {
-        long activity = lapses(inactivity) ? entry.time() : NO_ACTIVITY;
+        long activity = inactivity.lapses() ? entry.time() : NO_ACTIVITY;
         return switch (entry.kind()) {
             case SIGNUP -> active ? this : new Lifecycle(true, true, entry.signupDimensions(), activity);
             case CANCELLATION -> active ? new Lifecycle(false, everSignedUp, dimensions, lastActivity) : this;
-            case PURCHASE -> !lapses(inactivity) ? this
+            case PURCHASE -> !inactivity.lapses() ? this
                     : active ? new Lifecycle(true, true, dimensions, Math.max(lastActivity, activity))
                     : new Lifecycle(true, true, dimensions, activity);
             case SURVEY -> this;
         };
-    }
-
-    private static boolean lapses(ChurnPolicy.Inactivity inactivity) {
-        return inactivity.duration() != null;
     }
 
     /**

@@ -3,6 +3,7 @@ package org.retentionpulse.topology.metrics;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.RoundingMode;
+import java.util.Collections;
 import java.util.List;
 import org.retentionpulse.topology.delta.Counter;
 import org.retentionpulse.schemas.MetricComponents;
@@ -232,7 +233,7 @@ public enum Metric {
     };
 
     /** The one record key of a metric without reasons: {@link #reasons} of every metric but churn_reason_share. */
-    private static final List<String> NO_REASON = java.util.Collections.singletonList(null);
+    private static final List<String> NO_REASON = Collections.singletonList(null);
 
     /** Decimals of published values. */
     public static final int SCALE = 4;

@@ -84,27 +84,27 @@ final class MetricEmitter {
 
     private void publish(WindowSpec spec, long index, String segment, Metric metric, String reason, WindowCounts counts,
                          MetricComponents components, boolean isFinal, long now, long timestamp, Long source) {
-            MetricUpdate update = MetricUpdate.newBuilder()
-                    .setMetric(metric.key())
-                    .setWindow(spec.toString())
-                    .setWindowStart(Instant.ofEpochMilli(spec.start(index)))
-                    .setWindowEnd(Instant.ofEpochMilli(spec.end(index)))
-                    .setSegment(segment)
-                    .setReason(reason)
-                    .setValue(metric.value(counts, reason))
-                    .setComponents(components)
-                    .setFinal$(isFinal)
-                    .setComputedAt(Instant.ofEpochMilli(now))
-                    .build();
-            intervals.annotate(metric, update);
-            if (reason == null) {
-                // Per-reason records are not in the queryable history yet (its key has no reason): topic only.
-                history.put(MetricHistory.key(update), update);
-            }
-            RecordHeaders headers = new RecordHeaders();
-            if (source != null) {
-                headers.add(OutputHeaders.SOURCE_TIMESTAMP, OutputHeaders.encodeTimestamp(source));
-            }
-            context.forward(new Record<>(MetricKey.of(update), update, timestamp, headers));
+        MetricUpdate update = MetricUpdate.newBuilder()
+                .setMetric(metric.key())
+                .setWindow(spec.toString())
+                .setWindowStart(Instant.ofEpochMilli(spec.start(index)))
+                .setWindowEnd(Instant.ofEpochMilli(spec.end(index)))
+                .setSegment(segment)
+                .setReason(reason)
+                .setValue(metric.value(counts, reason))
+                .setComponents(components)
+                .setFinal$(isFinal)
+                .setComputedAt(Instant.ofEpochMilli(now))
+                .build();
+        intervals.annotate(metric, update);
+        if (reason == null) {
+            // Per-reason records are not in the queryable history yet (its key has no reason): topic only.
+            history.put(MetricHistory.key(update), update);
+        }
+        RecordHeaders headers = new RecordHeaders();
+        if (source != null) {
+            headers.add(OutputHeaders.SOURCE_TIMESTAMP, OutputHeaders.encodeTimestamp(source));
+        }
+        context.forward(new Record<>(MetricKey.of(update), update, timestamp, headers));
     }
 }

@@ -18,12 +18,15 @@ import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 import org.retentionpulse.schemas.ChurnRiskAlert;
+import org.retentionpulse.schemas.CohortCell;
 import org.retentionpulse.schemas.MetricUpdate;
 import org.retentionpulse.schemas.serde.ChurnRiskAlertSerde;
+import org.retentionpulse.schemas.serde.CohortCellSerde;
 import org.retentionpulse.schemas.serde.EventSerde;
 import org.retentionpulse.schemas.serde.MetricUpdateSerde;
 import org.retentionpulse.schemas.serde.WireFormat;
 import org.retentionpulse.topology.alerts.ChurnRiskTracker;
+import org.retentionpulse.topology.cohort.CohortAggregator;
 import org.retentionpulse.topology.confidence.MetricIntervals;
 import org.retentionpulse.topology.customer.CustomerMetrics;
 import org.retentionpulse.topology.customer.CustomerOutput;
@@ -70,6 +73,7 @@ public final class RetentionPulseTopology {
         builder.addStateStore(dueIndexStore(config));
         builder.addStateStore(lapseIndexStore(config));
         builder.addStateStore(SegmentAggregator.storeBuilder());
+        builder.addStateStore(CohortAggregator.storeBuilder());
         builder.addStateStore(historyStore(config));
 
         EventSerde outputEvents = new EventSerde(config.outputFormat(), config.reportingCurrency());
@@ -80,7 +84,7 @@ public final class RetentionPulseTopology {
                 .stream(config.topics().inputs(), Consumed.with(Serdes.String(), (Serde<InputRecord>) inputRecords)
                         .withName("customer-events"))
                 .process(() -> new CustomerProcessor(windows, config.dimensions(), config.dedupHorizon(), config.alerts(),
-                                new CustomerMetrics(), config.churn()),
+                                new CustomerMetrics(), config.churn(), config.cohorts()),
                         Named.as("customer-stage"),
                         CustomerProcessor.STATE_STORE, CustomerProcessor.STREAM_TIME_STORE, ChurnRiskTracker.DUE_INDEX_STORE,
                         CustomerProcessor.LAPSE_DUE_STORE);
@@ -102,18 +106,24 @@ public final class RetentionPulseTopology {
                 .to(config.topics().alerts(), Produced.with(Serdes.String(),
                         (Serde<ChurnRiskAlert>) new ChurnRiskAlertSerde(config.outputFormat())).withName("alerts-sink"));
 
-        KStream<String, MetricUpdate> updates = branches.get("customer-output-deltas")
+        KStream<String, SegmentDelta> segmentDeltas = branches.get("customer-output-deltas")
                 .flatMapValues(v -> bySegment(((CustomerOutput.Delta) v).delta()), Named.as("segment-changes"))
                 .selectKey((k, v) -> SegmentDeltaPartitioner.keyOf(v), Named.as("segment-key"))
                 .repartition(Repartitioned.<String, SegmentDelta>as(SEGMENT_DELTAS)
                         .withKeySerde(Serdes.String())
                         .withValueSerde(new SegmentDeltaSerde())
                         .withNumberOfPartitions(config.segmentPartitions())
-                        .withStreamPartitioner(new SegmentDeltaPartitioner()))
+                        .withStreamPartitioner(new SegmentDeltaPartitioner()));
+        KStream<String, MetricUpdate> updates = segmentDeltas
                 .process(() -> new SegmentAggregator(windows, config.sourcePartitions(), config.segmentPartitions(),
                         config.updateInterval(), config.historyRetention(), new MetricIntervals(config.confidence()),
                         config.churn()),
                         Named.as("segment-stage"), SegmentAggregator.STORE, MetricHistory.STORE);
+        segmentDeltas
+                .process(() -> new CohortAggregator(config.cohorts(), windows, config.sourcePartitions(),
+                        config.segmentPartitions(), config.updateInterval()), Named.as("cohort-stage"), CohortAggregator.STORE)
+                .to(config.topics().cohorts(), Produced.with(Serdes.String(),
+                        (Serde<CohortCell>) new CohortCellSerde(config.outputFormat())).withName("cohorts-sink"));
         updates.to(config.topics().metricUpdates(), Produced.with(Serdes.String(),
                         (Serde<MetricUpdate>) new MetricUpdateSerde(config.outputFormat())).withName("metric-updates-sink"));
         MetricAlertStage.attach(builder, updates, config);
@@ -189,15 +199,18 @@ public final class RetentionPulseTopology {
         c.coverage().forEach(v -> coverage.computeIfAbsent(v.segment(), x -> new java.util.ArrayList<>()).add(v));
         Map<String, List<SegmentDelta.ReasonChange>> reasons = new java.util.LinkedHashMap<>();
         c.reasons().forEach(r -> reasons.computeIfAbsent(r.segment(), x -> new java.util.ArrayList<>()).add(r));
+        Map<String, List<SegmentDelta.CohortChange>> cohorts = new java.util.LinkedHashMap<>();
+        c.cohorts().forEach(r -> cohorts.computeIfAbsent(r.segment(), x -> new java.util.ArrayList<>()).add(r));
         java.util.Set<String> segments = new java.util.LinkedHashSet<>(buckets.keySet());
         segments.addAll(coverage.keySet());
         segments.addAll(reasons.keySet());
+        segments.addAll(cohorts.keySet());
         List<SegmentDelta> out = new java.util.ArrayList<>();
         for (String segment : segments) {
             out.add(new SegmentDelta.Changes(segment, buckets.getOrDefault(segment, List.of()), coverage.getOrDefault(segment, List.of()),
-                    reasons.getOrDefault(segment, List.of())));
+                    reasons.getOrDefault(segment, List.of()), cohorts.getOrDefault(segment, List.of())));
         }
-        out.add(SegmentDelta.watermark(c.sourcePartition(), c.streamTime()));
+        out.add(SegmentDelta.watermark(c.sourcePartition(), c.streamTime(), c.latestEvent()));
         return out;
     }
 }

@@ -27,6 +27,10 @@ import org.retentionpulse.reference.FinalValueComparison;
 import org.retentionpulse.reference.MetricKey;
 import org.retentionpulse.reference.ReferenceModel;
 import org.retentionpulse.reference.ReferenceRules;
+import org.retentionpulse.reference.CohortKey;
+import org.retentionpulse.reference.CohortPeriodRef;
+import org.retentionpulse.schemas.CohortCell;
+import org.retentionpulse.topology.time.CohortSpec;
 import org.retentionpulse.topology.policy.ChurnPolicy;
 import org.retentionpulse.reference.SegmentCounts;
 import org.retentionpulse.reference.WindowSegment;
@@ -51,6 +55,8 @@ class MetricsPropertyTest {
     private static final int SHOP_STREAMS = Math.max(6, SHORT_WINDOW_STREAMS / 8);
     private static final Duration SHRINK_BUDGET = Duration.ofSeconds(90);
     private static final Duration UPDATE_INTERVAL = Duration.ofSeconds(1);
+    /** Daily cohorts with 3 periods after their own: the streams span days to weeks. */
+    private static final CohortSpec COHORTS = new CohortSpec(CohortSpec.Period.P1D, 3);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static final List<List<String>> SHORT_WINDOW_SETS = List.of(
@@ -201,7 +207,8 @@ class MetricsPropertyTest {
         // Sections 4 and 8 (and 7 under churn.inactivity), no cohorts
         ReferenceModel reference = new ReferenceModel(refs(scenario.windows()), scenario.grace(), "EUR",
                 scenario.dimensions().stream().map(Dimension::key).toList(),
-                new ReferenceRules(scenario.inactivity(), ChurnPolicy.DEFAULT_REASONS_CAP, true, null, 12));
+                new ReferenceRules(scenario.inactivity(), ChurnPolicy.DEFAULT_REASONS_CAP, true,
+                        CohortPeriodRef.parse(COHORTS.period().name()), COHORTS.periods()));
         scenario.lines().forEach(reference::accept);
         SortedMap<MetricKey, BigDecimal> expected = reference.finals();
         long expectedRejections = reference.rejectedByReason().values().stream().mapToLong(Long::longValue).sum();
@@ -210,6 +217,7 @@ class MetricsPropertyTest {
                 .withWindows(scenario.windows().stream().map(WindowSpec::parse).toList(), scenario.grace())
                 .withDimensions(scenario.dimensions())
                 .withUpdateInterval(scenario.updateEvery() > 0 ? UPDATE_INTERVAL : Duration.ZERO)
+                .withCohorts(COHORTS)
                 .withChurn(new ChurnPolicy(scenario.inactivity() == null ? ChurnPolicy.Inactivity.NONE
                         : ChurnPolicy.Inactivity.after(scenario.inactivity()), ChurnPolicy.DEFAULT_REASONS_CAP));
         List<String> differences = new ArrayList<>();
@@ -232,6 +240,7 @@ class MetricsPropertyTest {
             differences.addAll(FinalValueComparison.differences(expected, pipeline.finals()));
             differences.addAll(componentDifferences(reference.finalCounts(), pipeline.updates()));
             differences.addAll(recordsAfterTheFinal(pipeline.updates()));
+            differences.addAll(cohortDifferences(reference.cohortCells(), pipeline.cohortCells()));
         } catch (RuntimeException | AssertionError e) {
             differences.add("pipeline failed: " + e);
         }
@@ -281,6 +290,32 @@ class MetricsPropertyTest {
         if (published != null && published != expected) {
             differences.add(what + ": expected " + expected + " but was " + published);
         }
+    }
+
+    /** Final cohort cells (section 9) against the reference model's, cell for cell; one final per cell. */
+    private static List<String> cohortDifferences(SortedMap<CohortKey, org.retentionpulse.reference.CohortCell> expected,
+                                                  List<CohortCell> published) {
+        SortedMap<CohortKey, org.retentionpulse.reference.CohortCell> finals = new TreeMap<>();
+        List<String> differences = new ArrayList<>();
+        for (CohortCell c : published) {
+            if (c.getFinal$()) {
+                CohortKey key = new CohortKey(c.getCohortPeriod(), c.getSegment(), c.getCohortStart(), c.getPeriod());
+                if (finals.put(key, new org.retentionpulse.reference.CohortCell(c.getCustomers(), c.getRetained(), c.getActive(),
+                        c.getRevenue())) != null) {
+                    differences.add("two final cohort cells for " + key);
+                }
+            }
+        }
+        TreeSet<CohortKey> keys = new TreeSet<>(expected.keySet());
+        keys.addAll(finals.keySet());
+        for (CohortKey key : keys) {
+            org.retentionpulse.reference.CohortCell want = expected.get(key);
+            org.retentionpulse.reference.CohortCell got = finals.get(key);
+            if (want == null || got == null || !want.sameAs(got)) {
+                differences.add("cohort cell " + key + ": expected " + want + " but was " + got);
+            }
+        }
+        return differences;
     }
 
     /** On a compacted topic the final record must stay the answer: nothing may follow it under its key. */

@@ -1,6 +1,7 @@
 package org.retentionpulse.topology;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -20,6 +21,12 @@ import org.retentionpulse.schemas.ChurnRiskAlert;
 import org.retentionpulse.schemas.RiskLevel;
 import org.retentionpulse.schemas.RiskSignal;
 import org.retentionpulse.topology.policy.ChurnPolicy;
+import org.retentionpulse.topology.time.CohortSpec;
+import org.retentionpulse.reference.CohortCell;
+import org.retentionpulse.reference.CohortKey;
+import java.util.ArrayList;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The contract's shop example ({@code docs/examples/shop.jsonl}, settings of the examples' README) and lapses
@@ -30,7 +37,39 @@ class ShopPipelineTest {
 
     static TopologyConfig shopConfig() {
         return PipelineDriver.config("P1D/P1D", "P7D/P1D")
-                .withChurn(new ChurnPolicy(ChurnPolicy.Inactivity.after(INACTIVITY), ChurnPolicy.DEFAULT_REASONS_CAP));
+                .withChurn(new ChurnPolicy(ChurnPolicy.Inactivity.after(INACTIVITY), ChurnPolicy.DEFAULT_REASONS_CAP))
+                .withCohorts(new CohortSpec(CohortSpec.Period.P1W, 4));
+    }
+
+    @Test
+    void shopExampleGivesExactlyTheExpectedCohortCells() throws IOException {
+        List<String> lines = Files.readAllLines(RetentionPulseTopologyTest.resource("shop.jsonl"));
+        SortedMap<CohortKey, CohortCell> expected =
+                ReferenceModel.readExpectedCohorts(RetentionPulseTopologyTest.resource("shop.cohorts.expected.jsonl"));
+        try (PipelineDriver pipeline = new PipelineDriver(shopConfig())) {
+            pipeline.sendAll(lines);
+            pipeline.closeAllWindows();
+            SortedMap<CohortKey, CohortCell> finals = new TreeMap<>();
+            for (org.retentionpulse.schemas.CohortCell c : pipeline.cohortCells()) {
+                if (c.getFinal$()) {
+                    CohortKey key = new CohortKey(c.getCohortPeriod(), c.getSegment(), c.getCohortStart(), c.getPeriod());
+                    assertNull(finals.put(key, new CohortCell(c.getCustomers(), c.getRetained(), c.getActive(), c.getRevenue())),
+                            () -> "two finals for " + key);
+                }
+            }
+            List<String> differences = new ArrayList<>();
+            TreeSet<CohortKey> keys = new TreeSet<>(expected.keySet());
+            keys.addAll(finals.keySet());
+            for (CohortKey key : keys) {
+                CohortCell want = expected.get(key);
+                CohortCell got = finals.get(key);
+                if (want == null || got == null || !want.sameAs(got)) {
+                    differences.add(key + ": expected " + want + " but was " + got);
+                }
+            }
+            assertEquals(47, finals.size());
+            assertTrue(differences.isEmpty(), () -> differences.size() + " differences:\n" + String.join("\n", differences));
+        }
     }
 
     @Test

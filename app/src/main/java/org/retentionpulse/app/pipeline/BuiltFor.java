@@ -41,6 +41,9 @@ public record BuiltFor(SortedMap<String, String> settings) {
         // Lapses are counted into the stored windows and pending lapses indexed per customer (contract section 7).
         Duration inactivity = topology.churn().inactivity().duration();
         s.put(AppDefaults.CHURN_INACTIVITY, inactivity == null ? ChurnPolicy.Inactivity.NONE.toString() : canonical(inactivity));
+        // Each customer's cohort ledger has K + 1 cells of periods of this length (contract section 9).
+        s.put(AppDefaults.COHORTS_PERIOD, topology.cohorts().period().name());
+        s.put(AppDefaults.COHORTS_PERIODS, Integer.toString(topology.cohorts().periods()));
         return new BuiltFor(s);
     }
 

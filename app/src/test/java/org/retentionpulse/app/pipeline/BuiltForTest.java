@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.retentionpulse.app.config.AppDefaults;
 import org.retentionpulse.topology.TopologyConfig;
 import org.retentionpulse.topology.policy.ChurnPolicy;
+import org.retentionpulse.topology.time.CohortSpec;
 
 class BuiltForTest {
     private static final TopologyConfig NONE = TopologyConfig.defaults();
@@ -38,5 +39,12 @@ class BuiltForTest {
     void theReasonsCapIsNotPartOfTheState() {
         TopologyConfig capped = SHOP.withChurn(new ChurnPolicy(SHOP.churn().inactivity(), 3));
         assertEquals(List.of(), BuiltFor.of(SHOP).mismatches(BuiltFor.of(capped)));
+    }
+
+    @Test
+    void aChangedCohortPeriodOrNumberOfPeriodsIsAMismatch() {
+        TopologyConfig monthly = NONE.withCohorts(new CohortSpec(CohortSpec.Period.P1M, 6));
+        assertEquals(List.of(new BuiltFor.Mismatch(AppDefaults.COHORTS_PERIOD, "P1W", "P1M"),
+                new BuiltFor.Mismatch(AppDefaults.COHORTS_PERIODS, "12", "6")), BuiltFor.of(NONE).mismatches(BuiltFor.of(monthly)));
     }
 }

@@ -21,6 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.retentionpulse.app.config.AppDefaults;
 import org.retentionpulse.app.config.Settings;
+import org.retentionpulse.reference.CohortCell;
+import org.retentionpulse.reference.CohortKey;
 import org.retentionpulse.reference.FinalValue;
 import org.retentionpulse.reference.FinalValueComparison;
 import org.retentionpulse.reference.MetricKey;
@@ -68,9 +70,15 @@ class ReplayIT {
 
     static Replay.Result replay(Path input, Path metrics, Path alerts, Map<String, String> settingsOverrides)
             throws IOException, InterruptedException {
+        return replay(input, metrics, alerts, null, settingsOverrides);
+    }
+
+    static Replay.Result replay(Path input, Path metrics, Path alerts, Path cohorts, Map<String, String> settingsOverrides)
+            throws IOException, InterruptedException {
         Map<String, String> overrides = new HashMap<>(settingsOverrides);
         Settings settings = Settings.load(null, Map.of(), overrides);
-        return new Replay(new ReplayOptions(input, metrics, alerts, broker.bootstrapServers(), Duration.ofMinutes(5), false),
+        return new Replay(new ReplayOptions(input, metrics, alerts, broker.bootstrapServers(), Duration.ofMinutes(5), false)
+                .withCohortsOut(cohorts),
                 settings, new PrintStream(OutputStream.nullOutputStream())).run();
     }
 
@@ -189,13 +197,19 @@ class ReplayIT {
         assertEquals(reference.rejectedByReason().values().stream().mapToLong(Long::longValue).sum(), result.deadLetters());
     }
 
-    /** The contract's shop example (settings of its README) through replay on a real broker: exactly its expected finals. */
+    /** The contract's shop example (settings of its README) through replay on a real broker: exactly its expected finals and cohort cells. */
     @Test
     void replayOfTheShopExampleWritesExactlyTheExpectedFinals(@TempDir Path dir) throws Exception {
         Path metrics = dir.resolve("metrics.jsonl");
         Path alerts = dir.resolve("alerts.jsonl");
-        replay(resource("shop.jsonl", dir), metrics, alerts,
-                Map.of(AppDefaults.WINDOWS, "P1D/P1D,P7D/P1D", AppDefaults.CHURN_INACTIVITY, "P10D"));
+        Path cohorts = dir.resolve("cohorts.jsonl");
+        Replay.Result result = replay(resource("shop.jsonl", dir), metrics, alerts, cohorts, Map.of(AppDefaults.WINDOWS,
+                "P1D/P1D,P7D/P1D", AppDefaults.CHURN_INACTIVITY, "P10D", AppDefaults.COHORTS_PERIOD, "P1W", AppDefaults.COHORTS_PERIODS, "4"));
+        SortedMap<CohortKey, CohortCell> expectedCells = ReferenceModel.readExpectedCohorts(resource("shop.cohorts.expected.jsonl", dir));
+        SortedMap<CohortKey, CohortCell> cells = ReferenceModel.readExpectedCohorts(cohorts);
+        assertEquals(expectedCells.keySet(), cells.keySet(), "--cohorts-out: every final cohort cell");
+        expectedCells.forEach((key, cell) -> assertTrue(cell.sameAs(cells.get(key)), () -> key + ": " + cells.get(key)));
+        assertEquals(47, result.cohortCells());
         SortedMap<MetricKey, BigDecimal> expected = FinalValue.toSortedMap(ReferenceModel.readExpected(resource("shop.expected.jsonl", dir)));
         List<String> differences = FinalValueComparison.differences(expected, readFinals(metrics));
         assertTrue(differences.isEmpty(), () -> differences.size() + " differences, first: "

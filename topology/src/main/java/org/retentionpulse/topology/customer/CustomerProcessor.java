@@ -3,6 +3,7 @@ package org.retentionpulse.topology.customer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.utils.Bytes;
@@ -21,6 +22,7 @@ import org.retentionpulse.topology.event.InputRecord;
 import org.retentionpulse.topology.event.Tick;
 import org.retentionpulse.topology.delta.SegmentDelta;
 import org.retentionpulse.topology.policy.ChurnPolicy;
+import org.retentionpulse.topology.time.CohortSpec;
 import org.retentionpulse.topology.time.WindowSet;
 
 /**
@@ -43,6 +45,8 @@ public final class CustomerProcessor implements Processor<String, InputRecord, S
      */
     public static final String STREAM_TIME_STORE = "customer-stream-time";
     public static final String STREAM_TIME_KEY = "stream-time";
+    /** Key of the same store: this task's latest accepted event time (stream time without ticks: cohort periods reached). */
+    public static final String LATEST_EVENT_KEY = "latest-event";
     /** The customers' pending lapses under {@code churn.inactivity}, layout and retention in {@link LapseSchedule#STORE}. */
     public static final String LAPSE_DUE_STORE = LapseSchedule.STORE;
 
@@ -57,6 +61,7 @@ public final class CustomerProcessor implements Processor<String, InputRecord, S
     private final AlertPolicy alertPolicy;
     private final CustomerMetrics metrics;
     private final ChurnPolicy.Inactivity inactivity;
+    private final CohortContributions cohorts;
 
     private ProcessorContext<String, CustomerOutput> context;
     private KeyValueStore<String, CustomerState> states;
@@ -66,10 +71,12 @@ public final class CustomerProcessor implements Processor<String, InputRecord, S
     private final StoredProfiles profiles = new StoredProfiles();
     private int partition;
     private long streamTime = Long.MIN_VALUE;
+    private long latestEvent = Long.MIN_VALUE;
 
     public CustomerProcessor(WindowSet windows, List<Dimension> dimensions, Duration dedupHorizon, AlertPolicy alertPolicy,
-            CustomerMetrics metrics, ChurnPolicy churn) {
+            CustomerMetrics metrics, ChurnPolicy churn, CohortSpec cohortSpec) {
         this.inactivity = churn.inactivity();
+        this.cohorts = new CohortContributions(cohortSpec, dimensions, churn.inactivity(), windows);
         this.windows = windows;
         this.dimensions = dimensions;
         this.dedupHorizonMs = dedupHorizon.toMillis();
@@ -90,6 +97,8 @@ public final class CustomerProcessor implements Processor<String, InputRecord, S
         this.partition = context.taskId().partition();
         Long stored = streamTimeStore.get(STREAM_TIME_KEY);
         this.streamTime = stored == null ? Long.MIN_VALUE : stored;
+        Long latest = streamTimeStore.get(LATEST_EVENT_KEY);
+        this.latestEvent = latest == null ? Long.MIN_VALUE : latest;
         metrics.init(context);
     }
 
@@ -105,7 +114,7 @@ public final class CustomerProcessor implements Processor<String, InputRecord, S
     private void tick(Record<String, InputRecord> record, Tick tick) {
         advanceStreamTime(tick.at());
         context.forward(record.<String>withKey(null).<CustomerOutput>withValue(
-                new CustomerOutput.Delta(SegmentDelta.watermark(partition, streamTime))));
+                new CustomerOutput.Delta(SegmentDelta.watermark(partition, streamTime, latestEvent))));
         if (!tick.endOfInput()) {
             churnRisk.checkDue(streamTime, record.timestamp());
             reachLapses(record.timestamp());
@@ -128,10 +137,17 @@ public final class CustomerProcessor implements Processor<String, InputRecord, S
         boolean late = streamTime != Long.MIN_VALUE && windows.isLate(time, streamTime);
         if (!late) {
             advanceStreamTime(time);
+            if (time > latestEvent) {
+                latestEvent = time;
+                streamTimeStore.put(LATEST_EVENT_KEY, time);
+            }
         }
         state.remember(event.eventId(), time, dedupHorizonMs, streamTime);
-        CustomerTimeline.Changes changes = state.timeline().insert(TimelineEntry.of(event), inactivity);
-        SegmentDelta delta = segmentDelta(state.timeline(), changes);
+        TimelineEntry entry = TimelineEntry.of(event);
+        CustomerTimeline.Changes changes = state.timeline().insert(entry, inactivity);
+        List<SegmentDelta.CohortChange> cohortChanges = new ArrayList<>();
+        state.cohort(cohorts.update(state.timeline(), state.cohort(), entry, streamTime, cohortChanges));
+        SegmentDelta delta = segmentDelta(state.timeline(), changes, cohortChanges);
         context.forward(record.withKey(customerId).<CustomerOutput>withValue(new CustomerOutput.Delta(delta)));
 
         profiles.holding(customerId, state);
@@ -149,9 +165,10 @@ public final class CustomerProcessor implements Processor<String, InputRecord, S
     }
 
     /** The delta of an insert into the timeline; then folds what is older than twice the horizon. */
-    private SegmentDelta segmentDelta(CustomerTimeline timeline, CustomerTimeline.Changes changes) {
+    private SegmentDelta segmentDelta(CustomerTimeline timeline, CustomerTimeline.Changes changes,
+                                      List<SegmentDelta.CohortChange> cohortChanges) {
         SegmentDelta delta = new SegmentContributions(dimensions, windows, inactivity).addAll(timeline, changes)
-                .build(partition, streamTime);
+                .build(partition, streamTime, cohortChanges, latestEvent);
         timeline.prune(streamTime - 2 * windows.horizonMs(), inactivity);
         return delta;
     }

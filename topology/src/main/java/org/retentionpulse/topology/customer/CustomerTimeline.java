@@ -142,6 +142,50 @@ public final class CustomerTimeline {
         }
     }
 
+    /** A customer's first effective start (contract section 9: its cohort) and that start's dimensions. */
+    public record FirstStart(long at, Dimensions dimensions) {
+    }
+
+    /**
+     * The first effective start among the kept events, or null: none yet, or it was folded into the base (then the
+     * customer's cohort is already known).
+     */
+    public FirstStart firstStart(ChurnPolicy.Inactivity inactivity) {
+        if (base.everSignedUp()) {
+            return null;
+        }
+        List<Lifecycle.Fact> facts = walk(inactivity).facts;
+        for (int i = 0; i < entries.size(); i++) {
+            TimelineEntry e = entries.get(i);
+            Lifecycle.Fact f = facts.get(i);
+            if (f.effective() && (e.kind() == TimelineEntry.Kind.SIGNUP || e.kind() == TimelineEntry.Kind.PURCHASE)) {
+                return new FirstStart(e.time(), f.dimensions());
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Whether the customer is active (section 7) at each of the ascending {@code instants}: its latest start strictly
+     * before the instant, its period not ended strictly before it (a cancellation or lapse at the instant itself
+     * still counts as active). Exact for instants after the events folded into the base.
+     */
+    public boolean[] activeAt(long[] instants, ChurnPolicy.Inactivity inactivity) {
+        boolean[] active = new boolean[instants.length];
+        Lifecycle state = base;
+        int next = 0;
+        for (int i = 0; i < instants.length; i++) {
+            long x = instants[i];
+            while (next < entries.size() && entries.get(next).time() < x) {
+                TimelineEntry e = entries.get(next++);
+                state = state.asOf(e.time(), inactivity).after(e, inactivity);
+            }
+            long lapse = state.lapseAt(inactivity);
+            active[i] = state.active() && !(lapse != Lifecycle.NO_ACTIVITY && lapse < x);
+        }
+        return active;
+    }
+
     /** {@code state} as of an event at {@code t}; a lapse on the way is added to {@code lapses}. */
     private static Lifecycle lapseBy(Lifecycle state, long t, ChurnPolicy.Inactivity inactivity, List<Lapse> lapses) {
         Lifecycle asOf = state.asOf(t, inactivity);

@@ -274,7 +274,12 @@ public final class SegmentContributions {
         return lo;
     }
 
-    public SegmentDelta.Contribution build(int sourcePartition, long sourceStreamTime) {
+    /**
+     * @param cohorts the record's cohort cell changes ({@link CohortContributions})
+     * @param latestEvent the task's latest accepted event time
+     */
+    public SegmentDelta.Contribution build(int sourcePartition, long sourceStreamTime, List<SegmentDelta.CohortChange> cohorts,
+                                           long latestEvent) {
         List<SegmentDelta.BucketChange> changes = new ArrayList<>();
         for (Map.Entry<String, Map<Long, long[]>> segment : counts.entrySet()) {
             for (Map.Entry<Long, long[]> bucket : segment.getValue().entrySet()) {
@@ -289,7 +294,8 @@ public final class SegmentContributions {
                 reasonChanges.add(new SegmentDelta.ReasonChange(k.segment(), k.bucket(), k.reason(), n[0]));
             }
         });
-        return new SegmentDelta.Contribution(sourcePartition, sourceStreamTime, changes, coverage, reasonChanges);
+        return new SegmentDelta.Contribution(sourcePartition, sourceStreamTime, changes, coverage, reasonChanges,
+                CohortContributions.net(cohorts), latestEvent);
     }
 
     private static boolean isZero(long[] values) {

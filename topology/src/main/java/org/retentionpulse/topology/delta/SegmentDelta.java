@@ -18,16 +18,19 @@ public sealed interface SegmentDelta {
      * @param streamTime that task's stream time after the record: windows closed at it are left unchanged
      */
     record Contribution(int sourcePartition, long streamTime, List<BucketChange> buckets, List<CoverageChange> coverage,
-                        List<ReasonChange> reasons) implements SegmentDelta {
+                        List<ReasonChange> reasons, List<CohortChange> cohorts, long latestEvent) implements SegmentDelta {
     }
 
     /** Changes of one segment, every entry's {@code segment} equal to {@link #segment}. */
-    record Changes(String segment, List<BucketChange> buckets, List<CoverageChange> coverage, List<ReasonChange> reasons)
-            implements SegmentDelta {
+    record Changes(String segment, List<BucketChange> buckets, List<CoverageChange> coverage, List<ReasonChange> reasons,
+                   List<CohortChange> cohorts) implements SegmentDelta {
     }
 
-    /** A customer task's stream time: every change it sent before this record is at most that late. */
-    record Watermark(int sourcePartition, long streamTime) implements SegmentDelta {
+    /**
+     * A customer task's stream time: every change it sent before this record is at most that late. {@code latestEvent}
+     * is the latest event time it accepted (stream time without ticks): the cohort periods it has reached.
+     */
+    record Watermark(int sourcePartition, long streamTime, long latestEvent) implements SegmentDelta {
     }
 
     /** Counter changes of one segment in one time bucket; {@code counts} is indexed by {@link Counter#ordinal()}. */
@@ -50,7 +53,14 @@ public sealed interface SegmentDelta {
     record ReasonChange(String segment, long bucket, String reason, long churned) {
     }
 
-    static Watermark watermark(int sourcePartition, long streamTime) {
-        return new Watermark(sourcePartition, streamTime);
+    static Watermark watermark(int sourcePartition, long streamTime, long latestEvent) {
+        return new Watermark(sourcePartition, streamTime, latestEvent);
+    }
+
+    /**
+     * A change of one cohort cell (contract section 9): segment, cohort period index, k, and the changes of its
+     * members n, retained and active members and revenue in minor units.
+     */
+    record CohortChange(String segment, long cohort, int k, long customers, long retained, long active, long revenueCents) {
     }
 }

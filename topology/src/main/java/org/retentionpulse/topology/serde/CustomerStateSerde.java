@@ -18,6 +18,7 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 import org.retentionpulse.schemas.SurveyType;
 import org.retentionpulse.topology.alerts.CustomerProfile;
+import org.retentionpulse.topology.customer.CohortLedger;
 import org.retentionpulse.topology.customer.CustomerState;
 import org.retentionpulse.topology.customer.CustomerTimeline;
 import org.retentionpulse.topology.customer.Dimensions;
@@ -39,7 +40,9 @@ import org.retentionpulse.topology.policy.ChurnReasons;
  *  profile       boolean present, then {@link CustomerProfile#write}
  *  tail          only when there is something to write (absent in values of earlier releases, which read as none):
  *                boolean base has a last activity (contract section 7), then long last activity - ref;
- *                per cancellation entry, in timeline order, the string ref of its normalised churn reason
+ *                per cancellation entry, in timeline order, the string ref of its normalised churn reason;
+ *                then (optional) boolean cohort ledger present (contract section 9), then long cohort period index,
+ *                3 string refs (dimensions), int K + 1, per k: boolean retained, long revenue cents, boolean active
  * </pre>
  * Dimension strings repeat across the base, signups and the profile: the table stores each once.
  */
@@ -64,7 +67,7 @@ public final class CustomerStateSerde implements Serde<CustomerState>, Serialize
             if (state.profile() != null) {
                 state.profile().write(out, ref, table::ref);
             }
-            writeTail(state.timeline(), ref, table, out);
+            writeTail(state, ref, table, out);
             ByteArrayOutputStream value = new ByteArrayOutputStream(body.size() + 32);
             value.write(VERSION);
             BinaryEncoder head = EncoderFactory.get().directBinaryEncoder(value, null);
@@ -93,10 +96,14 @@ public final class CustomerStateSerde implements Serde<CustomerState>, Serialize
             CustomerTimeline timeline = readTimeline(in, ref, strings);
             List<CustomerState.SeenEvent> seen = readSeen(in, ref);
             CustomerProfile profile = in.readBoolean() ? CustomerProfile.read(in, ref, i -> string(strings, i)) : null;
+            CohortLedger cohort = null;
             if (!in.isEnd()) {
                 timeline = readTail(timeline, in, ref, strings);
+                cohort = !in.isEnd() && in.readBoolean() ? readLedger(in, strings) : null;
             }
-            return new CustomerState(timeline, seen, profile);
+            CustomerState state = new CustomerState(timeline, seen, profile);
+            state.cohort(cohort);
+            return state;
         } catch (IOException | RuntimeException e) {
             throw new SerializationException("CustomerStateSerde: corrupt record", e);
         }
@@ -156,10 +163,11 @@ public final class CustomerStateSerde implements Serde<CustomerState>, Serialize
         return new CustomerTimeline(base, entries);
     }
 
-    private static void writeTail(CustomerTimeline t, long ref, StringTable table, Encoder out) throws IOException {
+    private static void writeTail(CustomerState state, long ref, StringTable table, Encoder out) throws IOException {
+        CustomerTimeline t = state.timeline();
         long lastActivity = t.base().lastActivity();
         boolean cancellations = t.entries().stream().anyMatch(e -> e.kind() == TimelineEntry.Kind.CANCELLATION);
-        if (lastActivity == Lifecycle.NO_ACTIVITY && !cancellations) {
+        if (lastActivity == Lifecycle.NO_ACTIVITY && !cancellations && state.cohort() == null) {
             return;
         }
         out.writeBoolean(lastActivity != Lifecycle.NO_ACTIVITY);
@@ -171,6 +179,33 @@ public final class CustomerStateSerde implements Serde<CustomerState>, Serialize
                 out.writeInt(table.ref(e.reason()));
             }
         }
+        CohortLedger ledger = state.cohort();
+        out.writeBoolean(ledger != null);
+        if (ledger != null) {
+            out.writeLong(ledger.cohort());
+            writeDimensions(ledger.dimensions(), table, out);
+            out.writeInt(ledger.cells());
+            for (int k = 0; k < ledger.cells(); k++) {
+                out.writeBoolean(ledger.retained(k));
+                out.writeLong(ledger.revenueCents(k));
+                out.writeBoolean(ledger.active(k));
+            }
+        }
+    }
+
+    private static CohortLedger readLedger(Decoder in, List<String> strings) throws IOException {
+        long cohort = in.readLong();
+        Dimensions dimensions = readDimensions(in, strings);
+        int cells = in.readInt();
+        boolean[] retained = new boolean[cells];
+        long[] revenue = new long[cells];
+        boolean[] active = new boolean[cells];
+        for (int k = 0; k < cells; k++) {
+            retained[k] = in.readBoolean();
+            revenue[k] = in.readLong();
+            active[k] = in.readBoolean();
+        }
+        return new CohortLedger(cohort, dimensions, retained, revenue, active);
     }
 
     private static CustomerTimeline readTail(CustomerTimeline read, Decoder in, long ref, List<String> strings)

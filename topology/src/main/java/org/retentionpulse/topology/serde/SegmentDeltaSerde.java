@@ -12,8 +12,8 @@ import org.retentionpulse.topology.delta.SegmentDelta;
 /**
  * Format of the {@code segment-deltas} repartition topic: a kind byte, then a {@link SegmentDelta.Changes} (the
  * segment once, then its bucket counts sparse: a bit mask of the non-zero counters and only those values; then its
- * distinct-customer entries (P1, P2 and, from version 3, respondents); from version 3 its churn reason entries) or a
- * {@link SegmentDelta.Watermark}. A {@link SegmentDelta.Contribution} never leaves its task.
+ * distinct-customer entries (P1, P2 and, from version 3, respondents); from version 3 its churn reason entries and its
+ * cohort cell entries) or a {@link SegmentDelta.Watermark} (from version 3 with the latest event time). A {@link SegmentDelta.Contribution} never leaves its task.
  */
 public final class SegmentDeltaSerde extends BinaryCodec<SegmentDelta> {
     private static final byte CHANGES = 1;
@@ -32,6 +32,7 @@ public final class SegmentDeltaSerde extends BinaryCodec<SegmentDelta> {
             out.writeByte(WATERMARK);
             out.writeInt(w.sourcePartition());
             out.writeLong(w.streamTime());
+            out.writeLong(w.latestEvent());
         } else {
             throw new IllegalArgumentException("a per-record contribution is combined in its task, never sent: " + delta);
         }
@@ -70,6 +71,15 @@ public final class SegmentDeltaSerde extends BinaryCodec<SegmentDelta> {
             out.writeUTF(r.reason());
             out.writeLong(r.churned());
         }
+        out.writeInt(changes.cohorts().size());
+        for (SegmentDelta.CohortChange c : changes.cohorts()) {
+            out.writeLong(c.cohort());
+            out.writeShort(c.k());
+            out.writeLong(c.customers());
+            out.writeLong(c.retained());
+            out.writeLong(c.active());
+            out.writeLong(c.revenueCents());
+        }
     }
 
     @Override
@@ -81,9 +91,15 @@ public final class SegmentDeltaSerde extends BinaryCodec<SegmentDelta> {
         byte kind = in.readByte();
         return switch (kind) {
             case CHANGES -> readChanges(in, version);
-            case WATERMARK -> new SegmentDelta.Watermark(in.readInt(), in.readLong());
+            case WATERMARK -> watermark(in, version);
             default -> throw new SerializationException("unknown segment delta kind " + kind);
         };
+    }
+
+    private static SegmentDelta.Watermark watermark(DataInputStream in, byte version) throws IOException {
+        int partition = in.readInt();
+        long streamTime = in.readLong();
+        return new SegmentDelta.Watermark(partition, streamTime, version >= 3 ? in.readLong() : streamTime);
     }
 
     private static SegmentDelta.Changes readChanges(DataInputStream in, byte version) throws IOException {
@@ -115,6 +131,12 @@ public final class SegmentDeltaSerde extends BinaryCodec<SegmentDelta> {
         for (int i = 0; i < nr; i++) {
             reasons.add(new SegmentDelta.ReasonChange(segment, in.readLong(), in.readUTF(), in.readLong()));
         }
-        return new SegmentDelta.Changes(segment, buckets, coverage, reasons);
+        int nh = version >= 3 ? in.readInt() : 0;
+        List<SegmentDelta.CohortChange> cohorts = new ArrayList<>(nh);
+        for (int i = 0; i < nh; i++) {
+            cohorts.add(new SegmentDelta.CohortChange(segment, in.readLong(), in.readShort(), in.readLong(), in.readLong(),
+                    in.readLong(), in.readLong()));
+        }
+        return new SegmentDelta.Changes(segment, buckets, coverage, reasons, cohorts);
     }
 }

@@ -23,7 +23,8 @@ class SegmentDeltaPartitionerTest {
         counts[Counter.REVENUE_CENTS.ordinal()] = 1_250;
         return new SegmentDelta.Changes(segment, List.of(new SegmentDelta.BucketChange(segment, 86_400_000L, counts)),
                 List.of(new SegmentDelta.CoverageChange(segment, 1, 20_000L, 1, -1, 1)),
-                List.of(new SegmentDelta.ReasonChange(segment, 86_400_000L, "too expensive", -1)));
+                List.of(new SegmentDelta.ReasonChange(segment, 86_400_000L, "too expensive", -1)),
+                List.of(new SegmentDelta.CohortChange(segment, 2800L, 3, 1, 1, 0, 1_250)));
     }
 
     @Test
@@ -41,7 +42,7 @@ class SegmentDeltaPartitionerTest {
 
     @Test
     void watermarksAndTheChangesOfSegmentAllGoToEveryPartition() {
-        assertEquals(Set.of(0, 1, 2), partitioner.partitions("t", "", SegmentDelta.watermark(4, 123L), 3).orElseThrow());
+        assertEquals(Set.of(0, 1, 2), partitioner.partitions("t", "", SegmentDelta.watermark(4, 123L, 100L), 3).orElseThrow());
         assertEquals(Set.of(0, 1, 2), partitioner.partitions("t", "all", changes("all"), 3).orElseThrow());
     }
 
@@ -53,10 +54,11 @@ class SegmentDeltaPartitionerTest {
         assertEquals(sent.segment(), read.segment());
         assertEquals(sent.coverage(), read.coverage());
         assertEquals(sent.reasons(), read.reasons());
+        assertEquals(sent.cohorts(), read.cohorts());
         assertEquals(sent.buckets().get(0).bucket(), read.buckets().get(0).bucket());
         assertArrayEquals(sent.buckets().get(0).counts(), read.buckets().get(0).counts());
-        assertEquals(SegmentDelta.watermark(2, -5L), serde.deserialize("t", serde.serialize("t", SegmentDelta.watermark(2, -5L))));
+        assertEquals(SegmentDelta.watermark(2, -5L, -7L), serde.deserialize("t", serde.serialize("t", SegmentDelta.watermark(2, -5L, -7L))));
         assertThrows(IllegalArgumentException.class,
-                () -> serde.serialize("t", new SegmentDelta.Contribution(0, 0L, List.of(), List.of(), List.of())));
+                () -> serde.serialize("t", new SegmentDelta.Contribution(0, 0L, List.of(), List.of(), List.of(), List.of(), 0L)));
     }
 }

@@ -22,12 +22,15 @@ import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 import org.retentionpulse.schemas.ChurnRiskAlert;
+import org.retentionpulse.schemas.CohortCell;
 import org.retentionpulse.schemas.MetricUpdate;
 import org.retentionpulse.schemas.serde.ChurnRiskAlertSerde;
+import org.retentionpulse.schemas.serde.CohortCellSerde;
 import org.retentionpulse.schemas.serde.EventSerde;
 import org.retentionpulse.schemas.serde.MetricUpdateSerde;
 import org.retentionpulse.schemas.serde.WireFormat;
 import org.retentionpulse.topology.alerts.ChurnRiskTracker;
+import org.retentionpulse.topology.cohort.CohortAggregator;
 import org.retentionpulse.topology.confidence.MetricIntervals;
 import org.retentionpulse.topology.customer.CustomerMetrics;
 import org.retentionpulse.topology.customer.CustomerOutput;
@@ -74,7 +77,9 @@ public final class RetentionPulseTopology {
         builder.addStateStore(customerStateStore(config));
         builder.addStateStore(streamTimeStore(config));
         builder.addStateStore(dueIndexStore(config));
+        builder.addStateStore(lapseIndexStore(config));
         builder.addStateStore(SegmentAggregator.storeBuilder());
+        builder.addStateStore(CohortAggregator.storeBuilder());
         builder.addStateStore(historyStore(config));
 
         EventSerde outputEvents = new EventSerde(config.outputFormat(), config.reportingCurrency());
@@ -85,9 +90,10 @@ public final class RetentionPulseTopology {
                 .stream(config.topics().inputs(), Consumed.with(Serdes.String(), (Serde<InputRecord>) inputRecords)
                         .withName("customer-events"))
                 .process(() -> new CustomerProcessor(windows, config.dimensions(), config.dedupHorizon(), config.alerts(),
-                                new CustomerMetrics()),
+                                new CustomerMetrics(), config.churn(), config.cohorts()),
                         Named.as("customer-stage"),
-                        CustomerProcessor.STATE_STORE, CustomerProcessor.STREAM_TIME_STORE, ChurnRiskTracker.DUE_INDEX_STORE);
+                        CustomerProcessor.STATE_STORE, CustomerProcessor.STREAM_TIME_STORE, ChurnRiskTracker.DUE_INDEX_STORE,
+                        CustomerProcessor.LAPSE_DUE_STORE);
 
         Map<String, KStream<String, CustomerOutput>> branches = customerOutputs
                 .split(Named.as("customer-output-"))
@@ -106,17 +112,24 @@ public final class RetentionPulseTopology {
                 .to(config.topics().alerts(), Produced.with(Serdes.String(),
                         (Serde<ChurnRiskAlert>) new ChurnRiskAlertSerde(config.outputFormat())).withName("alerts-sink"));
 
-        KStream<String, MetricUpdate> updates = branches.get("customer-output-deltas")
+        KStream<String, SegmentDelta> segmentDeltas = branches.get("customer-output-deltas")
                 .flatMapValues(v -> byPartition(((CustomerOutput.Delta) v).delta(), config.segmentPartitions()), Named.as("segment-batches"))
                 .selectKey((k, v) -> SegmentDeltaPartitioner.keyOf(v), Named.as("segment-key"))
                 .repartition(Repartitioned.<String, SegmentDelta>as(SEGMENT_DELTAS)
                         .withKeySerde(Serdes.String())
                         .withValueSerde(new SegmentDeltaSerde())
                         .withNumberOfPartitions(config.segmentPartitions())
-                        .withStreamPartitioner(new SegmentDeltaPartitioner()))
+                        .withStreamPartitioner(new SegmentDeltaPartitioner()));
+        KStream<String, MetricUpdate> updates = segmentDeltas
                 .process(() -> new SegmentAggregator(windows, config.sourcePartitions(), config.segmentPartitions(),
-                        config.updateInterval(), config.historyRetention(), new MetricIntervals(config.confidence())),
+                        config.updateInterval(), config.historyRetention(), new MetricIntervals(config.confidence()),
+                        config.churn()),
                         Named.as("segment-stage"), SegmentAggregator.STORE, MetricHistory.STORE);
+        segmentDeltas
+                .process(() -> new CohortAggregator(config.cohorts(), windows, config.sourcePartitions(),
+                        config.segmentPartitions(), config.updateInterval()), Named.as("cohort-stage"), CohortAggregator.STORE)
+                .to(config.topics().cohorts(), Produced.with(Serdes.String(),
+                        (Serde<CohortCell>) new CohortCellSerde(config.outputFormat())).withName("cohorts-sink"));
         updates.to(config.topics().metricUpdates(), Produced.with(Serdes.String(),
                         (Serde<MetricUpdate>) new MetricUpdateSerde(config.outputFormat())).withName("metric-updates-sink"));
         MetricAlertStage.attach(builder, updates, config);
@@ -154,9 +167,18 @@ public final class RetentionPulseTopology {
     }
 
     private static StoreBuilder<?> dueIndexStore(TopologyConfig config) {
+        return timeIndexStore(config, ChurnRiskTracker.DUE_INDEX_STORE);
+    }
+
+    /** Pending lapses under {@code churn.inactivity} (empty under none): a time index like the churn-risk one. */
+    private static StoreBuilder<?> lapseIndexStore(TopologyConfig config) {
+        return timeIndexStore(config, CustomerProcessor.LAPSE_DUE_STORE);
+    }
+
+    private static StoreBuilder<?> timeIndexStore(TopologyConfig config, String name) {
         KeyValueBytesStoreSupplier supplier = config.stores() == TopologyConfig.StoreKind.IN_MEMORY
-                ? Stores.inMemoryKeyValueStore(ChurnRiskTracker.DUE_INDEX_STORE)
-                : Stores.persistentKeyValueStore(ChurnRiskTracker.DUE_INDEX_STORE);
+                ? Stores.inMemoryKeyValueStore(name)
+                : Stores.persistentKeyValueStore(name);
         return Stores.keyValueStoreBuilder(supplier, Serdes.Bytes(), Serdes.ByteArray()).withCachingDisabled();
     }
 
@@ -183,17 +205,24 @@ public final class RetentionPulseTopology {
         }
         Map<String, List<SegmentDelta.BucketChange>> buckets = new LinkedHashMap<>();
         Map<String, List<SegmentDelta.CoverageChange>> coverage = new LinkedHashMap<>();
+        Map<String, List<SegmentDelta.ReasonChange>> reasons = new LinkedHashMap<>();
+        Map<String, List<SegmentDelta.CohortChange>> cohorts = new LinkedHashMap<>();
         c.buckets().forEach(b -> buckets.computeIfAbsent(b.segment(), x -> new ArrayList<>()).add(b));
         c.coverage().forEach(v -> coverage.computeIfAbsent(v.segment(), x -> new ArrayList<>()).add(v));
+        c.reasons().forEach(r -> reasons.computeIfAbsent(r.segment(), x -> new ArrayList<>()).add(r));
+        c.cohorts().forEach(r -> cohorts.computeIfAbsent(r.segment(), x -> new ArrayList<>()).add(r));
         Set<String> segments = new LinkedHashSet<>(buckets.keySet());
         segments.addAll(coverage.keySet());
+        segments.addAll(reasons.keySet());
+        segments.addAll(cohorts.keySet());
         List<List<SegmentDelta.Changes>> byPartition = new ArrayList<>();
         for (int p = 0; p < segmentPartitions; p++) {
             byPartition.add(new ArrayList<>());
         }
         for (String segment : segments) {
             SegmentDelta.Changes changes = new SegmentDelta.Changes(segment, buckets.getOrDefault(segment, List.of()),
-                    coverage.getOrDefault(segment, List.of()));
+                    coverage.getOrDefault(segment, List.of()), reasons.getOrDefault(segment, List.of()),
+                    cohorts.getOrDefault(segment, List.of()));
             if (Segment.ALL.equals(segment)) {
                 byPartition.forEach(list -> list.add(changes));
             } else {
@@ -206,7 +235,7 @@ public final class RetentionPulseTopology {
                 out.add(new SegmentDelta.Batch(p, byPartition.get(p)));
             }
         }
-        out.add(SegmentDelta.watermark(c.sourcePartition(), c.streamTime()));
+        out.add(SegmentDelta.watermark(c.sourcePartition(), c.streamTime(), c.latestEvent()));
         return out;
     }
 }

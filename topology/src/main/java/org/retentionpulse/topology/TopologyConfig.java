@@ -38,8 +38,8 @@ import org.retentionpulse.topology.time.WindowSpec;
  * @param confidence the level of the rates' confidence intervals (default 0.95)
  * @param metricAlertRules the metric alert rules run on final records (default none: no metric alert stage)
  * @param churn when customers stop being active and how churn reasons are capped (contract sections 7-8; default
- *              {@code none}, cap 20); not yet read by the stages
- * @param cohorts the cohort table's period and K (contract section 9; default P1W, 12); not yet read by the stages
+ *              {@code none}, cap 20)
+ * @param cohorts the cohort table's period and K (contract section 9; default P1W, 12)
  */
 public record TopologyConfig(
         Topics topics,
@@ -107,7 +107,7 @@ public record TopologyConfig(
      * Topic names. Input topics may carry any of the four event types (each record says which it is).
      */
     public record Topics(List<String> inputs, String metricUpdates, String alerts, String lateEvents, String deadLetters,
-                         String metricAlerts) {
+                         String metricAlerts, String cohorts) {
         public static final List<String> DEFAULT_INPUTS =
                 List.of("customer-signups", "customer-purchases", "customer-cancellations", "customer-surveys");
 
@@ -120,17 +120,17 @@ public record TopologyConfig(
 
         public static Topics defaults() {
             return new Topics(DEFAULT_INPUTS, "retention-metric-updates", "churn-risk-alerts",
-                    "retention-late-events", "retention-dead-letters", "retention-metric-alerts");
+                    "retention-late-events", "retention-dead-letters", "retention-metric-alerts", "retention-cohorts");
         }
 
         public Topics withInputs(List<String> inputs) {
-            return new Topics(inputs, metricUpdates, alerts, lateEvents, deadLetters, metricAlerts);
+            return new Topics(inputs, metricUpdates, alerts, lateEvents, deadLetters, metricAlerts, cohorts);
         }
 
         /** All topic names with the given prefix, e.g. per replay run. */
         public Topics prefixed(String prefix) {
             return new Topics(inputs.stream().map(t -> prefix + t).toList(), prefix + metricUpdates, prefix + alerts,
-                    prefix + lateEvents, prefix + deadLetters, prefix + metricAlerts);
+                    prefix + lateEvents, prefix + deadLetters, prefix + metricAlerts, prefix + cohorts);
         }
     }
 

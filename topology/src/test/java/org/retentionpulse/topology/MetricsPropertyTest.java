@@ -26,6 +26,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.retentionpulse.reference.FinalValueComparison;
 import org.retentionpulse.reference.MetricKey;
 import org.retentionpulse.reference.ReferenceModel;
+import org.retentionpulse.reference.ReferenceRules;
+import org.retentionpulse.reference.CohortKey;
+import org.retentionpulse.reference.CohortPeriodRef;
+import org.retentionpulse.schemas.CohortCell;
+import org.retentionpulse.topology.time.CohortSpec;
+import org.retentionpulse.topology.policy.ChurnPolicy;
 import org.retentionpulse.reference.SegmentCounts;
 import org.retentionpulse.reference.WindowSegment;
 import org.retentionpulse.reference.WindowSpecRef;
@@ -46,8 +52,11 @@ class MetricsPropertyTest {
     private static final int SHORT_WINDOW_STREAMS = Integer.getInteger("metrics.property.streams", 320);
     private static final long FIRST_SEED = Long.getLong("metrics.property.firstSeed", 0);
     private static final int DEFAULT_WINDOW_STREAMS = Math.max(6, SHORT_WINDOW_STREAMS / 50);
+    private static final int SHOP_STREAMS = Math.max(6, SHORT_WINDOW_STREAMS / 8);
     private static final Duration SHRINK_BUDGET = Duration.ofSeconds(90);
     private static final Duration UPDATE_INTERVAL = Duration.ofSeconds(1);
+    /** Daily cohorts with 3 periods after their own: the streams span days to weeks. */
+    private static final CohortSpec COHORTS = new CohortSpec(CohortSpec.Period.P1D, 3);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static final List<List<String>> SHORT_WINDOW_SETS = List.of(
@@ -68,7 +77,26 @@ class MetricsPropertyTest {
      * they must not change any final record.
      */
     record Scenario(long seed, List<String> windows, Duration grace, List<Dimension> dimensions, int updateEvery,
-                    List<String> lines) {
+                    List<String> lines, Duration inactivity) {
+
+        Scenario(long seed, List<String> windows, Duration grace, List<Dimension> dimensions, int updateEvery,
+                 List<String> lines) {
+            this(seed, windows, grace, dimensions, updateEvery, lines, null);
+        }
+
+        /**
+         * Short windows under {@code churn.inactivity} (contract section 7): a lapse after one to four days, so that
+         * streams of days to weeks lapse customers, retract lapses by out-of-order activity and reactivate them.
+         */
+        static Scenario shops(long seed) {
+            SplittableRandom random = new SplittableRandom(seed * 31 + 7);
+            Duration inactivity = Duration.ofHours(24 * (1 + random.nextInt(4)) + (random.nextBoolean() ? 0 : 7));
+            return shortWindows(seed).withInactivity(inactivity);
+        }
+
+        Scenario withInactivity(Duration d) {
+            return new Scenario(seed, windows, grace, dimensions, updateEvery, lines, d);
+        }
 
         /** Short windows, several days to three weeks; mostly the default grace and dimensions. */
         static Scenario shortWindows(long seed) {
@@ -102,18 +130,23 @@ class MetricsPropertyTest {
         }
 
         Scenario withLines(List<String> shorter) {
-            return new Scenario(seed, windows, grace, dimensions, updateEvery, shorter);
+            return new Scenario(seed, windows, grace, dimensions, updateEvery, shorter, inactivity);
         }
 
         @Override
         public String toString() {
             return "seed " + seed + ", windows " + windows + ", grace " + grace + ", dimensions " + dimensions
-                    + (updateEvery > 0 ? ", updates every " + updateEvery + " lines" : "") + ", " + lines.size() + " lines";
+                    + (updateEvery > 0 ? ", updates every " + updateEvery + " lines" : "")
+                    + (inactivity == null ? "" : ", churn.inactivity " + inactivity) + ", " + lines.size() + " lines";
         }
     }
 
     static LongStream shortWindowSeeds() {
         return LongStream.range(FIRST_SEED, FIRST_SEED + SHORT_WINDOW_STREAMS);
+    }
+
+    static LongStream shopSeeds() {
+        return LongStream.range(FIRST_SEED + 2_000_000, FIRST_SEED + 2_000_000 + SHOP_STREAMS);
     }
 
     static LongStream defaultWindowSeeds() {
@@ -124,6 +157,12 @@ class MetricsPropertyTest {
     @MethodSource("shortWindowSeeds")
     void shortWindowFinalsEqualTheReferenceModel(long seed) {
         assertAgreesWithReference(Scenario.shortWindows(seed));
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("shopSeeds")
+    void finalsUnderChurnInactivityEqualTheReferenceModel(long seed) {
+        assertAgreesWithReference(Scenario.shops(seed));
     }
 
     @ParameterizedTest(name = "seed {0}")
@@ -165,8 +204,11 @@ class MetricsPropertyTest {
      * key. Empty when they agree.
      */
     static List<String> differences(Scenario scenario) {
+        // Sections 4 and 8 (and 7 under churn.inactivity), no cohorts
         ReferenceModel reference = new ReferenceModel(refs(scenario.windows()), scenario.grace(), "EUR",
-                scenario.dimensions().stream().map(Dimension::key).toList());
+                scenario.dimensions().stream().map(Dimension::key).toList(),
+                new ReferenceRules(scenario.inactivity(), ChurnPolicy.DEFAULT_REASONS_CAP, true,
+                        CohortPeriodRef.parse(COHORTS.period().name()), COHORTS.periods()));
         scenario.lines().forEach(reference::accept);
         SortedMap<MetricKey, BigDecimal> expected = reference.finals();
         long expectedRejections = reference.rejectedByReason().values().stream().mapToLong(Long::longValue).sum();
@@ -174,7 +216,10 @@ class MetricsPropertyTest {
         TopologyConfig config = PipelineDriver.config(scenario.windows().toArray(String[]::new))
                 .withWindows(scenario.windows().stream().map(WindowSpec::parse).toList(), scenario.grace())
                 .withDimensions(scenario.dimensions())
-                .withUpdateInterval(scenario.updateEvery() > 0 ? UPDATE_INTERVAL : Duration.ZERO);
+                .withUpdateInterval(scenario.updateEvery() > 0 ? UPDATE_INTERVAL : Duration.ZERO)
+                .withCohorts(COHORTS)
+                .withChurn(new ChurnPolicy(scenario.inactivity() == null ? ChurnPolicy.Inactivity.NONE
+                        : ChurnPolicy.Inactivity.after(scenario.inactivity()), ChurnPolicy.DEFAULT_REASONS_CAP));
         List<String> differences = new ArrayList<>();
         try (PipelineDriver pipeline = new PipelineDriver(config)) {
             for (int i = 0; i < scenario.lines().size(); i++) {
@@ -195,6 +240,7 @@ class MetricsPropertyTest {
             differences.addAll(FinalValueComparison.differences(expected, pipeline.finals()));
             differences.addAll(componentDifferences(reference.finalCounts(), pipeline.updates()));
             differences.addAll(recordsAfterTheFinal(pipeline.updates()));
+            differences.addAll(cohortDifferences(reference.cohortCells(), pipeline.cohortCells()));
         } catch (RuntimeException | AssertionError e) {
             differences.add("pipeline failed: " + e);
         }
@@ -232,6 +278,10 @@ class MetricsPropertyTest {
             compare(differences, where + "csat_pos", c.getCsatPos(), counts.csatPositive());
             compare(differences, where + "ces_n", c.getCesN(), counts.cesResponses());
             compare(differences, where + "ces_sum", c.getCesSum(), counts.cesSum());
+            compare(differences, where + "L", c.getL(), counts.winBackPool());
+            compare(differences, where + "WB", c.getWB(), counts.winBacks());
+            compare(differences, where + "RESP", c.getRESP(), counts.respondents());
+            compare(differences, where + "churned", c.getChurned(), counts.cancellations());
         }
         return List.copyOf(differences);
     }
@@ -242,12 +292,38 @@ class MetricsPropertyTest {
         }
     }
 
+    /** Final cohort cells (section 9) against the reference model's, cell for cell; one final per cell. */
+    private static List<String> cohortDifferences(SortedMap<CohortKey, org.retentionpulse.reference.CohortCell> expected,
+                                                  List<CohortCell> published) {
+        SortedMap<CohortKey, org.retentionpulse.reference.CohortCell> finals = new TreeMap<>();
+        List<String> differences = new ArrayList<>();
+        for (CohortCell c : published) {
+            if (c.getFinal$()) {
+                CohortKey key = new CohortKey(c.getCohortPeriod(), c.getSegment(), c.getCohortStart(), c.getPeriod());
+                if (finals.put(key, new org.retentionpulse.reference.CohortCell(c.getCustomers(), c.getRetained(), c.getActive(),
+                        c.getRevenue())) != null) {
+                    differences.add("two final cohort cells for " + key);
+                }
+            }
+        }
+        TreeSet<CohortKey> keys = new TreeSet<>(expected.keySet());
+        keys.addAll(finals.keySet());
+        for (CohortKey key : keys) {
+            org.retentionpulse.reference.CohortCell want = expected.get(key);
+            org.retentionpulse.reference.CohortCell got = finals.get(key);
+            if (want == null || got == null || !want.sameAs(got)) {
+                differences.add("cohort cell " + key + ": expected " + want + " but was " + got);
+            }
+        }
+        return differences;
+    }
+
     /** On a compacted topic the final record must stay the answer: nothing may follow it under its key. */
     private static List<String> recordsAfterTheFinal(List<MetricUpdate> updates) {
         Set<MetricKey> closed = new HashSet<>();
         Set<String> differences = new LinkedHashSet<>();
         for (MetricUpdate update : updates) {
-            MetricKey key = new MetricKey(update.getMetric(), update.getWindow(), update.getSegment(), update.getWindowStart());
+            MetricKey key = PipelineDriver.key(update);
             if (closed.contains(key)) {
                 differences.add("a record follows the final one of " + key);
             }

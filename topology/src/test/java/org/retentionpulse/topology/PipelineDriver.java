@@ -23,9 +23,11 @@ import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 import org.retentionpulse.reference.MetricKey;
 import org.retentionpulse.schemas.ChurnRiskAlert;
+import org.retentionpulse.schemas.CohortCell;
 import org.retentionpulse.schemas.MetricAlert;
 import org.retentionpulse.schemas.MetricUpdate;
 import org.retentionpulse.schemas.serde.ChurnRiskAlertSerde;
+import org.retentionpulse.schemas.serde.CohortCellSerde;
 import org.retentionpulse.schemas.serde.MetricAlertSerde;
 import org.retentionpulse.schemas.serde.MetricUpdateSerde;
 import org.retentionpulse.topology.serde.InputEventDeserializer;
@@ -45,6 +47,8 @@ public final class PipelineDriver implements AutoCloseable {
     private final TestOutputTopic<String, byte[]> late;
     private final TestOutputTopic<String, ChurnRiskAlert> alerts;
     private final TestOutputTopic<String, MetricAlert> metricAlerts;
+    private final TestOutputTopic<String, CohortCell> cohorts;
+    private final List<CohortCell> cohortCells = new ArrayList<>();
     private final List<MetricUpdate> seen = new ArrayList<>();
 
     PipelineDriver(TopologyConfig config) {
@@ -62,6 +66,8 @@ public final class PipelineDriver implements AutoCloseable {
         metricAlerts = driver.createOutputTopic(config.topics().metricAlerts(), new StringDeserializer(),
                 new MetricAlertSerde(config.outputFormat()).deserializer());
         late = driver.createOutputTopic(config.topics().lateEvents(), new StringDeserializer(), new ByteArrayDeserializer());
+        cohorts = driver.createOutputTopic(config.topics().cohorts(), new StringDeserializer(),
+                new CohortCellSerde(config.outputFormat()).deserializer());
     }
 
     static TopologyConfig config(String... windows) {
@@ -132,7 +138,7 @@ public final class PipelineDriver implements AutoCloseable {
         SortedMap<MetricKey, BigDecimal> finals = new TreeMap<>();
         for (MetricUpdate u : updates()) {
             if (u.getFinal$()) {
-                MetricKey key = new MetricKey(u.getMetric(), u.getWindow(), u.getSegment(), u.getWindowStart());
+                MetricKey key = key(u);
                 if (finals.containsKey(key)) {
                     throw new AssertionError("two final records for " + key);
                 }
@@ -141,6 +147,28 @@ public final class PipelineDriver implements AutoCloseable {
         }
         return finals;
     }
+
+    /** Every cohort cell record published so far, in order. */
+    List<CohortCell> cohortCells() {
+        cohortCells.addAll(cohorts.readValuesToList());
+        return cohortCells;
+    }
+
+    /** The compaction key of an update, as the reference model names it (with the reason of churn_reason_share). */
+    static MetricKey key(MetricUpdate u) {
+        return new MetricKey(u.getMetric(), u.getWindow(), u.getSegment(), u.getWindowStart(), u.getReason());
+    }
+
+    /** The final values of the metrics of contract section 4 only (the twelve of the {@code edges} example). */
+    SortedMap<MetricKey, BigDecimal> sectionFourFinals() {
+        SortedMap<MetricKey, BigDecimal> finals = finals();
+        finals.keySet().removeIf(k -> !SECTION_FOUR_METRICS.contains(k.metric()));
+        return finals;
+    }
+
+    private static final java.util.Set<String> SECTION_FOUR_METRICS = java.util.Set.of("churn_rate", "retention_rate",
+            "repeat_purchase_rate", "nps", "csat", "ces", "revenue", "aov", "purchase_frequency", "clv", "referral_share",
+            "active_customers");
 
     List<TestRecord<byte[], byte[]>> deadLetters() {
         return deadLetters.readRecordsToList();

@@ -21,6 +21,9 @@ import org.retentionpulse.reference.FinalValue;
 import org.retentionpulse.reference.FinalValueComparison;
 import org.retentionpulse.reference.MetricKey;
 import org.retentionpulse.reference.ReferenceModel;
+import org.retentionpulse.reference.ReferenceRules;
+import org.retentionpulse.reference.WindowSpecRef;
+import org.retentionpulse.topology.policy.ChurnPolicy;
 import org.retentionpulse.schemas.MetricUpdate;
 import org.retentionpulse.topology.errors.DeadLetterHandler;
 
@@ -35,14 +38,35 @@ class RetentionPulseTopologyTest {
         }
     }
 
+    /**
+     * The contract's edges file holds the twelve section-4 metrics of the segments section 4 publishes; section 8 adds
+     * its metrics and the segments that have only a win-back pool (bob's first segment on 03-03). The pipeline gives
+     * exactly the file's records, and everything else exactly as the reference model with section 8.
+     */
     @Test
     void edgesExampleProducesExactlyTheExpectedFinals() throws IOException {
         SortedMap<MetricKey, BigDecimal> expected = FinalValue.toSortedMap(ReferenceModel.readExpected(resource("edges.expected.jsonl")));
+        List<String> lines = Files.readAllLines(resource("edges.jsonl"));
+        List<WindowSpecRef> windows = WindowSpecRef.parseAll("P1D/P1D,P2D/P1D");
+        ReferenceModel sectionFour = new ReferenceModel(windows);
+        ReferenceModel sectionEight = new ReferenceModel(windows, ReferenceModel.DEFAULT_GRACE, "EUR",
+                ReferenceModel.DEFAULT_DIMENSIONS, new ReferenceRules(null, ChurnPolicy.DEFAULT_REASONS_CAP, true, null, 12));
+        lines.forEach(sectionFour::accept);
+        lines.forEach(sectionEight::accept);
         try (PipelineDriver pipeline = new PipelineDriver(PipelineDriver.config("P1D/P1D", "P2D/P1D"))) {
-            pipeline.sendAll(Files.readAllLines(resource("edges.jsonl")));
+            pipeline.sendAll(lines);
             pipeline.closeAllWindows();
-            List<String> differences = FinalValueComparison.differences(expected, pipeline.finals());
+            SortedMap<MetricKey, BigDecimal> all = pipeline.finals();
+            List<String> withSectionEight = FinalValueComparison.differences(sectionEight.finals(), all);
+            assertTrue(withSectionEight.isEmpty(), () -> withSectionEight.size() + " differences:\n" + String.join("\n", withSectionEight));
+
+            SortedMap<MetricKey, BigDecimal> sectionFourRecords = pipeline.sectionFourFinals();
+            sectionFourRecords.keySet().retainAll(sectionFour.finals().keySet());
+            assertEquals(expected.size(), sectionFourRecords.size());
+            List<String> differences = FinalValueComparison.differences(expected, sectionFourRecords);
             assertTrue(differences.isEmpty(), () -> differences.size() + " differences:\n" + String.join("\n", differences));
+            assertTrue(all.keySet().stream().anyMatch(k -> k.segment().equals("plan=basic") && k.metric().equals("reactivation_rate")
+                    && k.windowStart().equals(Instant.parse("2024-03-03T00:00:00Z"))), "bob's pool segment on 03-03");
         }
     }
 

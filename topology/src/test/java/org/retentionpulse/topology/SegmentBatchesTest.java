@@ -24,25 +24,27 @@ class SegmentBatchesTest {
             buckets.add(new SegmentDelta.BucketChange(segment, 3 * DAY, counts));
         }
         return new SegmentDelta.Contribution(0, 3 * DAY, buckets,
-                List.of(new SegmentDelta.CoverageChange("plan=pro", 0, 3, 1, 0)));
+                List.of(new SegmentDelta.CoverageChange("plan=pro", 0, 3, 1, 0, 0)),
+                List.of(new SegmentDelta.ReasonChange("country=DE", 3 * DAY, "price", 1)), List.of(), 3 * DAY - 5);
     }
 
     @Test
     void withOneSegmentPartitionARecordIsOneBatchHoldingEverySegmentThenTheWatermark() {
         List<SegmentDelta> out = RetentionPulseTopology.byPartition(contribution(), 1);
         assertEquals(2, out.size());
-        assertEquals(new SegmentDelta.Watermark(0, 3 * DAY), out.get(1));
+        assertEquals(new SegmentDelta.Watermark(0, 3 * DAY, 3 * DAY - 5), out.get(1));
         SegmentDelta.Batch batch = (SegmentDelta.Batch) out.get(0);
         assertEquals(0, batch.partition());
         assertEquals(SEGMENTS, batch.changes().stream().map(SegmentDelta.Changes::segment).toList());
         assertEquals(1, batch.changes().get(1).coverage().size(), "plan=pro keeps its purchaser entry");
+        assertEquals(1, batch.changes().get(2).reasons().size(), "country=DE keeps its churn reason entry");
     }
 
     @Test
     void eachPartitionGetsTheSegmentsItOwnsAndSegmentAllAtMostOneRecordEach() {
         for (int n = 2; n <= 5; n++) {
             List<SegmentDelta> all = RetentionPulseTopology.byPartition(contribution(), n);
-            assertEquals(new SegmentDelta.Watermark(0, 3 * DAY), all.get(all.size() - 1), "the watermark after the changes");
+            assertEquals(new SegmentDelta.Watermark(0, 3 * DAY, 3 * DAY - 5), all.get(all.size() - 1), "the watermark after the changes");
             List<SegmentDelta> out = all.subList(0, all.size() - 1);
             assertEquals(n, out.size(), "segment all goes to every partition, so each gets one batch");
             for (SegmentDelta d : out) {
@@ -60,7 +62,7 @@ class SegmentBatchesTest {
 
     @Test
     void aWatermarkPassesThroughToEveryPartition() {
-        SegmentDelta watermark = new SegmentDelta.Watermark(1, 5 * DAY);
+        SegmentDelta watermark = new SegmentDelta.Watermark(1, 5 * DAY, 5 * DAY);
         assertEquals(List.of(watermark), RetentionPulseTopology.byPartition(watermark, 3));
     }
 }

@@ -28,6 +28,10 @@ public final class ReplayCommand implements Callable<Integer> {
             description = "Where metric alerts go (rules from --alerts-rules or the alerts.rules setting).")
     Path metricAlertsOut;
 
+    @Option(names = "--cohorts-out", paramLabel = "FILE",
+            description = "Where the final cohort cells go (contract section 9; cohorts.period, cohorts.periods).")
+    Path cohortsOut;
+
     @Option(names = "--timeout", defaultValue = "PT30M", paramLabel = "DURATION", description = "How long the pipeline may take.")
     Duration timeout;
 
@@ -40,7 +44,7 @@ public final class ReplayCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Replay.Result r = new Replay(new ReplayOptions(input, metricsOut, alertsOut, pipeline.bootstrapServers, timeout,
-                keepTopics, metricAlertsOut),
+                keepTopics, metricAlertsOut, cohortsOut),
                 pipeline.load(), System.out).run();
         System.out.printf("Replayed %,d events in %.1f s: %,d final metric records -> %s%n", r.lines(),
                 r.elapsed().toMillis() / 1000.0, r.finals(), metricsOut);
@@ -49,6 +53,9 @@ public final class ReplayCommand implements Callable<Integer> {
         }
         if (metricAlertsOut != null) {
             System.out.printf("  %,d metric alerts -> %s%n", r.metricAlerts(), metricAlertsOut);
+        }
+        if (cohortsOut != null) {
+            System.out.printf("  %,d cohort cells -> %s%n", r.cohortCells(), cohortsOut);
         }
         System.out.printf("  rejected to the dead-letter topic: %,d %s; late events: %,d%s%n", r.deadLetters(),
                 r.rejectedByReason(), r.lateEvents(), r.blankLines() > 0 ? "; blank lines skipped: " + r.blankLines() : "");

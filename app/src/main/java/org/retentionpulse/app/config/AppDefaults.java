@@ -60,6 +60,7 @@ public final class AppDefaults {
     /** File of metric alert rules (docs/ALERT-RULES.md); empty = no metric alerts. */
     public static final String ALERTS_RULES = "alerts.rules";
     public static final String TOPICS_METRIC_ALERTS = "topics.metric-alerts";
+    public static final String TOPICS_COHORTS = "topics.cohorts";
     public static final String MODEL_HORIZON = "model.horizon";
     public static final String MODEL_P_ALIVE_THRESHOLD = "model.p-alive-threshold";
     public static final String MODEL_P_ALIVE_WEIGHT = "model.p-alive-weight";
@@ -124,6 +125,7 @@ public final class AppDefaults {
         d.put(CONFIDENCE, "0.95");
         d.put(ALERTS_RULES, "");
         d.put(TOPICS_METRIC_ALERTS, "retention-metric-alerts");
+        d.put(TOPICS_COHORTS, "retention-cohorts");
         // Customer-lifetime model defaults and their reasoning: org.retentionpulse.topology.model.ModelPolicy.
         d.put(MODEL_HORIZON, "P90D");
         d.put(MODEL_P_ALIVE_THRESHOLD, "0.1");

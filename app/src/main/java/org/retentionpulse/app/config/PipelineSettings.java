@@ -47,7 +47,8 @@ public final class PipelineSettings {
                 settings.get(AppDefaults.TOPICS_ALERTS),
                 settings.get(AppDefaults.TOPICS_LATE_EVENTS),
                 settings.get(AppDefaults.TOPICS_DEAD_LETTERS),
-                settings.get(AppDefaults.TOPICS_METRIC_ALERTS));
+                settings.get(AppDefaults.TOPICS_METRIC_ALERTS),
+                settings.get(AppDefaults.TOPICS_COHORTS));
         List<WindowSpec> windows = settings.getList(AppDefaults.WINDOWS).stream().map(WindowSpec::parse).toList();
         List<Dimension> dimensions = settings.getList(AppDefaults.DIMENSIONS).stream().map(Dimension::parse).toList();
         TopologyConfig config = TopologyConfig.defaults()

@@ -44,8 +44,8 @@ public final class LiveView {
     public void accept(MetricUpdate u) {
         updates++;
         current.observe(u);
-        if (!Segment.ALL.equals(u.getSegment())) {
-            return;
+        if (!Segment.ALL.equals(u.getSegment()) || u.getReason() != null) {
+            return; // one line per metric of segment all; churn_reason_share has a record per reason and no line
         }
         open.computeIfAbsent(u.getWindow(), w -> new TreeMap<>()).computeIfAbsent(u.getMetric(), m -> new TreeMap<>())
                 .put(u.getWindowStart(), u);
@@ -96,6 +96,9 @@ public final class LiveView {
         }
         s.append(String.format("%22s%n", "last closed day"));
         for (Metric m : Metric.values()) {
+            if (m == Metric.CHURN_REASON_SHARE) {
+                continue;
+            }
             s.append(String.format("%-22s", m.key()));
             for (String w : windows) {
                 MetricUpdate u = current(w, m.key());

@@ -33,6 +33,11 @@ import org.retentionpulse.topology.metrics.Metric;
  * components of the folded segments' records of the current window ({@link ComponentSum}). Undefined values
  * (e.g. NPS without responses) are not exported. {@code retention_pulse_metric_ci_low} / {@code _ci_high} with the same labels
  * are the rates' confidence bounds (recomputed from the summed components for {@code other}).
+ *
+ * <p>{@code churn_reason_share} has one record per reason: {@code retention_pulse_churn_reason_share{metric,window,
+ * segment,reason}} (metric is always {@code churn_reason_share}), for segment {@code all} and the segments with
+ * their own series; the reasons per window and segment are already capped by {@code churn.reasons.cap}. Folded
+ * segments have no reason series (their reasons cannot be summed from the published records).
  */
 final class BusinessGauges {
     static final String OTHER = "other";
@@ -41,10 +46,13 @@ final class BusinessGauges {
     private final MultiGauge gauge;
     private final MultiGauge ciLow;
     private final MultiGauge ciHigh;
+    private final MultiGauge reasonShare;
     private final MetricIntervals intervals;
     private final CurrentWindows current = new CurrentWindows();
     /** metric|window|segment -> window start -> latest update; windows before the current one are dropped. */
     private final Map<String, TreeMap<Instant, MetricUpdate>> series = new HashMap<>();
+    /** window|segment -> window start -> reason -> latest churn_reason_share update of that reason. */
+    private final Map<String, TreeMap<Instant, Map<String, MetricUpdate>>> reasonSeries = new HashMap<>();
     /** dimension -> values with their own series (insertion order, at most cap). */
     private final Map<String, Set<String>> admitted = new HashMap<>();
     private boolean changed;
@@ -61,11 +69,18 @@ final class BusinessGauges {
         this.ciHigh = MultiGauge.builder("retention.pulse.metric.ci.high")
                 .description("Upper bound of the confidence interval of each rate's current value (docs/METRICS.md section 10)")
                 .register(registry);
+        this.reasonShare = MultiGauge.builder("retention.pulse.churn.reason.share")
+                .description("Current churn_reason_share per reason in the latest window per window spec and segment (docs/METRICS.md section 8)")
+                .register(registry);
     }
 
     synchronized void accept(MetricUpdate update) {
         if (current.observe(update)) {
             changed = true;
+        }
+        if (update.getReason() != null) {
+            acceptReason(update);
+            return;
         }
         Instant currentStart = current.currentStart(update.getWindow());
         if (!update.getWindowStart().isBefore(currentStart)) {
@@ -83,6 +98,42 @@ final class BusinessGauges {
         }
     }
 
+    private void acceptReason(MetricUpdate update) {
+        if (!update.getWindowStart().isBefore(current.currentStart(update.getWindow()))) {
+            reasonSeries.computeIfAbsent(update.getWindow() + '|' + update.getSegment(), k -> new TreeMap<>())
+                    .computeIfAbsent(update.getWindowStart(), k -> new HashMap<>()).put(update.getReason(), update);
+            changed = true;
+        }
+    }
+
+    /** The current window's reason shares of segment all and of the segments with their own series. */
+    private List<MultiGauge.Row<?>> reasonRows() {
+        List<MultiGauge.Row<?>> rows = new ArrayList<>();
+        for (TreeMap<Instant, Map<String, MetricUpdate>> byStart : reasonSeries.values()) {
+            MetricUpdate any = byStart.firstEntry().getValue().values().iterator().next();
+            Instant start = current.currentStart(any.getWindow());
+            byStart.headMap(start).clear();
+            Map<String, MetricUpdate> byReason = byStart.get(start);
+            if (byReason == null || !ownSeries(any.getSegment())) {
+                continue;
+            }
+            for (MetricUpdate u : byReason.values()) {
+                if (u.getValue() != null) {
+                    rows.add(MultiGauge.Row.of(Tags.of("metric", u.getMetric(), "window", u.getWindow(), "segment", u.getSegment(),
+                            "reason", u.getReason()), u.getValue().doubleValue()));
+                }
+            }
+        }
+        reasonSeries.values().removeIf(TreeMap::isEmpty);
+        return rows;
+    }
+
+    private boolean ownSeries(String segment) {
+        int eq = segment.indexOf('=');
+        return segment.equals(Segment.ALL) || eq <= 0
+                || admitted.getOrDefault(segment.substring(0, eq), Set.of()).contains(segment.substring(eq + 1));
+    }
+
     /** Re-registers the rows when anything changed since the last call. */
     synchronized void publish() {
         if (!changed) {
@@ -97,9 +148,7 @@ final class BusinessGauges {
         for (MetricUpdate u : currentUpdates()) {
             String segment = u.getSegment();
             int eq = segment.indexOf('=');
-            boolean own = segment.equals(Segment.ALL) || eq <= 0
-                    || admitted.getOrDefault(segment.substring(0, eq), Set.of()).contains(segment.substring(eq + 1));
-            if (own) {
+            if (ownSeries(segment)) {
                 add(rows, u.getMetric(), u.getWindow(), segment, u.getValue());
                 add(lows, u.getMetric(), u.getWindow(), segment, u.getCiLow());
                 add(highs, u.getMetric(), u.getWindow(), segment, u.getCiHigh());
@@ -123,6 +172,7 @@ final class BusinessGauges {
         gauge.register(rows, true);
         ciLow.register(lows, true);
         ciHigh.register(highs, true);
+        reasonShare.register(reasonRows(), true);
     }
 
     /** The latest update of the current window of every series that has one; drops windows that are no longer current. */

@@ -24,6 +24,7 @@ import org.retentionpulse.schemas.MetricAlertKind;
 import org.retentionpulse.schemas.RiskLevel;
 import org.retentionpulse.schemas.RiskReason;
 import org.retentionpulse.schemas.RiskSignal;
+import org.retentionpulse.schemas.serde.CohortCellSerde;
 import org.retentionpulse.schemas.serde.ChurnRiskAlertSerde;
 import org.retentionpulse.schemas.serde.MetricAlertSerde;
 import org.retentionpulse.schemas.serde.MetricUpdateSerde;
@@ -41,7 +42,7 @@ import org.slf4j.LoggerFactory;
  *       {@link OutputHeaders#SOURCE_TIMESTAMP} header (the input record's timestamp). The append time is the
  *       record timestamp when the output topic uses {@code LogAppendTime}, else the time this consumer
  *       receives the record (an upper bound that includes the commit interval and the poll);</li>
- *   <li>the business gauges ({@link BusinessGauges});</li>
+ *   <li>the business gauges ({@link BusinessGauges}) and the cohort gauges ({@link CohortGauges});</li>
  *   <li>{@code retention_pulse_alerts_total{level,reason}}: alerts published, once per reason signal;</li>
  *   <li>{@code retention_pulse_metric_alerts_total{rule,kind}}: metric alerts published (zero for every configured rule).</li>
  * </ul>
@@ -55,6 +56,8 @@ public final class OutputMonitor implements AutoCloseable {
     private final TopologyConfig topology;
     private final MeterRegistry registry;
     private final BusinessGauges gauges;
+    private final CohortGauges cohortGauges;
+    private final CohortCellSerde cohortCells = new CohortCellSerde();
     private final Timer updateLatency;
     private final Timer alertLatency;
     private final MetricUpdateSerde metricUpdates = new MetricUpdateSerde();
@@ -73,6 +76,8 @@ public final class OutputMonitor implements AutoCloseable {
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "retention-pulse-output-monitor");
         this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.gauges = new BusinessGauges(registry, segmentCap, topology.confidence());
+        // A full triangle: the K + 1 latest cohorts of each period and segment.
+        this.cohortGauges = new CohortGauges(registry, segmentCap, topology.cohorts().periods() + 1);
         this.updateLatency = latencyTimer(registry, "metric-update");
         this.alertLatency = latencyTimer(registry, "alert");
         // Every level and signal up front, so dashboards see zeros rather than missing series.
@@ -100,7 +105,8 @@ public final class OutputMonitor implements AutoCloseable {
     /** Assigns every partition of the output topics at their end, then consumes on its own thread. */
     public OutputMonitor start() {
         List<TopicPartition> partitions = new ArrayList<>();
-        for (String topic : List.of(topology.topics().metricUpdates(), topology.topics().alerts(), topology.topics().metricAlerts())) {
+        for (String topic : List.of(topology.topics().metricUpdates(), topology.topics().alerts(), topology.topics().metricAlerts(),
+                topology.topics().cohorts())) {
             List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
             if (infos == null || infos.isEmpty()) {
                 log.warn("Output topic {} does not exist: its records are not monitored", topic);
@@ -122,6 +128,7 @@ public final class OutputMonitor implements AutoCloseable {
                     observe(record, System.currentTimeMillis());
                 }
                 gauges.publish();
+                cohortGauges.publish();
             }
         } catch (WakeupException | InterruptException e) {
             // closing
@@ -134,6 +141,10 @@ public final class OutputMonitor implements AutoCloseable {
 
     void observe(ConsumerRecord<byte[], byte[]> record, long receivedAt) {
         boolean isUpdate = record.topic().equals(topology.topics().metricUpdates());
+        if (record.topic().equals(topology.topics().cohorts())) {
+            observeCohortCell(record);
+            return;
+        }
         long source = OutputHeaders.sourceTimestamp(record.headers());
         if (source >= 0 && !record.topic().equals(topology.topics().metricAlerts())) {
             long appended = record.timestampType() == TimestampType.LOG_APPEND_TIME ? record.timestamp() : receivedAt;
@@ -151,6 +162,17 @@ public final class OutputMonitor implements AutoCloseable {
             } else {
                 countAlert(alerts.decode(record.value()));
             }
+        } catch (RuntimeException e) {
+            log.warn("Cannot decode {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
+        }
+    }
+
+    private void observeCohortCell(ConsumerRecord<byte[], byte[]> record) {
+        if (record.value() == null) {
+            return;
+        }
+        try {
+            cohortGauges.accept(cohortCells.decode(record.value()));
         } catch (RuntimeException e) {
             log.warn("Cannot decode {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
         }

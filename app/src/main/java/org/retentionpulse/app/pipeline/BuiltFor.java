@@ -13,6 +13,7 @@ import java.util.stream.Collectors;
 import org.retentionpulse.app.config.AppDefaults;
 import org.retentionpulse.topology.TopologyConfig;
 import org.retentionpulse.topology.customer.Dimension;
+import org.retentionpulse.topology.policy.ChurnPolicy;
 import org.retentionpulse.topology.time.WindowSpec;
 
 /**
@@ -45,9 +46,22 @@ public record BuiltFor(SortedMap<String, String> settings) {
         s.put(AppDefaults.DIMENSIONS, topology.dimensions().stream().map(Dimension::key).collect(Collectors.joining(",")));
         s.put(AppDefaults.DEDUP_HORIZON, canonical(topology.dedupHorizon()));
         s.put(AppDefaults.SEGMENT_PARTITIONS, Integer.toString(topology.segmentPartitions()));
+        // Lapses are counted into the stored windows and pending lapses indexed per customer (contract section 7).
+        Duration inactivity = topology.churn().inactivity().duration();
+        s.put(AppDefaults.CHURN_INACTIVITY, inactivity == null ? ChurnPolicy.Inactivity.NONE.toString() : canonical(inactivity));
+        // Each customer's cohort ledger has K + 1 cells of periods of this length (contract section 9).
+        s.put(AppDefaults.COHORTS_PERIOD, topology.cohorts().period().name());
+        s.put(AppDefaults.COHORTS_PERIODS, Integer.toString(topology.cohorts().periods()));
         s.put(STATE_FORMAT_KEY, STATE_FORMAT);
         return new BuiltFor(s);
     }
+
+    /**
+     * Settings recorded only from a later release on, with the one value every state built before had: a record
+     * without them was built for that value, so a change is still refused.
+     */
+    private static final Map<String, String> BEFORE_RECORDED = Map.of(AppDefaults.CHURN_INACTIVITY,
+            ChurnPolicy.Inactivity.NONE.toString());
 
     /** One setting whose value differs from the one the state was built for. */
     public record Mismatch(String key, String builtFor, String now) {
@@ -59,11 +73,14 @@ public record BuiltFor(SortedMap<String, String> settings) {
 
     /**
      * The settings recorded in both whose values differ. A setting recorded only on one side (added by a later
-     * version) is not a mismatch: there is nothing to compare it with.
+     * version) is not a mismatch: there is nothing to compare it with, unless every state before it had one value
+     * ({@link #BEFORE_RECORDED}).
      */
     public List<Mismatch> mismatches(BuiltFor now) {
         List<Mismatch> out = new ArrayList<>();
-        settings.forEach((key, old) -> {
+        SortedMap<String, String> recorded = new TreeMap<>(BEFORE_RECORDED);
+        recorded.putAll(settings);
+        recorded.forEach((key, old) -> {
             String current = now.settings.get(key);
             if (current != null && !current.equals(old)) {
                 out.add(new Mismatch(key, old, current));

@@ -56,6 +56,7 @@ public final class TopicProvisioner implements AutoCloseable {
                 .configs(Map.of(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime")));
         // Created even without rules, so consumers and dashboards find it; keyed by series, never compacted.
         wanted.add(new NewTopic(topics.metricAlerts(), partitions, replication));
+        wanted.add(new NewTopic(topics.cohorts(), partitions, replication));
         create(wanted);
     }
 

@@ -46,13 +46,16 @@ import org.retentionpulse.app.pipeline.TempDirectory;
 import org.retentionpulse.app.pipeline.PipelineStartup;
 import org.retentionpulse.app.pipeline.StartedPipeline;
 import org.retentionpulse.schemas.ChurnRiskAlert;
+import org.retentionpulse.schemas.CohortCell;
 import org.retentionpulse.schemas.MetricUpdate;
 import org.retentionpulse.schemas.serde.CanonicalJson;
 import org.retentionpulse.schemas.serde.ChurnRiskAlertSerde;
+import org.retentionpulse.schemas.serde.CohortCellSerde;
 import org.retentionpulse.schemas.serde.MetricAlertSerde;
 import org.retentionpulse.schemas.serde.MetricUpdateSerde;
 import org.retentionpulse.tools.broker.EmbeddedKafkaBroker;
 import org.retentionpulse.topology.TopologyConfig;
+import org.retentionpulse.topology.cohort.CohortAggregator;
 import org.retentionpulse.topology.serde.InputEventDeserializer;
 import org.retentionpulse.topology.serde.FutureEventGuard;
 import org.retentionpulse.topology.time.WindowSet;
@@ -63,7 +66,7 @@ import org.slf4j.LoggerFactory;
  * The batch door to the streaming pipeline: writes a JSON Lines file to a fresh input topic in file order
  * (one partition, so stream time is the file's), ends it with a tick that closes every window, runs the
  * real topology on Kafka with exactly-once, waits until it has consumed everything, and writes every final
- * metric record (and every alert) as JSON Lines.
+ * metric record (and every alert, metric alert and final cohort cell, when asked) as JSON Lines.
  */
 public final class Replay {
     private static final Logger log = LoggerFactory.getLogger(Replay.class);
@@ -72,7 +75,7 @@ public final class Replay {
 
     /** What a replay did. */
     public record Result(long lines, long blankLines, long finals, long alerts, long deadLetters, long lateEvents,
-                         Map<String, Long> rejectedByReason, Duration elapsed, long metricAlerts) {
+                         Map<String, Long> rejectedByReason, Duration elapsed, long metricAlerts, long cohortCells) {
     }
 
     private final ReplayOptions options;
@@ -142,10 +145,12 @@ public final class Replay {
             long alerts = options.alertsOut() == null ? 0 : writeAlerts(client, topology.topics().alerts(), options.alertsOut());
             long metricAlerts = options.metricAlertsOut() == null ? 0
                     : writeMetricAlerts(client, topology.topics().metricAlerts(), options.metricAlertsOut());
+            long cohortCells = options.cohortsOut() == null ? 0
+                    : writeCohortCells(client, topology.topics().cohorts(), options.cohortsOut());
             long dead = count(client, topology.topics().deadLetters());
             long late = count(client, topology.topics().lateEvents());
             result = new Result(counts[0], counts[1], finals, alerts, dead, late, rejected,
-                    Duration.ofNanos(System.nanoTime() - begun), metricAlerts);
+                    Duration.ofNanos(System.nanoTime() - begun), metricAlerts, cohortCells);
             if (options.bootstrapServers() != null && !options.keepTopics()) {
                 deleteTopics(admin, runId);
             }
@@ -269,7 +274,9 @@ public final class Replay {
         readAll(client, topic, record -> {
             MetricUpdate update = serde.decode(record.value());
             if (update.getFinal$()) {
-                String key = update.getWindow() + '|' + update.getWindowStart() + '|' + update.getSegment() + '|' + update.getMetric();
+                // churn_reason_share has one record per reason, so the reason is part of the key
+                String key = update.getWindow() + '|' + update.getWindowStart() + '|' + update.getSegment() + '|' + update.getMetric()
+                        + (update.getReason() == null ? "" : '|' + update.getReason());
                 if (finals.put(key, CanonicalJson.formatMetricUpdate(update)) != null) {
                     duplicates[0]++;
                 }
@@ -277,6 +284,24 @@ public final class Replay {
         });
         if (duplicates[0] > 0) {
             throw new IllegalStateException(duplicates[0] + " windows have more than one final record");
+        }
+        writeLines(out, finals.values());
+        return finals.size();
+    }
+
+    /** Every final cohort cell, one per key {@code period|segment|cohort_start|k}, in key order. */
+    private long writeCohortCells(Properties client, String topic, Path out) throws IOException {
+        CohortCellSerde serde = new CohortCellSerde();
+        TreeMap<String, String> finals = new TreeMap<>();
+        long[] duplicates = {0};
+        readAll(client, topic, record -> {
+            CohortCell cell = serde.decode(record.value());
+            if (cell.getFinal$() && finals.put(CohortAggregator.key(cell), CanonicalJson.formatCohortCell(cell)) != null) {
+                duplicates[0]++;
+            }
+        });
+        if (duplicates[0] > 0) {
+            throw new IllegalStateException(duplicates[0] + " cohort cells have more than one final record");
         }
         writeLines(out, finals.values());
         return finals.size();

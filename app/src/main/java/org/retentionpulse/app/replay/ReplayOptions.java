@@ -13,12 +13,17 @@ import java.time.Duration;
  * @param timeout how long the pipeline may take to work through the input
  * @param keepTopics keep the run's topics on an existing cluster (they are deleted by default)
  * @param metricAlertsOut where metric alerts (of the {@code alerts.rules} file) go (null: not written)
+ * @param cohortsOut where every final cohort cell (contract section 9) goes (null: not written)
  */
 public record ReplayOptions(Path input, Path metricsOut, Path alertsOut, String bootstrapServers, Duration timeout,
-                            boolean keepTopics, Path metricAlertsOut) {
+                            boolean keepTopics, Path metricAlertsOut, Path cohortsOut) {
 
-    /** Without metric alerts out. */
+    /** Without metric alerts and cohort cells out. */
     public ReplayOptions(Path input, Path metricsOut, Path alertsOut, String bootstrapServers, Duration timeout, boolean keepTopics) {
-        this(input, metricsOut, alertsOut, bootstrapServers, timeout, keepTopics, null);
+        this(input, metricsOut, alertsOut, bootstrapServers, timeout, keepTopics, null, null);
+    }
+
+    public ReplayOptions withCohortsOut(Path file) {
+        return new ReplayOptions(input, metricsOut, alertsOut, bootstrapServers, timeout, keepTopics, metricAlertsOut, file);
     }
 }

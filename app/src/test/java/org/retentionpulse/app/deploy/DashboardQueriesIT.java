@@ -124,7 +124,8 @@ class DashboardQueriesIT {
 
     /**
      * Three customers sign up on day 0; on day 1 one cancels (churn > 0, so CLV is defined), a referral
-     * customer signs up, they buy (one twice) and answer each survey. Plus a duplicate, an invalid record
+     * customer signs up, they buy (one twice) and answer each survey. A fourth customer cancels on day 0 and comes
+     * back on day 1 (a win-back from a pool of one: reactivation_rate is defined). Plus a duplicate, an invalid record
      * and an event older than every window's grace.
      */
     static List<String> stream() {
@@ -132,11 +133,14 @@ class DashboardQueriesIT {
         events.add(signup("s1", "c1", DAY0.plusSeconds(3600), "pro", "DE", "referral"));
         events.add(signup("s2", "c2", DAY0.plusSeconds(7200), "basic", "FR", "organic"));
         events.add(signup("s3", "c3", DAY0.plusSeconds(10800), "pro", "DE", "ads"));
+        events.add(signup("s5", "c5", DAY0.plusSeconds(11000), "pro", "DE", "ads"));
+        events.add(cancellation("x5", "c5", DAY0.plusSeconds(12000)));
         events.add(purchase("p1", "c1", DAY1.plusSeconds(3600), "o1", "19.99", "EUR"));
         events.add(purchase("p2", "c1", DAY1.plusSeconds(7200), "o2", "5.01", "EUR"));
         events.add(purchase("p3", "c3", DAY1.plusSeconds(7300), "o3", "42.00", "EUR"));
         events.add(cancellation("x1", "c2", DAY1.plusSeconds(9000)));
         events.add(signup("s4", "c4", DAY1.plusSeconds(9500), "basic", "DE", "referral"));
+        events.add(signup("s6", "c5", DAY1.plusSeconds(9600), "pro", "DE", "ads"));
         events.add(survey("v1", "c1", DAY1.plusSeconds(10000), "NPS", 9));
         events.add(survey("v2", "c3", DAY1.plusSeconds(10100), "NPS", 3));
         events.add(survey("v3", "c1", DAY1.plusSeconds(10200), "CSAT", 4));

@@ -31,7 +31,7 @@ class GrafanaDashboardsTest {
     }
 
     @Test
-    void theThreeDashboardsExistWithUniqueUidsAndASchemaVersion() {
+    void theDashboardsExistWithUniqueUidsAndASchemaVersion() {
         List<Dashboard> all = GrafanaDashboards.all();
         Set<String> uids = new HashSet<>();
         for (Dashboard d : all) {
@@ -43,7 +43,7 @@ class GrafanaDashboardsTest {
             assertFalse(d.panels().isEmpty(), d.file() + ": panels");
         }
         Set<String> files = all.stream().map(d -> d.file().getFileName().toString()).collect(Collectors.toSet());
-        assertEquals(Set.of("retention-overview.json", "alerts.json", "pipeline-health.json"), files);
+        assertEquals(Set.of("retention-overview.json", "alerts.json", "pipeline-health.json", "cohorts.json"), files);
     }
 
     @Test

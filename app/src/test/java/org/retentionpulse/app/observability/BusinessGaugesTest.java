@@ -127,4 +127,35 @@ class BusinessGaugesTest {
         assertEquals(-100.0, bound("retention.pulse.metric.ci.low", "plan=other"), "clipped");
         assertEquals(56.2558, bound("retention.pulse.metric.ci.high", "plan=other"));
     }
+
+    private static MetricUpdate reasonShare(String segment, String start, String reason, long churnedReason, long churned) {
+        Instant s = Instant.parse(start);
+        return MetricUpdate.newBuilder().setMetric("churn_reason_share").setWindow("P1D/P1D").setWindowStart(s)
+                .setWindowEnd(s.plusSeconds(86_400)).setSegment(segment).setReason(reason)
+                .setValue(BigDecimal.valueOf(100 * churnedReason).divide(BigDecimal.valueOf(churned), 4, java.math.RoundingMode.HALF_EVEN))
+                .setComponents(MetricComponents.newBuilder().setChurnedReason(churnedReason).setChurned(churned).build())
+                .setFinal$(false).setComputedAt(Instant.EPOCH).build();
+    }
+
+    private Double share(String segment, String reason) {
+        Gauge g = registry.find("retention.pulse.churn.reason.share")
+                .tags("metric", "churn_reason_share", "window", "P1D/P1D", "segment", segment, "reason", reason).gauge();
+        return g == null ? null : g.value();
+    }
+
+    @Test
+    void churnReasonSharesHaveASeriesPerReasonOfTheCurrentWindowAndNoneInTheMetricValueGauge() {
+        gauges.accept(reasonShare("all", "2024-03-01T00:00:00Z", "moved", 1, 1));
+        gauges.accept(reasonShare("all", "2024-03-02T00:00:00Z", "too expensive", 1, 4));
+        gauges.accept(reasonShare("all", "2024-03-02T00:00:00Z", "inactivity", 3, 4));
+        gauges.accept(nps("plan=pro", "2024-03-02T00:00:00Z", 1, 0, 0, false));
+        gauges.accept(reasonShare("plan=basic", "2024-03-02T00:00:00Z", "moved", 1, 1));
+        gauges.publish();
+
+        assertEquals(25.0, share("all", "too expensive"));
+        assertEquals(75.0, share("all", "inactivity"));
+        assertNull(share("all", "moved"), "the window of 03-01 is no longer current");
+        assertNull(share("plan=basic", "moved"), "a folded segment (beyond the cap of 1) has no reason series");
+        assertNull(registry.find("retention.pulse.metric.value").tags("metric", "churn_reason_share").gauge());
+    }
 }

@@ -25,6 +25,8 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.retentionpulse.reference.ReferenceModel;
+import org.retentionpulse.reference.ReferenceRules;
+import org.retentionpulse.topology.policy.ChurnPolicy;
 import org.retentionpulse.reference.WindowSpecRef;
 import org.retentionpulse.tools.generator.EventGenerator;
 import org.retentionpulse.tools.generator.FaultRates;
@@ -105,8 +107,10 @@ final class EventStream {
 
     /** As {@link #reference()}, with the given window specs ({@code size/advance,...}) and segment dimensions. */
     ReferenceModel reference(String windows, List<String> dimensions) {
+        // Sections 4 and 8 under churn.inactivity=none: what the pipeline publishes by default.
         ReferenceModel model = new ReferenceModel(WindowSpecRef.parseAll(windows), ReferenceModel.DEFAULT_GRACE,
-                ReferenceModel.DEFAULT_CURRENCY, dimensions);
+                ReferenceModel.DEFAULT_CURRENCY, dimensions,
+                new ReferenceRules(null, ChurnPolicy.DEFAULT_REASONS_CAP, true, null, 12));
         for (InputRecord r : records) {
             model.accept(new String(r.value(), StandardCharsets.UTF_8));
         }

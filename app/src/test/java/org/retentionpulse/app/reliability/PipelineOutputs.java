@@ -58,11 +58,13 @@ record PipelineOutputs(SortedMap<String, String> finals, SortedMap<MetricKey, Bi
         for (ConsumerRecord<byte[], byte[]> r : readAll(client, topics.metricUpdates())) {
             MetricUpdate u = metrics.decode(r.value());
             if (u.getFinal$()) {
-                String key = u.getWindow() + '|' + u.getWindowStart() + '|' + u.getSegment() + '|' + u.getMetric();
+                String key = u.getWindow() + '|' + u.getWindowStart() + '|' + u.getSegment() + '|' + u.getMetric()
+                        + (u.getReason() == null ? "" : '|' + u.getReason());
                 if (finals.put(key, without(CanonicalJson.formatMetricUpdate(u), "computed_at")) != null) {
                     twice.add(key);
                 }
-                values.put(new MetricKey(u.getMetric(), u.getWindow(), u.getSegment(), u.getWindowStart()), u.getValue());
+                values.put(new MetricKey(u.getMetric(), u.getWindow(), u.getSegment(), u.getWindowStart(), u.getReason()),
+                        u.getValue());
             }
         }
         assertEquals(List.of(), twice, "windows with more than one final record");

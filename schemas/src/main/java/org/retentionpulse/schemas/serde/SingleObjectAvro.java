@@ -78,7 +78,9 @@ public final class SingleObjectAvro {
      */
     static final List<String> PREVIOUS_VERSIONS = List.of(
         // MetricUpdate before reason, ci_low, ci_high and components.ces_sq
-        "/org/retentionpulse/schemas/history/MetricUpdate-1.avsc");
+        "/org/retentionpulse/schemas/history/MetricUpdate-1.avsc",
+        // MetricUpdate before the section-8 components L, WB, RESP, churned_reason and churned
+        "/org/retentionpulse/schemas/history/MetricUpdate-2.avsc");
 
     private static final Map<Class<?>, Codec<?>> BY_CLASS = index(Codec::type);
     private static final Map<String, Codec<?>> BY_NAME = index(codec -> codec.readerSchema().getFullName());

@@ -36,6 +36,7 @@ import org.retentionpulse.schemas.MetricUpdate;
 class MetricUpdateSchemaEvolutionTest {
 
     private static final Schema V1 = SingleObjectAvro.previousVersion("/org/retentionpulse/schemas/history/MetricUpdate-1.avsc");
+    private static final Schema V2 = SingleObjectAvro.previousVersion("/org/retentionpulse/schemas/history/MetricUpdate-2.avsc");
     private static final Schema CURRENT = MetricUpdate.getClassSchema();
 
     @Test
@@ -84,6 +85,32 @@ class MetricUpdateSchemaEvolutionTest {
         assertTrue(json.contains("\"segment\":\"plan=pro\",\"reason\":\"too expensive\",\"value\":37.5,"), json);
         assertEquals(SampleRecords.reasonShareUpdate(), CanonicalJson.parseMetricUpdate(json));
         assertFalse(CanonicalJson.formatMetricUpdate(SampleRecords.npsUpdate()).contains("reason"));
+    }
+
+    @Test
+    void theSecondVersionLacksOnlyTheSectionEightComponentsAndBothDirectionsAreCompatible() {
+        Schema oldComponents = V2.getField("components").schema();
+        Schema components = CURRENT.getField("components").schema();
+        for (String added : new String[] {"L", "WB", "RESP", "churned_reason", "churned"}) {
+            assertNull(oldComponents.getField(added), added);
+        }
+        assertEquals(oldComponents.getFields().size() + 5, components.getFields().size());
+        assertEquals(V2.getFields().size(), CURRENT.getFields().size());
+        assertEquals(SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE,
+            SchemaCompatibility.checkReaderWriterCompatibility(CURRENT, V2).getType());
+        assertEquals(SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE,
+            SchemaCompatibility.checkReaderWriterCompatibility(V2, CURRENT).getType());
+    }
+
+    @Test
+    void aRecordWrittenWithTheSecondVersionDecodesWithoutTheSectionEightComponents() throws IOException {
+        MetricUpdate expected = SampleRecords.npsUpdate();
+        byte[] body = write(V2, toGeneric(expected, V2));
+
+        MetricUpdate decoded = (MetricUpdate) SingleObjectAvro.decode(singleObject(V2, body));
+
+        assertNull(decoded.getComponents().getWB());
+        assertEquals(expected, decoded);
     }
 
     @Test

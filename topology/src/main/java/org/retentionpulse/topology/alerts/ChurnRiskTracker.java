@@ -11,6 +11,7 @@ import org.retentionpulse.schemas.RiskLevel;
 import org.retentionpulse.schemas.RiskReason;
 import org.retentionpulse.schemas.RiskSignal;
 import org.retentionpulse.topology.event.CustomerEvent;
+import org.retentionpulse.topology.policy.ChurnPolicy;
 
 /**
  * Churn-risk tracking, run by the customer stage on its task (partitioned by customer id): keeps a
@@ -18,7 +19,8 @@ import org.retentionpulse.topology.event.CustomerEvent;
  * {@link ChurnRiskScorer} whenever the customer has an event or becomes due, and publishes a
  * {@link ChurnRiskAlert} when the level rises above the level last alerted. No repeat at the same or a lower
  * level until the customer is back at LOW; a cancellation of an active customer publishes one CHURNED alert
- * and ends tracking until the next signup.
+ * and ends tracking until the next signup. Under {@code churn.inactivity} a lapse does the same ({@link #lapsed}; the
+ * customer stage finds lapses) and a purchase restarts tracking.
  *
  * <p>Customers who stop buying send no events, so inactivity is found as stream time advances: before an
  * input record moves stream time to {@code t}, every customer due strictly before {@code t} in the
@@ -50,10 +52,14 @@ public final class ChurnRiskTracker {
     private final Profiles profiles;
     private final Alerts alerts;
     private final LongSupplier wallClock;
+    private final ChurnPolicy.Inactivity inactivity;
     /** Due checks are done up to (exclusive) this instant; transient, checks are idempotent after a restart. */
     private long checkedUpTo = Long.MIN_VALUE;
 
-    public ChurnRiskTracker(AlertPolicy policy, DueIndex due, Profiles profiles, Alerts alerts, LongSupplier wallClock) {
+    /** @param inactivity {@code churn.inactivity}: under a duration a purchase restarts tracking and a lapse ends it */
+    public ChurnRiskTracker(AlertPolicy policy, ChurnPolicy.Inactivity inactivity, DueIndex due, Profiles profiles,
+            Alerts alerts, LongSupplier wallClock) {
+        this.inactivity = inactivity;
         this.scorer = new ChurnRiskScorer(policy);
         this.retentionMs = policy.profileRetention().toMillis();
         this.due = due;
@@ -113,6 +119,9 @@ public final class ChurnRiskTracker {
                     return null;
                 },
                 p -> {
+                    if (inactivity.lapses()) {
+                        profile.startByPurchase(at);
+                    }
                     profile.purchase(at, p.amountCents());
                     return null;
                 },
@@ -131,6 +140,38 @@ public final class ChurnRiskTracker {
         maybeAlert(customerId, profile, assessment, at, sourceTimestamp);
         schedule(customerId, profile, assessment, asOf + 1);
         return profile;
+    }
+
+    /**
+     * A lapse (contract section 7) at {@code lapseAt}, {@code churn.inactivity} after the customer's last activity:
+     * one CHURNED alert that says so, and tracking ends until the next activity, as with a cancellation. Returns the
+     * profile to store ({@code current} unchanged when the customer is not tracked as active).
+     */
+    public CustomerProfile lapsed(String customerId, CustomerProfile current, long lapseAt, long sourceTimestamp) {
+        if (current == null || !current.active()) {
+            return current;
+        }
+        long lastActivity = lapseAt - inactivity.duration().toMillis();
+        long since = current.activeSince();
+        current.lapse(lastActivity);
+        publish(customerId, current, lapsedAlert(customerId, current, since, lapseAt), sourceTimestamp);
+        schedule(customerId, current, scorer.assess(current, lapseAt), lapseAt + 1);
+        return current;
+    }
+
+    private ChurnRiskAlert lapsedAlert(String customerId, CustomerProfile profile, long activeSince, long at) {
+        Map<String, Double> evidence = new LinkedHashMap<>();
+        double idleDays = ChurnRiskScorer.round(inactivity.duration().toMillis() / 86_400_000d);
+        evidence.put("days_since_last_activity", idleDays);
+        evidence.put("days_active", ChurnRiskScorer.round((at - activeSince) / 86_400_000d));
+        evidence.put("purchases", (double) profile.purchaseCount());
+        evidence.put("spend", profile.spendCents() / 100d);
+        RiskReason reason = RiskReason.newBuilder().setSignal(RiskSignal.CHURNED).setWeight(1.0).setEvidence(evidence)
+                .setExplanation(String.format(Locale.ROOT,
+                        "Lapsed: no purchase or signup for %.1f days (churn.inactivity %s), after %.1f days active and %d purchases",
+                        idleDays, inactivity, evidence.get("days_active"), profile.purchaseCount()))
+                .build();
+        return alert(customerId, profile, RiskLevel.CHURNED, 1.0, List.of(reason), at);
     }
 
     private void maybeAlert(String customerId, CustomerProfile profile, RiskAssessment assessment, long triggeredAt,

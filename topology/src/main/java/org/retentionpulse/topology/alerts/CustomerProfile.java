@@ -89,6 +89,35 @@ public final class CustomerProfile {
         return LifecycleChange.ENDED;
     }
 
+    /**
+     * Under {@code churn.inactivity} (contract section 7) a purchase of a customer not active starts an active period,
+     * unless a later lifecycle event (by event time) already decided.
+     */
+    public LifecycleChange startByPurchase(long at) {
+        if (active || at < lastLifecycleAt) {
+            return LifecycleChange.NONE;
+        }
+        lastLifecycleAt = at;
+        active = true;
+        activeSince = at;
+        alertedLevel = RiskLevel.LOW;
+        return LifecycleChange.STARTED;
+    }
+
+    /**
+     * A lapse (section 7) ends the active period. Any activity after {@code lastActivityAt} (the one the lapse
+     * counts from) starts it again, including an out-of-order one that retracted the lapse in the metrics.
+     */
+    public LifecycleChange lapse(long lastActivityAt) {
+        if (!active) {
+            return LifecycleChange.NONE;
+        }
+        lastLifecycleAt = Math.max(lastLifecycleAt, lastActivityAt);
+        active = false;
+        alertedLevel = RiskLevel.LOW;
+        return LifecycleChange.ENDED;
+    }
+
     /** Records a purchase; the oldest purchase times beyond {@value #MAX_PURCHASE_TIMES} are forgotten. */
     public void purchase(long at, long amountCents) {
         touch(at);

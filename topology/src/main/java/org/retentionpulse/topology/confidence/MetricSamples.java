@@ -9,12 +9,14 @@ import org.retentionpulse.topology.metrics.Metric;
 /**
  * Which {@link Sample} each rate is estimated from, read from its published components: the one place that maps
  * metrics to their statistics, used for the published intervals and by the metric alert rules. Metrics that are not
- * rates (revenue, aov, purchase_frequency, clv, active_customers) have none.
+ * rates (revenue, aov, purchase_frequency, clv, active_customers) and churn_reason_share (section 10 defines none)
+ * have none.
  */
 public final class MetricSamples {
     /** The metrics {@link #of(Metric, MetricComponents)} has a sample for: the rates. */
     private static final Set<Metric> RATES = EnumSet.of(Metric.CHURN_RATE, Metric.RETENTION_RATE,
-            Metric.REPEAT_PURCHASE_RATE, Metric.NPS, Metric.CSAT, Metric.CES, Metric.REFERRAL_SHARE);
+            Metric.REPEAT_PURCHASE_RATE, Metric.NPS, Metric.CSAT, Metric.CES, Metric.REFERRAL_SHARE,
+            Metric.REACTIVATION_RATE, Metric.SURVEY_RESPONSE_RATE);
 
     private MetricSamples() {
     }
@@ -35,6 +37,9 @@ public final class MetricSamples {
             // A record written before ces_sq existed has no standard deviation: no interval.
             case CES -> c.getCesSq() == null ? null : new Sample.MeanScore(n(c.getCesN()), n(c.getCesSum()), c.getCesSq());
             case REFERRAL_SHARE -> new Sample.Proportion(n(c.getReferralSignups()), n(c.getN()));
+            // Section 10: WB / L (null when WB > L: customers who churn and come back within the window)
+            case REACTIVATION_RATE -> new Sample.Proportion(n(c.getWB()), n(c.getL()));
+            case SURVEY_RESPONSE_RATE -> new Sample.Proportion(n(c.getRESP()), n(c.getS()) + n(c.getN()));
             default -> null;
         };
     }

@@ -3,6 +3,7 @@ package org.retentionpulse.topology.customer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.utils.Bytes;
@@ -20,6 +21,8 @@ import org.retentionpulse.topology.event.CustomerEvent;
 import org.retentionpulse.topology.event.InputRecord;
 import org.retentionpulse.topology.event.Tick;
 import org.retentionpulse.topology.delta.SegmentDelta;
+import org.retentionpulse.topology.policy.ChurnPolicy;
+import org.retentionpulse.topology.time.CohortSpec;
 import org.retentionpulse.topology.time.WindowSet;
 
 /**
@@ -42,6 +45,10 @@ public final class CustomerProcessor implements Processor<String, InputRecord, S
      */
     public static final String STREAM_TIME_STORE = "customer-stream-time";
     public static final String STREAM_TIME_KEY = "stream-time";
+    /** Key of the same store: this task's latest accepted event time (stream time without ticks: cohort periods reached). */
+    public static final String LATEST_EVENT_KEY = "latest-event";
+    /** The customers' pending lapses under {@code churn.inactivity}, layout and retention in {@link LapseSchedule#STORE}. */
+    public static final String LAPSE_DUE_STORE = LapseSchedule.STORE;
 
     /** Header of a late-events record: its {@link LateReason#code()}. */
     public static final String LATE_REASON_HEADER = "retention-pulse.late.reason";
@@ -53,17 +60,23 @@ public final class CustomerProcessor implements Processor<String, InputRecord, S
     private final long dedupHorizonMs;
     private final AlertPolicy alertPolicy;
     private final CustomerMetrics metrics;
+    private final ChurnPolicy.Inactivity inactivity;
+    private final CohortContributions cohorts;
 
     private ProcessorContext<String, CustomerOutput> context;
     private KeyValueStore<String, CustomerState> states;
     private KeyValueStore<String, Long> streamTimeStore;
     private ChurnRiskTracker churnRisk;
+    private LapseSchedule lapses;
     private final StoredProfiles profiles = new StoredProfiles();
     private int partition;
     private long streamTime = Long.MIN_VALUE;
+    private long latestEvent = Long.MIN_VALUE;
 
     public CustomerProcessor(WindowSet windows, List<Dimension> dimensions, Duration dedupHorizon, AlertPolicy alertPolicy,
-            CustomerMetrics metrics) {
+            CustomerMetrics metrics, ChurnPolicy churn, CohortSpec cohortSpec) {
+        this.inactivity = churn.inactivity();
+        this.cohorts = new CohortContributions(cohortSpec, dimensions, churn.inactivity(), windows);
         this.windows = windows;
         this.dimensions = dimensions;
         this.dedupHorizonMs = dedupHorizon.toMillis();
@@ -77,11 +90,15 @@ public final class CustomerProcessor implements Processor<String, InputRecord, S
         this.states = context.getStateStore(STATE_STORE);
         this.streamTimeStore = context.getStateStore(STREAM_TIME_STORE);
         KeyValueStore<Bytes, byte[]> dueIndex = context.getStateStore(ChurnRiskTracker.DUE_INDEX_STORE);
-        this.churnRisk = new ChurnRiskTracker(alertPolicy, new DueIndex(dueIndex), profiles, this::publish,
+        this.churnRisk = new ChurnRiskTracker(alertPolicy, inactivity, new DueIndex(dueIndex), profiles, this::publish,
                 context::currentSystemTimeMs);
+        KeyValueStore<Bytes, byte[]> lapseIndex = context.getStateStore(LAPSE_DUE_STORE);
+        this.lapses = new LapseSchedule(new DueIndex(lapseIndex));
         this.partition = context.taskId().partition();
         Long stored = streamTimeStore.get(STREAM_TIME_KEY);
         this.streamTime = stored == null ? Long.MIN_VALUE : stored;
+        Long latest = streamTimeStore.get(LATEST_EVENT_KEY);
+        this.latestEvent = latest == null ? Long.MIN_VALUE : latest;
         metrics.init(context);
     }
 
@@ -97,9 +114,10 @@ public final class CustomerProcessor implements Processor<String, InputRecord, S
     private void tick(Record<String, InputRecord> record, Tick tick) {
         advanceStreamTime(tick.at());
         context.forward(record.<String>withKey(null).<CustomerOutput>withValue(
-                new CustomerOutput.Delta(SegmentDelta.watermark(partition, streamTime))));
+                new CustomerOutput.Delta(SegmentDelta.watermark(partition, streamTime, latestEvent))));
         if (!tick.endOfInput()) {
             churnRisk.checkDue(streamTime, record.timestamp());
+            reachLapses(record.timestamp());
             profiles.release();
         }
     }
@@ -119,14 +137,26 @@ public final class CustomerProcessor implements Processor<String, InputRecord, S
         boolean late = streamTime != Long.MIN_VALUE && windows.isLate(time, streamTime);
         if (!late) {
             advanceStreamTime(time);
+            if (time > latestEvent) {
+                latestEvent = time;
+                streamTimeStore.put(LATEST_EVENT_KEY, time);
+            }
         }
         state.remember(event.eventId(), time, dedupHorizonMs, streamTime);
-        SegmentDelta delta = updateTimeline(state.timeline(), event);
+        TimelineEntry entry = TimelineEntry.of(event);
+        CustomerTimeline.Changes changes = state.timeline().insert(entry, inactivity);
+        List<SegmentDelta.CohortChange> cohortChanges = new ArrayList<>();
+        state.cohort(cohorts.update(state.timeline(), state.cohort(), entry, streamTime, cohortChanges));
+        SegmentDelta delta = segmentDelta(state.timeline(), changes, cohortChanges);
         context.forward(record.withKey(customerId).<CustomerOutput>withValue(new CustomerOutput.Delta(delta)));
 
         profiles.holding(customerId, state);
         churnRisk.checkDue(streamTime, record.timestamp());
+        reachLapses(record.timestamp());
         state.profile(churnRisk.apply(state.profile(), event, streamTime, record.timestamp()));
+        if (lapses.moved(customerId, changes.pendingBefore(), changes.pendingAfter())) {
+            state.profile(churnRisk.lapsed(customerId, state.profile(), changes.pendingAfter().at(), record.timestamp()));
+        }
         profiles.release();
         states.put(customerId, state);
         if (late) {
@@ -134,12 +164,23 @@ public final class CustomerProcessor implements Processor<String, InputRecord, S
         }
     }
 
-    /** Inserts the event into the timeline, folds what is older than twice the horizon, returns the delta. */
-    private SegmentDelta updateTimeline(CustomerTimeline timeline, CustomerEvent event) {
-        List<CustomerTimeline.FactChange> changes = timeline.insert(TimelineEntry.of(event));
-        SegmentDelta delta = new SegmentContributions(dimensions, windows).addAll(timeline, changes).build(partition, streamTime);
-        timeline.prune(streamTime - 2 * windows.horizonMs());
+    /** The delta of an insert into the timeline; then folds what is older than twice the horizon. */
+    private SegmentDelta segmentDelta(CustomerTimeline timeline, CustomerTimeline.Changes changes,
+                                      List<SegmentDelta.CohortChange> cohortChanges) {
+        SegmentDelta delta = new SegmentContributions(dimensions, windows, inactivity).addAll(timeline, changes)
+                .build(partition, streamTime, cohortChanges, latestEvent);
+        timeline.prune(streamTime - 2 * windows.horizonMs(), inactivity);
         return delta;
+    }
+
+    /** The lapses stream time has reached end their customers' churn-risk tracking with a CHURNED alert. */
+    private void reachLapses(long sourceTimestamp) {
+        lapses.reach(streamTime, (customerId, at) -> {
+            CustomerProfile profile = profiles.get(customerId);
+            if (profile != null && profile.active()) {
+                profiles.put(customerId, churnRisk.lapsed(customerId, profile, at, sourceTimestamp));
+            }
+        });
     }
 
     private void late(Record<String, InputRecord> record, CustomerEvent event) {

@@ -19,6 +19,8 @@ public final class CustomerState {
     private final CustomerTimeline timeline;
     private final ArrayList<SeenEvent> seen;
     private CustomerProfile profile;
+    /** The customer's cohort cells (contract section 9), or null before its first effective start. */
+    private CohortLedger cohort;
 
     /** An accepted event's id and event time, kept while a copy of it could still be a duplicate. */
     public record SeenEvent(String eventId, long at) {
@@ -45,6 +47,15 @@ public final class CustomerState {
 
     public void profile(CustomerProfile profile) {
         this.profile = profile;
+    }
+
+    /** The customer's part of the cohort table, or null before its first effective start. */
+    public CohortLedger cohort() {
+        return cohort;
+    }
+
+    public void cohort(CohortLedger ledger) {
+        this.cohort = ledger;
     }
 
     /** Ids of accepted events, in arrival order, within the dedup horizon as of the last write. */

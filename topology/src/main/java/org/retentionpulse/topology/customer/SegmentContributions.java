@@ -9,39 +9,70 @@ import java.util.Map;
 import org.retentionpulse.topology.delta.Counter;
 import org.retentionpulse.topology.delta.SegmentDelta;
 import org.retentionpulse.topology.delta.NpsBand;
+import org.retentionpulse.topology.policy.ChurnPolicy;
+import org.retentionpulse.topology.policy.ChurnReasons;
 import org.retentionpulse.topology.time.WindowSet;
 import org.retentionpulse.topology.time.WindowSpec;
 
 /**
  * Turns the fact changes of one customer record into a {@link SegmentDelta}: additive counts per
- * (segment, bucket), and difference-array changes of the distinct purchaser counts P1/P2.
+ * (segment, bucket), churned customers per reason, and difference-array changes of the distinct-customer counts
+ * P1/P2 (purchasers) and RESP (survey respondents).
  * One instance per record; not thread-safe.
  */
 public final class SegmentContributions {
     private final List<Dimension> dimensions;
     private final WindowSet windows;
+    private final ChurnPolicy.Inactivity inactivity;
     private final Map<String, Map<Long, long[]>> counts = new LinkedHashMap<>();
     private final List<SegmentDelta.CoverageChange> coverage = new ArrayList<>();
+    private final Map<ReasonKey, long[]> reasons = new LinkedHashMap<>();
 
-    public SegmentContributions(List<Dimension> dimensions, WindowSet windows) {
+    public SegmentContributions(List<Dimension> dimensions, WindowSet windows, ChurnPolicy.Inactivity inactivity) {
         this.dimensions = dimensions;
         this.windows = windows;
+        this.inactivity = inactivity;
     }
 
-    /** Records everything a set of fact changes (from {@link CustomerTimeline#insert}) changes. */
-    public SegmentContributions addAll(CustomerTimeline timeline, List<CustomerTimeline.FactChange> changes) {
+    /** Records everything an insert into the timeline ({@link CustomerTimeline#insert}) changes. */
+    public SegmentContributions addAll(CustomerTimeline timeline, CustomerTimeline.Changes inserted) {
+        List<CustomerTimeline.FactChange> changes = inserted.facts();
+        for (CustomerTimeline.Lapse lapse : inserted.retracted()) {
+            countLapse(lapse, -1);
+        }
+        for (CustomerTimeline.Lapse lapse : inserted.scheduled()) {
+            countLapse(lapse, +1);
+        }
         boolean purchases = false;
+        boolean surveys = false;
         for (CustomerTimeline.FactChange change : changes) {
             if (change.before() != null) {
                 count(change.entry(), change.before(), -1);
             }
             count(change.entry(), change.after(), +1);
             purchases |= change.entry().kind() == TimelineEntry.Kind.PURCHASE;
+            surveys |= change.entry().kind() == TimelineEntry.Kind.SURVEY;
         }
         if (purchases) {
-            purchaserCoverage(timeline, changes);
+            distinctCustomers(timeline, changes, TimelineEntry.Kind.PURCHASE);
+        }
+        if (surveys) {
+            distinctCustomers(timeline, changes, TimelineEntry.Kind.SURVEY);
         }
         return this;
+    }
+
+    /**
+     * A lapse is a cancellation at its instant (section 7), counted when the events imply it and retracted with
+     * {@code sign} -1 when they no longer do; it is not an event (a window with only lapses and nobody active at its
+     * start cannot exist: the lapsing customer was active at the start or started inside).
+     */
+    private void countLapse(CustomerTimeline.Lapse lapse, int sign) {
+        long[] c = new long[Counter.COUNT];
+        c[Counter.CANCELLATIONS.ordinal()] = sign;
+        long bucket = windows.bucketOf(lapse.at());
+        add(lapse.dimensions(), bucket, c);
+        addReason(lapse.dimensions(), bucket, ChurnReasons.INACTIVITY, sign);
     }
 
     private void count(TimelineEntry entry, Lifecycle.Fact fact, int sign) {
@@ -50,10 +81,7 @@ public final class SegmentContributions {
         switch (entry.kind()) {
             case SIGNUP -> {
                 if (fact.effective()) {
-                    c[Counter.SIGNUPS.ordinal()] = sign;
-                    if (fact.reactivation()) {
-                        c[Counter.REACTIVATIONS.ordinal()] = sign;
-                    }
+                    start(fact, sign, c);
                     if ("referral".equals(entry.signupDimensions().channel())) {
                         c[Counter.REFERRAL_SIGNUPS.ordinal()] = sign;
                     }
@@ -61,15 +89,50 @@ public final class SegmentContributions {
                     c[Counter.IGNORED_SIGNUPS.ordinal()] = sign;
                 }
             }
-            case CANCELLATION -> c[(fact.effective() ? Counter.CANCELLATIONS : Counter.IGNORED_CANCELLATIONS).ordinal()] = sign;
+            case CANCELLATION -> {
+                c[(fact.effective() ? Counter.CANCELLATIONS : Counter.IGNORED_CANCELLATIONS).ordinal()] = sign;
+                if (fact.effective()) {
+                    addReason(fact.dimensions(), windows.bucketOf(entry.time()), entry.reason(), sign);
+                }
+            }
             case PURCHASE -> {
+                if (fact.effective()) {
+                    start(fact, sign, c);
+                }
                 c[Counter.ORDERS.ordinal()] = sign;
                 c[Counter.REVENUE_CENTS.ordinal()] = sign * entry.amountCents();
             }
             case SURVEY -> countSurvey(entry, sign, c);
         }
         long bucket = windows.bucketOf(entry.time());
-        for (String segment : Segment.of(fact.dimensions(), dimensions)) {
+        add(fact.dimensions(), bucket, c);
+        if (fact.reactivation()) {
+            long[] winBack = new long[Counter.COUNT];
+            winBack[Counter.WIN_BACKS.ordinal()] = sign;
+            add(fact.poolDimensions(), bucket, winBack);
+        }
+    }
+
+    /** N (and reactivations): an effective signup, or under {@code churn.inactivity} a purchase that starts a period. */
+    private static void start(Lifecycle.Fact fact, int sign, long[] c) {
+        c[Counter.SIGNUPS.ordinal()] = sign;
+        if (fact.reactivation()) {
+            c[Counter.REACTIVATIONS.ordinal()] = sign;
+        }
+    }
+
+    /** C_r of section 8: one churned customer with {@code reason} in these segments and bucket. */
+    private void addReason(Dimensions segmentDimensions, long bucket, String reason, int sign) {
+        for (String segment : Segment.of(segmentDimensions, dimensions)) {
+            reasons.computeIfAbsent(new ReasonKey(segment, bucket, reason), k -> new long[1])[0] += sign;
+        }
+    }
+
+    private record ReasonKey(String segment, long bucket, String reason) {
+    }
+
+    private void add(Dimensions segmentDimensions, long bucket, long[] c) {
+        for (String segment : Segment.of(segmentDimensions, dimensions)) {
             long[] total = counts.computeIfAbsent(segment, s -> new HashMap<>()).computeIfAbsent(bucket, b -> new long[Counter.COUNT]);
             for (int i = 0; i < total.length; i++) {
                 total[i] += c[i];
@@ -96,16 +159,18 @@ public final class SegmentContributions {
     }
 
     /**
-     * P1/P2 change only in windows around the purchases whose segment changed; for each affected segment we
-     * compare the purchase counts per window before and after and encode the difference as range changes.
+     * The distinct-customer counts (P1/P2 from purchases, RESP from survey responses) change only in windows around
+     * the events of that kind whose segment changed; for each affected segment we compare the event counts per window
+     * before and after and encode the difference as range changes.
      */
-    private void purchaserCoverage(CustomerTimeline timeline, List<CustomerTimeline.FactChange> changes) {
+    private void distinctCustomers(CustomerTimeline timeline, List<CustomerTimeline.FactChange> changes,
+                                   TimelineEntry.Kind kind) {
         IdentityHashMap<TimelineEntry, Lifecycle.Fact> before = new IdentityHashMap<>();
         Map<String, SegmentFilter> affected = new LinkedHashMap<>();
         long minTime = Long.MAX_VALUE;
         long maxTime = Long.MIN_VALUE;
         for (CustomerTimeline.FactChange change : changes) {
-            if (change.entry().kind() != TimelineEntry.Kind.PURCHASE) {
+            if (change.entry().kind() != kind) {
                 continue;
             }
             before.put(change.entry(), change.before());
@@ -131,7 +196,7 @@ public final class SegmentContributions {
             return;
         }
         List<TimelineEntry> entries = timeline.entries();
-        List<Lifecycle.Fact> facts = timeline.facts();
+        List<Lifecycle.Fact> facts = timeline.facts(inactivity);
         for (Map.Entry<String, SegmentFilter> segment : affected.entrySet()) {
             SegmentFilter filter = segment.getValue();
             long[] beforeTimes = new long[entries.size()];
@@ -140,7 +205,7 @@ public final class SegmentContributions {
             int na = 0;
             for (int i = 0; i < entries.size(); i++) {
                 TimelineEntry e = entries.get(i);
-                if (e.kind() != TimelineEntry.Kind.PURCHASE) {
+                if (e.kind() != kind) {
                     continue;
                 }
                 Lifecycle.Fact after = facts.get(i);
@@ -153,13 +218,15 @@ public final class SegmentContributions {
                 }
             }
             for (int s = 0; s < windows.size(); s++) {
-                encodeCoverage(segment.getKey(), s, windows.get(s), beforeTimes, nb, afterTimes, na, minTime, maxTime);
+                encodeCoverage(segment.getKey(), s, windows.get(s), beforeTimes, nb, afterTimes, na, minTime, maxTime,
+                        kind == TimelineEntry.Kind.SURVEY);
             }
         }
     }
 
+    /** @param respondents whether the times are survey responses (RESP) rather than purchases (P1, P2) */
     private void encodeCoverage(String segment, int specIndex, WindowSpec spec, long[] before, int nb, long[] after, int na,
-                                long minTime, long maxTime) {
+                                long minTime, long maxTime, boolean respondents) {
         long first = spec.firstIndexContaining(minTime);
         long last = spec.lastIndexContaining(maxTime);
         int prevP1 = 0;
@@ -168,16 +235,24 @@ public final class SegmentContributions {
             long cb = countIn(before, nb, spec.start(k), spec.end(k));
             long ca = countIn(after, na, spec.start(k), spec.end(k));
             int p1 = (ca >= 1 ? 1 : 0) - (cb >= 1 ? 1 : 0);
-            int p2 = (ca >= 2 ? 1 : 0) - (cb >= 2 ? 1 : 0);
+            int p2 = respondents ? 0 : (ca >= 2 ? 1 : 0) - (cb >= 2 ? 1 : 0);
             if (p1 != prevP1 || p2 != prevP2) {
-                coverage.add(new SegmentDelta.CoverageChange(segment, specIndex, k, p1 - prevP1, p2 - prevP2));
+                coverage.add(coverageChange(segment, specIndex, k, p1 - prevP1, p2 - prevP2, respondents));
                 prevP1 = p1;
                 prevP2 = p2;
             }
         }
         if (prevP1 != 0 || prevP2 != 0) {
-            coverage.add(new SegmentDelta.CoverageChange(segment, specIndex, last + 1, -prevP1, -prevP2));
+            coverage.add(coverageChange(segment, specIndex, last + 1, -prevP1, -prevP2, respondents));
         }
+    }
+
+    /** A change of customers with at least one (and two) events of the kind, as P1/P2 or as RESP. */
+    private static SegmentDelta.CoverageChange coverageChange(String segment, int spec, long index, int atLeastOne,
+                                                              int atLeastTwo, boolean respondents) {
+        return respondents
+                ? new SegmentDelta.CoverageChange(segment, spec, index, 0, 0, atLeastOne)
+                : new SegmentDelta.CoverageChange(segment, spec, index, atLeastOne, atLeastTwo, 0);
     }
 
     /** Number of sorted times in [from, to). */
@@ -199,7 +274,12 @@ public final class SegmentContributions {
         return lo;
     }
 
-    public SegmentDelta.Contribution build(int sourcePartition, long sourceStreamTime) {
+    /**
+     * @param cohorts the record's cohort cell changes ({@link CohortContributions})
+     * @param latestEvent the task's latest accepted event time
+     */
+    public SegmentDelta.Contribution build(int sourcePartition, long sourceStreamTime, List<SegmentDelta.CohortChange> cohorts,
+                                           long latestEvent) {
         List<SegmentDelta.BucketChange> changes = new ArrayList<>();
         for (Map.Entry<String, Map<Long, long[]>> segment : counts.entrySet()) {
             for (Map.Entry<Long, long[]> bucket : segment.getValue().entrySet()) {
@@ -208,7 +288,14 @@ public final class SegmentContributions {
                 }
             }
         }
-        return new SegmentDelta.Contribution(sourcePartition, sourceStreamTime, changes, coverage);
+        List<SegmentDelta.ReasonChange> reasonChanges = new ArrayList<>();
+        reasons.forEach((k, n) -> {
+            if (n[0] != 0) {
+                reasonChanges.add(new SegmentDelta.ReasonChange(k.segment(), k.bucket(), k.reason(), n[0]));
+            }
+        });
+        return new SegmentDelta.Contribution(sourcePartition, sourceStreamTime, changes, coverage, reasonChanges,
+                CohortContributions.net(cohorts), latestEvent);
     }
 
     private static boolean isZero(long[] values) {

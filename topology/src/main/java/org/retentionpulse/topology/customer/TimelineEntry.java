@@ -2,6 +2,7 @@ package org.retentionpulse.topology.customer;
 
 import org.retentionpulse.schemas.SurveyType;
 import org.retentionpulse.topology.event.CustomerEvent;
+import org.retentionpulse.topology.policy.ChurnReasons;
 
 /**
  * One accepted event in a customer's timeline, reduced to what the metrics need. Immutable.
@@ -12,9 +13,10 @@ import org.retentionpulse.topology.event.CustomerEvent;
  * @param amountCents purchase amount in minor units (0 for other kinds)
  * @param survey survey type (null for other kinds)
  * @param score survey score (0 for other kinds)
+ * @param reason a cancellation's churn reason, normalised ({@link ChurnReasons#normalize}; null for other kinds)
  */
 public record TimelineEntry(long time, Kind kind, Dimensions signupDimensions, long amountCents,
-                            SurveyType survey, int score) {
+                            SurveyType survey, int score, String reason) {
 
     /** Event types, with stable codes for the store format. */
     public enum Kind { SIGNUP, CANCELLATION, PURCHASE, SURVEY }
@@ -24,23 +26,23 @@ public record TimelineEntry(long time, Kind kind, Dimensions signupDimensions, l
         return event.match(
                 s -> signup(s.at(), new Dimensions(s.plan(), s.country(), s.channel())),
                 p -> purchase(p.at(), p.amountCents()),
-                c -> cancellation(c.at()),
+                c -> cancellation(c.at(), ChurnReasons.normalize(c.reason())),
                 r -> survey(r.at(), r.survey(), r.score()));
     }
 
     public static TimelineEntry signup(long time, Dimensions dimensions) {
-        return new TimelineEntry(time, Kind.SIGNUP, dimensions, 0, null, 0);
+        return new TimelineEntry(time, Kind.SIGNUP, dimensions, 0, null, 0, null);
     }
 
-    public static TimelineEntry cancellation(long time) {
-        return new TimelineEntry(time, Kind.CANCELLATION, null, 0, null, 0);
+    public static TimelineEntry cancellation(long time, String reason) {
+        return new TimelineEntry(time, Kind.CANCELLATION, null, 0, null, 0, reason);
     }
 
     public static TimelineEntry purchase(long time, long amountCents) {
-        return new TimelineEntry(time, Kind.PURCHASE, null, amountCents, null, 0);
+        return new TimelineEntry(time, Kind.PURCHASE, null, amountCents, null, 0, null);
     }
 
     public static TimelineEntry survey(long time, SurveyType survey, int score) {
-        return new TimelineEntry(time, Kind.SURVEY, null, 0, survey, score);
+        return new TimelineEntry(time, Kind.SURVEY, null, 0, survey, score, null);
     }
 }

@@ -31,7 +31,13 @@ public enum Counter {
      * Sum of squared CES scores, for the CES t interval (docs/METRICS.md section 10). Last, so the ordinals of the counters
      * before it (the sparse bit mask of the segment-deltas topic) keep their meaning.
      */
-    CES_SCORE_SQUARES;
+    CES_SCORE_SQUARES,
+    /**
+     * WB (docs/METRICS.md section 8): reactivations, counted in the segment of the customer's previous active period
+     * (its win-back pool segment). With {@link #CANCELLATIONS} it moves the win-back pool L: a churned customer joins
+     * the pool of its period's segment, a win-back leaves it.
+     */
+    WIN_BACKS;
 
     public static final int COUNT = values().length;
 }

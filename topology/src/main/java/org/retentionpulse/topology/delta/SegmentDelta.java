@@ -18,12 +18,13 @@ public sealed interface SegmentDelta {
      * @param sourcePartition the input partition (customer task) that built it
      * @param streamTime that task's stream time after the record: windows closed at it are left unchanged
      */
-    record Contribution(int sourcePartition, long streamTime, List<BucketChange> buckets, List<CoverageChange> coverage)
-            implements SegmentDelta {
+    record Contribution(int sourcePartition, long streamTime, List<BucketChange> buckets, List<CoverageChange> coverage,
+                        List<ReasonChange> reasons, List<CohortChange> cohorts, long latestEvent) implements SegmentDelta {
     }
 
     /** Changes of one segment, every entry's {@code segment} equal to {@link #segment}. */
-    record Changes(String segment, List<BucketChange> buckets, List<CoverageChange> coverage) implements SegmentDelta {
+    record Changes(String segment, List<BucketChange> buckets, List<CoverageChange> coverage, List<ReasonChange> reasons,
+                   List<CohortChange> cohorts) implements SegmentDelta {
     }
 
     /**
@@ -34,8 +35,11 @@ public sealed interface SegmentDelta {
     record Batch(int partition, List<Changes> changes) implements SegmentDelta {
     }
 
-    /** A customer task's stream time: every change it sent before this record is at most that late. */
-    record Watermark(int sourcePartition, long streamTime) implements SegmentDelta {
+    /**
+     * A customer task's stream time: every change it sent before this record is at most that late. {@code latestEvent}
+     * is the latest event time it accepted (stream time without ticks): the cohort periods it has reached.
+     */
+    record Watermark(int sourcePartition, long streamTime, long latestEvent) implements SegmentDelta {
     }
 
     /** Counter changes of one segment in one time bucket; {@code counts} is indexed by {@link Counter#ordinal()}. */
@@ -43,14 +47,29 @@ public sealed interface SegmentDelta {
     }
 
     /**
-     * A change of the purchaser counts starting at window {@code windowIndex} of window spec {@code spec}:
-     * P1 and P2 of every window from that index on move by {@code purchasers} / {@code repeatPurchasers}
+     * A change of the distinct-customer counts starting at window {@code windowIndex} of window spec {@code spec}:
+     * P1, P2 and RESP (survey respondents, section 8) of every window from that index on move by {@code purchasers} /
+     * {@code repeatPurchasers} / {@code respondents}
      * (difference-array encoding, so a purchase changes O(1) entries instead of one per hopping window).
      */
-    record CoverageChange(String segment, int spec, long windowIndex, int purchasers, int repeatPurchasers) {
+    record CoverageChange(String segment, int spec, long windowIndex, int purchasers, int repeatPurchasers, int respondents) {
     }
 
-    static Watermark watermark(int sourcePartition, long streamTime) {
-        return new Watermark(sourcePartition, streamTime);
+    /**
+     * C_r (docs/METRICS.md section 8): churned customers of one segment in one time bucket with one normalised reason
+     * ({@code inactivity} for a lapse) change by {@code churned}. Reasons are open-ended, so they are not counters.
+     */
+    record ReasonChange(String segment, long bucket, String reason, long churned) {
+    }
+
+    static Watermark watermark(int sourcePartition, long streamTime, long latestEvent) {
+        return new Watermark(sourcePartition, streamTime, latestEvent);
+    }
+
+    /**
+     * A change of one cohort cell (contract section 9): segment, cohort period index, k, and the changes of its
+     * members n, retained and active members and revenue in minor units.
+     */
+    record CohortChange(String segment, long cohort, int k, long customers, long retained, long active, long revenueCents) {
     }
 }

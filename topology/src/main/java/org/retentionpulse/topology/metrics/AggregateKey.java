@@ -13,10 +13,13 @@ import org.retentionpulse.topology.delta.Counter;
  *   <tr><th>key</th><th>value</th><th>kept until</th></tr>
  *   <tr><td>{@link Bucket}</td><td>long[{@link Counter#COUNT}]: additive counts of the bucket</td>
  *       <td>every window containing the bucket closed (folded into {@link ActiveBase})</td></tr>
- *   <tr><td>{@link Coverage}</td><td>{ΔP1, ΔP2} of every window from that index on</td>
+ *   <tr><td>{@link Reason}</td><td>{C_r}: churned customers with that reason in the bucket</td>
+ *       <td>every window containing the bucket closed (dropped: no lasting effect)</td></tr>
+ *   <tr><td>{@link Coverage}</td><td>{ΔP1, ΔP2, ΔRESP} of every window from that index on</td>
  *       <td>that window closed (folded into {@link CoverageBase})</td></tr>
- *   <tr><td>{@link ActiveBase}</td><td>{active}: net activations of folded buckets</td><td>as long as the segment exists</td></tr>
- *   <tr><td>{@link CoverageBase}</td><td>{P1, P2}: sum of folded difference entries</td><td>as long as the segment exists</td></tr>
+ *   <tr><td>{@link ActiveBase}</td><td>{active, win-back pool}: net activations and net churned minus won back of
+ *       folded buckets</td><td>as long as the segment exists</td></tr>
+ *   <tr><td>{@link CoverageBase}</td><td>{P1, P2, RESP}: sum of folded difference entries</td><td>as long as the segment exists</td></tr>
  *   <tr><td>{@link Watermark}</td><td>{stream time} of that customer task</td><td>forever (one per source partition)</td></tr>
  * </table>
  */
@@ -24,6 +27,10 @@ sealed interface AggregateKey {
 
     /** The counts of one segment in one time bucket (bucket start in epoch ms). */
     record Bucket(String segment, long bucket) implements AggregateKey {
+    }
+
+    /** Churned customers of one segment in one time bucket with one normalised churn reason (section 8). */
+    record Reason(String segment, long bucket, String reason) implements AggregateKey {
     }
 
     /** A difference-array entry of the purchaser counts of one segment: window {@code windowIndex} of {@code spec}. */

@@ -19,6 +19,7 @@ final class AggregateStoreCodec {
     private static final byte ACTIVE_BASE = 3;
     private static final byte COVERAGE_BASE = 4;
     private static final byte WATERMARK = 5;
+    private static final byte REASON = 6;
 
     private AggregateStoreCodec() {
     }
@@ -40,6 +41,8 @@ final class AggregateStoreCodec {
             return writer(ACTIVE_BASE, a.segment(), null).array();
         } else if (key instanceof AggregateKey.CoverageBase c) {
             return writer(COVERAGE_BASE, c.segment(), c.spec()).array();
+        } else if (key instanceof AggregateKey.Reason r) {
+            return writer(REASON, r.segment(), r.reason()).putLong(r.bucket()).array();
         } else if (key instanceof AggregateKey.Watermark w) {
             return ByteBuffer.allocate(1 + Integer.BYTES).put(WATERMARK).putInt(w.sourcePartition()).array();
         }
@@ -55,15 +58,20 @@ final class AggregateStoreCodec {
             case ACTIVE_BASE -> new AggregateKey.ActiveBase(string(in));
             case COVERAGE_BASE -> new AggregateKey.CoverageBase(string(in), string(in));
             case WATERMARK -> new AggregateKey.Watermark(in.getInt());
+            case REASON -> reason(string(in), string(in), in.getLong());
             default -> throw new SerializationException("unknown entry kind " + kind + " in " + SegmentAggregator.STORE);
         };
+    }
+
+    private static AggregateKey.Reason reason(String segment, String reason, long bucket) {
+        return new AggregateKey.Reason(segment, bucket, reason);
     }
 
     /** A buffer sized for the kind byte, the segment, the optional spec and one long, with the strings written. */
     private static ByteBuffer writer(byte kind, String segment, String spec) {
         byte[] s = segment.getBytes(StandardCharsets.UTF_8);
         byte[] w = spec == null ? null : spec.getBytes(StandardCharsets.UTF_8);
-        boolean withLong = kind == BUCKET || kind == COVERAGE;
+        boolean withLong = kind == BUCKET || kind == COVERAGE || kind == REASON;
         ByteBuffer out = ByteBuffer.allocate(1 + 4 + s.length + (w == null ? 0 : 4 + w.length) + (withLong ? 8 : 0));
         out.put(kind).putInt(s.length).put(s);
         if (w != null) {

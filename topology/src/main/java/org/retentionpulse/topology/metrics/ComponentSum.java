@@ -1,6 +1,7 @@
 package org.retentionpulse.topology.metrics;
 
 import java.math.BigDecimal;
+import java.util.Map;
 import org.retentionpulse.topology.delta.Counter;
 import org.retentionpulse.schemas.MetricComponents;
 
@@ -16,6 +17,8 @@ public final class ComponentSum {
     private long activeAtStart;
     private long purchasers;
     private long repeatPurchasers;
+    private long winBackPool;
+    private long respondents;
 
     /** Adds one segment's components. */
     public ComponentSum add(MetricComponents c) {
@@ -40,6 +43,9 @@ public final class ComponentSum {
         add(Counter.CES_RESPONSES, c.getCesN());
         add(Counter.CES_SCORE_SUM, c.getCesSum());
         add(Counter.CES_SCORE_SQUARES, c.getCesSq());
+        add(Counter.WIN_BACKS, c.getWB());
+        winBackPool += n(c.getL());
+        respondents += n(c.getRESP());
         return this;
     }
 
@@ -54,7 +60,8 @@ public final class ComponentSum {
     }
 
     private WindowCounts counts() {
-        return new WindowCounts(activeAtStart, totals.clone(), purchasers, repeatPurchasers);
+        // Per-reason records (churn_reason_share) are not summed: their components say nothing about other reasons.
+        return new WindowCounts(activeAtStart, totals.clone(), purchasers, repeatPurchasers, winBackPool, respondents, Map.of());
     }
 
     private void add(Counter counter, Long value) {

@@ -3,11 +3,13 @@ package org.retentionpulse.topology.metrics;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.RoundingMode;
+import java.util.Collections;
+import java.util.List;
 import org.retentionpulse.topology.delta.Counter;
 import org.retentionpulse.schemas.MetricComponents;
 
 /**
- * The twelve metrics of docs/METRICS.md section 4: each computes its value from a window's {@link WindowCounts}
+ * The metrics of docs/METRICS.md sections 4 and 8: each computes its value from a window's {@link WindowCounts}
  * exactly (integer or decimal arithmetic, never floating point), rounded half-even to 4 decimals, or null
  * where the spec says the metric is undefined, and names the components it publishes.
  */
@@ -169,7 +171,69 @@ public enum Metric {
         void components(WindowCounts c, MetricComponents.Builder b) {
             lifecycle(c, b);
         }
+    },
+    /** Section 8: 100 * WB / L, win-backs over the win-back pool at the window start. */
+    REACTIVATION_RATE("reactivation_rate") {
+        @Override
+        public BigDecimal value(WindowCounts c) {
+            return ratio(BigInteger.valueOf(100 * c.get(Counter.WIN_BACKS)), BigInteger.valueOf(c.winBackPool()));
+        }
+
+        @Override
+        void components(WindowCounts c, MetricComponents.Builder b) {
+            b.setWB(c.get(Counter.WIN_BACKS)).setL(c.winBackPool());
+        }
+    },
+    /** Section 8: 100 * RESP / (S + N), distinct respondents over everyone active in the window. */
+    SURVEY_RESPONSE_RATE("survey_response_rate") {
+        @Override
+        public BigDecimal value(WindowCounts c) {
+            return ratio(BigInteger.valueOf(100 * c.respondents()), BigInteger.valueOf(c.activeAtStart() + c.get(Counter.SIGNUPS)));
+        }
+
+        @Override
+        void components(WindowCounts c, MetricComponents.Builder b) {
+            b.setRESP(c.respondents()).setS(c.activeAtStart()).setN(c.get(Counter.SIGNUPS));
+        }
+    },
+    /**
+     * Section 8: one record per churn reason r with churned customers, 100 * C_r / C; the reasons are those of
+     * {@link WindowCounts#churnedByReason()} (already capped, the rest under {@code other}).
+     */
+    CHURN_REASON_SHARE("churn_reason_share") {
+        @Override
+        public List<String> reasons(WindowCounts c) {
+            return List.copyOf(c.churnedByReason().keySet());
+        }
+
+        /** The share is per reason: no value without one. */
+        @Override
+        public BigDecimal value(WindowCounts c) {
+            return null;
+        }
+
+        @Override
+        public BigDecimal value(WindowCounts c, String reason) {
+            return ratio(BigInteger.valueOf(100 * churned(c, reason)), BigInteger.valueOf(c.get(Counter.CANCELLATIONS)));
+        }
+
+        @Override
+        void components(WindowCounts c, MetricComponents.Builder b) {
+            b.setChurned(c.get(Counter.CANCELLATIONS));
+        }
+
+        @Override
+        void components(WindowCounts c, String reason, MetricComponents.Builder b) {
+            b.setChurnedReason(churned(c, reason)).setChurned(c.get(Counter.CANCELLATIONS));
+        }
+
+        private long churned(WindowCounts c, String reason) {
+            return c.churnedByReason().getOrDefault(reason, 0L);
+        }
     };
+
+    /** The one record key of a metric without reasons: {@link #reasons} of every metric but churn_reason_share. */
+    private static final List<String> NO_REASON = Collections.singletonList(null);
 
     /** Decimals of published values. */
     public static final int SCALE = 4;
@@ -190,10 +254,34 @@ public enum Metric {
 
     abstract void components(WindowCounts counts, MetricComponents.Builder builder);
 
+    void components(WindowCounts counts, String reason, MetricComponents.Builder builder) {
+        components(counts, builder);
+    }
+
+    /**
+     * The records this metric has for one window and segment, by their {@code reason}: one without a reason (null)
+     * for every metric but {@code churn_reason_share}, which has one per churn reason (none without churn).
+     */
+    public List<String> reasons(WindowCounts counts) {
+        return NO_REASON;
+    }
+
+    /** The value of the record for {@code reason} (one of {@link #reasons}). */
+    public BigDecimal value(WindowCounts counts, String reason) {
+        return value(counts);
+    }
+
     /** The components this metric publishes; the others stay null. */
     public MetricComponents components(WindowCounts counts) {
         MetricComponents.Builder builder = MetricComponents.newBuilder();
         components(counts, builder);
+        return builder.build();
+    }
+
+    /** The components of the record for {@code reason} (one of {@link #reasons}). */
+    public MetricComponents components(WindowCounts counts, String reason) {
+        MetricComponents.Builder builder = MetricComponents.newBuilder();
+        components(counts, reason, builder);
         return builder.build();
     }
 

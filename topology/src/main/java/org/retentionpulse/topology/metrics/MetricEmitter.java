@@ -9,6 +9,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.retentionpulse.schemas.MetricComponents;
 import org.retentionpulse.schemas.MetricUpdate;
 import org.retentionpulse.topology.OutputHeaders;
 import org.retentionpulse.topology.confidence.MetricIntervals;
@@ -71,27 +72,39 @@ final class MetricEmitter {
         Long source = pending != null ? pending : isFinal ? Long.valueOf(timestamp) : null;
         WindowSpec spec = windows.get(specIndex);
         for (Metric metric : Metric.values()) {
-            if (previous != null && metric.components(counts).equals(metric.components(previous))) {
-                continue; // unchanged since this key's last update: the contract asks for changed values only
+            for (String reason : metric.reasons(counts)) {
+                MetricComponents components = metric.components(counts, reason);
+                if (previous != null && components.equals(metric.components(previous, reason))) {
+                    continue; // unchanged since this key's last update: the contract asks for changed values only
+                }
+                publish(spec, index, segment, metric, reason, counts, components, isFinal, now, timestamp, source);
             }
-            MetricUpdate update = MetricUpdate.newBuilder()
-                    .setMetric(metric.key())
-                    .setWindow(spec.toString())
-                    .setWindowStart(Instant.ofEpochMilli(spec.start(index)))
-                    .setWindowEnd(Instant.ofEpochMilli(spec.end(index)))
-                    .setSegment(segment)
-                    .setValue(metric.value(counts))
-                    .setComponents(metric.components(counts))
-                    .setFinal$(isFinal)
-                    .setComputedAt(Instant.ofEpochMilli(now))
-                    .build();
-            intervals.annotate(metric, update);
-            history.put(MetricHistory.key(update), update);
-            RecordHeaders headers = new RecordHeaders();
-            if (source != null) {
-                headers.add(OutputHeaders.SOURCE_TIMESTAMP, OutputHeaders.encodeTimestamp(source));
-            }
-            context.forward(new Record<>(MetricKey.of(update), update, timestamp, headers));
         }
+    }
+
+    private void publish(WindowSpec spec, long index, String segment, Metric metric, String reason, WindowCounts counts,
+                         MetricComponents components, boolean isFinal, long now, long timestamp, Long source) {
+        MetricUpdate update = MetricUpdate.newBuilder()
+                .setMetric(metric.key())
+                .setWindow(spec.toString())
+                .setWindowStart(Instant.ofEpochMilli(spec.start(index)))
+                .setWindowEnd(Instant.ofEpochMilli(spec.end(index)))
+                .setSegment(segment)
+                .setReason(reason)
+                .setValue(metric.value(counts, reason))
+                .setComponents(components)
+                .setFinal$(isFinal)
+                .setComputedAt(Instant.ofEpochMilli(now))
+                .build();
+        intervals.annotate(metric, update);
+        if (reason == null) {
+            // Per-reason records are not in the queryable history yet (its key has no reason): topic only.
+            history.put(MetricHistory.key(update), update);
+        }
+        RecordHeaders headers = new RecordHeaders();
+        if (source != null) {
+            headers.add(OutputHeaders.SOURCE_TIMESTAMP, OutputHeaders.encodeTimestamp(source));
+        }
+        context.forward(new Record<>(MetricKey.of(update), update, timestamp, headers));
     }
 }

@@ -3,6 +3,7 @@ package org.retentionpulse.topology.metrics;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -17,6 +18,7 @@ import org.retentionpulse.topology.confidence.MetricIntervals;
 import org.retentionpulse.topology.customer.Segment;
 import org.retentionpulse.topology.delta.Counter;
 import org.retentionpulse.topology.delta.SegmentDelta;
+import org.retentionpulse.topology.policy.ChurnPolicy;
 import org.retentionpulse.topology.time.WindowSet;
 import org.retentionpulse.topology.time.WindowSpec;
 
@@ -42,6 +44,13 @@ public final class SegmentAggregator implements Processor<String, SegmentDelta, 
     private final Duration updateInterval;
     private final long historyMs;
     private final MetricIntervals intervals;
+    /**
+     * Under {@code churn.inactivity} (contract section 7) every window from the earliest event up to the latest
+     * event's has records, since customers lapse in windows without events; otherwise only windows with an event.
+     */
+    private final boolean everyWindowReached;
+    /** {@code churn.reasons.cap}: reasons per window and segment with their own churn_reason_share record. */
+    private final int reasonsCap;
 
     private ProcessorContext<String, MetricUpdate> context;
     private KeyValueStore<AggregateKey, long[]> store;
@@ -60,7 +69,9 @@ public final class SegmentAggregator implements Processor<String, SegmentDelta, 
 
     /** @param historyRetention how long after a window closed its values stay in {@value MetricHistory#STORE} */
     public SegmentAggregator(WindowSet windows, int sourcePartitions, int segmentPartitions, Duration updateInterval,
-                             Duration historyRetention, MetricIntervals intervals) {
+                             Duration historyRetention, MetricIntervals intervals, ChurnPolicy churn) {
+        this.everyWindowReached = churn.lapses();
+        this.reasonsCap = churn.reasonsCap();
         this.windows = windows;
         this.sourcePartitions = sourcePartitions;
         this.segmentPartitions = segmentPartitions;
@@ -102,6 +113,8 @@ public final class SegmentAggregator implements Processor<String, SegmentDelta, 
             for (SegmentDelta.Changes changes : batch.changes()) {
                 apply(changes, record.timestamp());
             }
+        } else if (record.value() instanceof SegmentDelta.Changes changes) {
+            apply(changes, record.timestamp()); // a record of format 3 or older: one segment's changes
         } else if (record.value() instanceof SegmentDelta.Watermark watermark) {
             advance(watermark, record.timestamp());
         } else {
@@ -117,8 +130,11 @@ public final class SegmentAggregator implements Processor<String, SegmentDelta, 
             table.addBucket(change.segment(), change.bucket(), change.counts(), closedWatermark);
         }
         for (SegmentDelta.CoverageChange change : changes.coverage()) {
-            table.addCoverage(change.segment(), change.spec(), change.windowIndex(), change.purchasers(),
-                    change.repeatPurchasers(), closedWatermark);
+            table.addCoverage(change.segment(), change.spec(), change.windowIndex(),
+                    new long[] {change.purchasers(), change.repeatPurchasers(), change.respondents()}, closedWatermark);
+        }
+        for (SegmentDelta.ReasonChange change : changes.reasons()) {
+            table.addReason(change.segment(), change.bucket(), change.reason(), change.churned(), closedWatermark);
         }
         changed(changes.segment(), timestamp);
     }
@@ -183,34 +199,65 @@ public final class SegmentAggregator implements Processor<String, SegmentDelta, 
         long start = windowSpec.start(index);
         long end = windowSpec.end(index);
         SegmentState all = table.get(Segment.ALL);
-        if (all == null || all.sum(start, end)[Counter.EVENTS.ordinal()] <= 0) {
-            return; // no event in this window at all: it has no record
+        if (all == null || !exists(all.counts(spec, index, start, end, reasonsCap))) {
+            return; // no event in this window at all (under churn.inactivity: nobody either): it has no record
         }
         for (String segment : candidates) {
             SegmentState state = table.get(segment);
-            WindowCounts counts = state == null ? null : state.counts(spec, index, start, end);
-            if (counts != null && (counts.hasEvents() || counts.activeAtStart() > 0)) {
+            WindowCounts counts = state == null ? null : state.counts(spec, index, start, end, reasonsCap);
+            if (counts != null && (counts.hasEvents() || counts.activeAtStart() > 0 || counts.winBackPool() > 0)) {
                 emitter.emit(spec, index, segment, counts, isFinal, now, timestamp);
             }
         }
     }
 
-    /** The first window of {@code spec} that is open and has a kept bucket of segment {@value Segment#ALL}. */
+    /** Whether a window has records, from the counts of segment {@value Segment#ALL} in it. */
+    private boolean exists(WindowCounts all) {
+        return all.hasEvents() || (everyWindowReached && (all.activeAtStart() > 0 || all.winBackPool() > 0));
+    }
+
+    /**
+     * The first window of {@code spec} that is open and may have records: from the first kept bucket of segment
+     * {@value Segment#ALL} on; under {@code churn.inactivity}, once windows have closed, from the first open one (a
+     * quiet window after folded buckets still has its customers).
+     */
     private long firstWindowWithEvents(int spec) {
         SegmentState all = table.get(Segment.ALL);
         if (all == null || all.buckets.isEmpty()) {
             return Long.MAX_VALUE;
         }
         WindowSpec windowSpec = windows.get(spec);
-        return Math.max(windowSpec.firstIndexContaining(all.buckets.firstKey()), windows.firstOpenIndex(windowSpec, closedWatermark));
+        long firstOpen = windows.firstOpenIndex(windowSpec, closedWatermark);
+        if (everyWindowReached && closedWatermark != Long.MIN_VALUE) {
+            return firstOpen;
+        }
+        return Math.max(windowSpec.firstIndexContaining(all.buckets.firstKey()), firstOpen);
     }
 
+    /**
+     * The last window of {@code spec} that may have records: the last containing a kept bucket of segment
+     * {@value Segment#ALL}; under {@code churn.inactivity} the last starting by the latest bucket with an event (later
+     * buckets hold lapses counted in advance, in windows stream time has not reached).
+     */
     private long lastWindowWithEvents(int spec) {
         SegmentState all = table.get(Segment.ALL);
         if (all == null || all.buckets.isEmpty()) {
             return Long.MIN_VALUE;
         }
-        return windows.get(spec).lastIndexContaining(all.buckets.lastKey() + windows.bucketMs() - 1);
+        long last = all.buckets.lastKey();
+        if (everyWindowReached) {
+            last = Long.MIN_VALUE;
+            for (Map.Entry<Long, long[]> bucket : all.buckets.descendingMap().entrySet()) {
+                if (bucket.getValue()[Counter.EVENTS.ordinal()] > 0) {
+                    last = bucket.getKey();
+                    break;
+                }
+            }
+            if (last == Long.MIN_VALUE) {
+                return Long.MIN_VALUE;
+            }
+        }
+        return windows.get(spec).lastIndexContaining(last + windows.bucketMs() - 1);
     }
 
     /** The owned segments this task holds. */

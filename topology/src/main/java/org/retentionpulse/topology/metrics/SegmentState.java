@@ -1,30 +1,40 @@
 package org.retentionpulse.topology.metrics;
 
 import org.retentionpulse.topology.delta.Counter;
+import org.retentionpulse.topology.policy.ChurnReasons;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The aggregate state of one segment in the segment stage: additive counts per time bucket, the active
- * count folded from closed buckets, and per window spec the difference array of the purchaser counts.
- * Buckets and difference entries whose windows have all closed are folded into the bases, so the state
- * holds at most the longest window plus grace.
+ * The aggregate state of one segment in the segment stage: additive counts per time bucket, churned customers per
+ * reason and bucket, the active and win-back pool counts folded from closed buckets, and per window spec the
+ * difference array of the distinct-customer counts (P1, P2, RESP). Buckets and difference entries whose windows have
+ * all closed are folded into the bases, so the state holds at most the longest window plus grace (plus lapses counted
+ * in advance, at most {@code churn.inactivity} ahead).
  */
 final class SegmentState {
+    /** Values of a difference entry and of a base: P1, P2, RESP. */
+    static final int DISTINCT = 3;
+
     /** Active customers contributed by folded buckets: S at the fold boundary. */
     long activeBase;
+    /** Win-back pool contributed by folded buckets: L at the fold boundary (section 8). */
+    long poolBase;
     /** bucket start (ms) -> counts by {@link Counter#ordinal()}. */
     final TreeMap<Long, long[]> buckets = new TreeMap<>();
-    /** Per spec: window index -> {P1 change, P2 change} from that window on. */
+    /** bucket start (ms) -> normalised churn reason -> churned customers (C_r). */
+    final TreeMap<Long, Map<String, Long>> reasons = new TreeMap<>();
+    /** Per spec: window index -> {P1, P2, RESP change} from that window on. */
     final TreeMap<Long, long[]>[] coverage;
-    /** Per spec: {P1, P2} sum of folded difference entries. */
+    /** Per spec: {P1, P2, RESP} sum of folded difference entries. */
     final long[][] coverageBase;
 
     @SuppressWarnings("unchecked")
     SegmentState(int specs) {
         coverage = new TreeMap[specs];
-        coverageBase = new long[specs][2];
+        coverageBase = new long[specs][DISTINCT];
         for (int i = 0; i < specs; i++) {
             coverage[i] = new TreeMap<>();
         }
@@ -50,24 +60,48 @@ final class SegmentState {
         return active;
     }
 
-    /** {P1, P2} of window {@code index} of spec {@code spec}: prefix sum of the difference array. */
-    long[] purchasers(int spec, long index) {
-        long p1 = coverageBase[spec][0];
-        long p2 = coverageBase[spec][1];
-        for (Map.Entry<Long, long[]> e : coverage[spec].headMap(index, true).entrySet()) {
-            p1 += e.getValue()[0];
-            p2 += e.getValue()[1];
+    /** L at instant {@code at}: the folded base plus customers who churned minus those won back before it. */
+    long poolAt(long at) {
+        long pool = poolBase;
+        for (long[] counts : buckets.headMap(at).values()) {
+            pool += poolNet(counts);
         }
-        return new long[] {p1, p2};
+        return pool;
     }
 
-    WindowCounts counts(int spec, long index, long start, long end) {
-        long[] p = purchasers(spec, index);
-        return new WindowCounts(activeAt(start), sum(start, end), p[0], p[1]);
+    /** {P1, P2, RESP} of window {@code index} of spec {@code spec}: prefix sum of the difference array. */
+    long[] distinct(int spec, long index) {
+        long[] total = coverageBase[spec].clone();
+        for (long[] d : coverage[spec].headMap(index, true).values()) {
+            for (int i = 0; i < DISTINCT; i++) {
+                total[i] += d[i];
+            }
+        }
+        return total;
+    }
+
+    /** C_r of the buckets in [from, to), capped at {@code reasonsCap} reasons plus {@code other}. */
+    Map<String, Long> churnedByReason(long from, long to, int reasonsCap) {
+        Map<String, Long> total = new HashMap<>();
+        for (Map<String, Long> bucket : reasons.subMap(from, to).values()) {
+            bucket.forEach((reason, n) -> total.merge(reason, n, Long::sum));
+        }
+        return ChurnReasons.capped(total, reasonsCap);
+    }
+
+    WindowCounts counts(int spec, long index, long start, long end, int reasonsCap) {
+        long[] d = distinct(spec, index);
+        return new WindowCounts(activeAt(start), sum(start, end), d[0], d[1], poolAt(start), d[2],
+                churnedByReason(start, end, reasonsCap));
     }
 
     /** Net activations (N - C) of one bucket's counts. */
     static long net(long[] counts) {
         return counts[Counter.SIGNUPS.ordinal()] - counts[Counter.CANCELLATIONS.ordinal()];
+    }
+
+    /** Net change of the win-back pool (C - WB) of one bucket's counts. */
+    static long poolNet(long[] counts) {
+        return counts[Counter.CANCELLATIONS.ordinal()] - counts[Counter.WIN_BACKS.ordinal()];
     }
 }

@@ -2,6 +2,7 @@ package org.retentionpulse.topology.metrics;
 
 import org.retentionpulse.topology.delta.Counter;
 
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
@@ -46,7 +47,8 @@ final class SegmentTable {
         SegmentState state = segment(segment);
         if (windows.isLate(bucket, closedWatermark)) {
             state.activeBase += SegmentState.net(counts);
-            store.put(new AggregateKey.ActiveBase(segment), new long[] {state.activeBase});
+            state.poolBase += SegmentState.poolNet(counts);
+            putBases(segment, state);
             return;
         }
         long[] total = state.buckets.computeIfAbsent(bucket, b -> new long[Counter.COUNT]);
@@ -62,21 +64,50 @@ final class SegmentTable {
         }
     }
 
-    /** Adds a purchaser difference entry; one of a closed window goes straight into the base. */
-    void addCoverage(String segment, int spec, long windowIndex, long purchasers, long repeatPurchasers, long closedWatermark) {
+    /** ActiveBase holds {S, L} of the folded buckets. */
+    private void putBases(String segment, SegmentState state) {
+        store.put(new AggregateKey.ActiveBase(segment), new long[] {state.activeBase, state.poolBase});
+    }
+
+    /**
+     * Adds churned customers of one reason in one bucket; a bucket whose windows have all closed has no lasting
+     * effect of its reasons (C itself is in the bucket's counts).
+     */
+    void addReason(String segment, long bucket, String reason, long churned, long closedWatermark) {
+        if (windows.isLate(bucket, closedWatermark)) {
+            return;
+        }
+        Map<String, Long> byReason = segment(segment).reasons.computeIfAbsent(bucket, b -> new HashMap<>());
+        long n = byReason.merge(reason, churned, Long::sum);
+        AggregateKey key = new AggregateKey.Reason(segment, bucket, reason);
+        if (n == 0) {
+            byReason.remove(reason);
+            if (byReason.isEmpty()) {
+                segment(segment).reasons.remove(bucket);
+            }
+            store.delete(key);
+        } else {
+            store.put(key, new long[] {n});
+        }
+    }
+
+    /** Adds a distinct-customer difference entry {ΔP1, ΔP2, ΔRESP}; one of a closed window goes straight into the base. */
+    void addCoverage(String segment, int spec, long windowIndex, long[] change, long closedWatermark) {
         SegmentState state = segment(segment);
         String specName = windows.get(spec).toString();
         if (windowIndex < windows.firstOpenIndex(windows.get(spec), closedWatermark)) {
-            state.coverageBase[spec][0] += purchasers;
-            state.coverageBase[spec][1] += repeatPurchasers;
+            for (int i = 0; i < SegmentState.DISTINCT; i++) {
+                state.coverageBase[spec][i] += change[i];
+            }
             store.put(new AggregateKey.CoverageBase(segment, specName), state.coverageBase[spec].clone());
             return;
         }
-        long[] d = state.coverage[spec].computeIfAbsent(windowIndex, k -> new long[2]);
-        d[0] += purchasers;
-        d[1] += repeatPurchasers;
+        long[] d = state.coverage[spec].computeIfAbsent(windowIndex, k -> new long[SegmentState.DISTINCT]);
+        for (int i = 0; i < SegmentState.DISTINCT; i++) {
+            d[i] += change[i];
+        }
         AggregateKey key = new AggregateKey.Coverage(segment, specName, windowIndex);
-        if (d[0] == 0 && d[1] == 0) {
+        if (isZero(d)) {
             state.coverage[spec].remove(windowIndex);
             store.delete(key);
         } else {
@@ -90,8 +121,9 @@ final class SegmentTable {
             String segment = entry.getKey();
             SegmentState state = entry.getValue();
             if (foldBuckets(segment, state, closedWatermark)) {
-                store.put(new AggregateKey.ActiveBase(segment), new long[] {state.activeBase});
+                putBases(segment, state);
             }
+            foldReasons(segment, state, closedWatermark);
             for (int s = 0; s < windows.size(); s++) {
                 if (foldCoverage(segment, state, s, closedWatermark)) {
                     store.put(new AggregateKey.CoverageBase(segment, windows.get(s).toString()), state.coverageBase[s].clone());
@@ -108,12 +140,27 @@ final class SegmentTable {
                 break;
             }
             long net = SegmentState.net(e.getValue());
+            long poolNet = SegmentState.poolNet(e.getValue());
             state.activeBase += net;
-            changed |= net != 0;
+            state.poolBase += poolNet;
+            changed |= net != 0 || poolNet != 0;
             it.remove();
             store.delete(new AggregateKey.Bucket(segment, e.getKey()));
         }
         return changed;
+    }
+
+    private void foldReasons(String segment, SegmentState state, long closedWatermark) {
+        for (Iterator<Map.Entry<Long, Map<String, Long>>> it = state.reasons.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<Long, Map<String, Long>> e = it.next();
+            if (!windows.isLate(e.getKey(), closedWatermark)) {
+                break;
+            }
+            for (String reason : e.getValue().keySet()) {
+                store.delete(new AggregateKey.Reason(segment, e.getKey(), reason));
+            }
+            it.remove();
+        }
     }
 
     private boolean foldCoverage(String segment, SegmentState state, int spec, long closedWatermark) {
@@ -122,8 +169,9 @@ final class SegmentTable {
         Map<Long, long[]> closed = state.coverage[spec].headMap(windows.firstOpenIndex(windowSpec, closedWatermark));
         for (Iterator<Map.Entry<Long, long[]>> it = closed.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<Long, long[]> e = it.next();
-            state.coverageBase[spec][0] += e.getValue()[0];
-            state.coverageBase[spec][1] += e.getValue()[1];
+            for (int i = 0; i < SegmentState.DISTINCT; i++) {
+                state.coverageBase[spec][i] += e.getValue()[i];
+            }
             changed = true;
             it.remove();
             store.delete(new AggregateKey.Coverage(segment, windowSpec.toString(), e.getKey()));
@@ -138,14 +186,18 @@ final class SegmentTable {
                 KeyValue<AggregateKey, long[]> kv = it.next();
                 AggregateKey key = kv.key;
                 long[] v = kv.value;
+                // Entries written before section 8 are shorter (fewer counters, no RESP, no pool): zero-padded.
                 if (key instanceof AggregateKey.Bucket b) {
-                    segment(b.segment()).buckets.put(b.bucket(), v);
+                    segment(b.segment()).buckets.put(b.bucket(), Arrays.copyOf(v, Counter.COUNT));
                 } else if (key instanceof AggregateKey.Coverage c) {
-                    segment(c.segment()).coverage[spec(c.spec())].put(c.windowIndex(), v);
+                    segment(c.segment()).coverage[spec(c.spec())].put(c.windowIndex(), Arrays.copyOf(v, SegmentState.DISTINCT));
                 } else if (key instanceof AggregateKey.ActiveBase a) {
                     segment(a.segment()).activeBase = v[0];
+                    segment(a.segment()).poolBase = v.length > 1 ? v[1] : 0;
                 } else if (key instanceof AggregateKey.CoverageBase c) {
-                    segment(c.segment()).coverageBase[spec(c.spec())] = v;
+                    segment(c.segment()).coverageBase[spec(c.spec())] = Arrays.copyOf(v, SegmentState.DISTINCT);
+                } else if (key instanceof AggregateKey.Reason r) {
+                    segment(r.segment()).reasons.computeIfAbsent(r.bucket(), x -> new HashMap<>()).put(r.reason(), v[0]);
                 } else if (key instanceof AggregateKey.Watermark w) {
                     watermarks.advance(w.sourcePartition(), v[0]);
                 }

@@ -33,7 +33,7 @@ public record ChurnPolicy(Inactivity inactivity, int reasonsCap) {
 
     /** Whether customers lapse (section 7's D) rather than only cancel. */
     public boolean lapses() {
-        return inactivity.duration() != null;
+        return inactivity.lapses();
     }
 
     /** {@code none}, or how long after its last activity an active customer lapses. */
@@ -45,6 +45,11 @@ public record ChurnPolicy(Inactivity inactivity, int reasonsCap) {
             if (duration != null && (duration.isNegative() || duration.isZero())) {
                 throw new IllegalArgumentException("the inactivity duration must be positive, got " + duration);
             }
+        }
+
+        /** Whether customers lapse: a duration, not {@code none}. */
+        public boolean lapses() {
+            return duration != null;
         }
 
         public static Inactivity after(Duration duration) {

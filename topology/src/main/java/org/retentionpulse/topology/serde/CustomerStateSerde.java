@@ -18,11 +18,13 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 import org.retentionpulse.schemas.SurveyType;
 import org.retentionpulse.topology.alerts.CustomerProfile;
+import org.retentionpulse.topology.customer.CohortLedger;
 import org.retentionpulse.topology.customer.CustomerState;
 import org.retentionpulse.topology.customer.CustomerTimeline;
 import org.retentionpulse.topology.customer.Dimensions;
 import org.retentionpulse.topology.customer.Lifecycle;
 import org.retentionpulse.topology.customer.TimelineEntry;
+import org.retentionpulse.topology.policy.ChurnReasons;
 
 /**
  * Format of the {@code customer-state} store, compact because it is written once per event and kept per
@@ -36,6 +38,11 @@ import org.retentionpulse.topology.customer.TimelineEntry;
  *                int kind | survey &lt;&lt; 2 | score &lt;&lt; 4, then a signup's 3 string refs or a purchase's long cents
  *  seen ids      int n, then per id: string event id, long time - ref
  *  profile       boolean present, then {@link CustomerProfile#write}
+ *  tail          only when there is something to write (absent in values of earlier releases, which read as none):
+ *                boolean base has a last activity (contract section 7), then long last activity - ref;
+ *                per cancellation entry, in timeline order, the string ref of its normalised churn reason;
+ *                then (optional) boolean cohort ledger present (contract section 9), then long cohort period index,
+ *                3 string refs (dimensions), int K + 1, per k: boolean retained, long revenue cents, boolean active
  * </pre>
  * Dimension strings repeat across the base, signups and the profile: the table stores each once.
  */
@@ -60,6 +67,7 @@ public final class CustomerStateSerde implements Serde<CustomerState>, Serialize
             if (state.profile() != null) {
                 state.profile().write(out, ref, table::ref);
             }
+            writeTail(state, ref, table, out);
             ByteArrayOutputStream value = new ByteArrayOutputStream(body.size() + 32);
             value.write(VERSION);
             BinaryEncoder head = EncoderFactory.get().directBinaryEncoder(value, null);
@@ -88,7 +96,14 @@ public final class CustomerStateSerde implements Serde<CustomerState>, Serialize
             CustomerTimeline timeline = readTimeline(in, ref, strings);
             List<CustomerState.SeenEvent> seen = readSeen(in, ref);
             CustomerProfile profile = in.readBoolean() ? CustomerProfile.read(in, ref, i -> string(strings, i)) : null;
-            return new CustomerState(timeline, seen, profile);
+            CohortLedger cohort = null;
+            if (!in.isEnd()) {
+                timeline = readTail(timeline, in, ref, strings);
+                cohort = !in.isEnd() && in.readBoolean() ? readLedger(in, strings) : null;
+            }
+            CustomerState state = new CustomerState(timeline, seen, profile);
+            state.cohort(cohort);
+            return state;
         } catch (IOException | RuntimeException e) {
             throw new SerializationException("CustomerStateSerde: corrupt record", e);
         }
@@ -140,10 +155,69 @@ public final class CustomerStateSerde implements Serde<CustomerState>, Serialize
             int header = in.readInt();
             entries.add(switch (KINDS[header & 3]) {
                 case SIGNUP -> TimelineEntry.signup(time, readDimensions(in, strings));
-                case CANCELLATION -> TimelineEntry.cancellation(time);
+                case CANCELLATION -> TimelineEntry.cancellation(time, ChurnReasons.UNSPECIFIED);
                 case PURCHASE -> TimelineEntry.purchase(time, in.readLong());
                 case SURVEY -> TimelineEntry.survey(time, SURVEYS[(header >> 2) & 3], header >> 4);
             });
+        }
+        return new CustomerTimeline(base, entries);
+    }
+
+    private static void writeTail(CustomerState state, long ref, StringTable table, Encoder out) throws IOException {
+        CustomerTimeline t = state.timeline();
+        long lastActivity = t.base().lastActivity();
+        boolean cancellations = t.entries().stream().anyMatch(e -> e.kind() == TimelineEntry.Kind.CANCELLATION);
+        if (lastActivity == Lifecycle.NO_ACTIVITY && !cancellations && state.cohort() == null) {
+            return;
+        }
+        out.writeBoolean(lastActivity != Lifecycle.NO_ACTIVITY);
+        if (lastActivity != Lifecycle.NO_ACTIVITY) {
+            out.writeLong(lastActivity - ref);
+        }
+        for (TimelineEntry e : t.entries()) {
+            if (e.kind() == TimelineEntry.Kind.CANCELLATION) {
+                out.writeInt(table.ref(e.reason()));
+            }
+        }
+        CohortLedger ledger = state.cohort();
+        out.writeBoolean(ledger != null);
+        if (ledger != null) {
+            out.writeLong(ledger.cohort());
+            writeDimensions(ledger.dimensions(), table, out);
+            out.writeInt(ledger.cells());
+            for (int k = 0; k < ledger.cells(); k++) {
+                out.writeBoolean(ledger.retained(k));
+                out.writeLong(ledger.revenueCents(k));
+                out.writeBoolean(ledger.active(k));
+            }
+        }
+    }
+
+    private static CohortLedger readLedger(Decoder in, List<String> strings) throws IOException {
+        long cohort = in.readLong();
+        Dimensions dimensions = readDimensions(in, strings);
+        int cells = in.readInt();
+        boolean[] retained = new boolean[cells];
+        long[] revenue = new long[cells];
+        boolean[] active = new boolean[cells];
+        for (int k = 0; k < cells; k++) {
+            retained[k] = in.readBoolean();
+            revenue[k] = in.readLong();
+            active[k] = in.readBoolean();
+        }
+        return new CohortLedger(cohort, dimensions, retained, revenue, active);
+    }
+
+    private static CustomerTimeline readTail(CustomerTimeline read, Decoder in, long ref, List<String> strings)
+            throws IOException {
+        Lifecycle base = read.base();
+        if (in.readBoolean()) {
+            base = new Lifecycle(base.active(), base.everSignedUp(), base.dimensions(), ref + in.readLong());
+        }
+        List<TimelineEntry> entries = new ArrayList<>(read.entries().size() + 1);
+        for (TimelineEntry e : read.entries()) {
+            entries.add(e.kind() == TimelineEntry.Kind.CANCELLATION
+                    ? TimelineEntry.cancellation(e.time(), string(strings, in.readInt())) : e);
         }
         return new CustomerTimeline(base, entries);
     }

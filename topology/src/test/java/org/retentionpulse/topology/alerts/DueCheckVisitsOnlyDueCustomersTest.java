@@ -12,6 +12,7 @@ import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
+import org.retentionpulse.topology.policy.ChurnPolicy;
 import org.junit.jupiter.api.Test;
 import org.retentionpulse.schemas.ChurnRiskAlert;
 import org.retentionpulse.schemas.RiskLevel;
@@ -34,7 +35,7 @@ class DueCheckVisitsOnlyDueCustomersTest {
         Map<String, CustomerProfile> profiles = new HashMap<>();
         List<ChurnRiskAlert> alerts = new ArrayList<>();
         DueIndex due = new DueIndex(index);
-        ChurnRiskTracker tracker = new ChurnRiskTracker(AlertPolicy.defaults(), due, new ChurnRiskTracker.Profiles() {
+        ChurnRiskTracker tracker = new ChurnRiskTracker(AlertPolicy.defaults(), ChurnPolicy.Inactivity.NONE, due, new ChurnRiskTracker.Profiles() {
             @Override
             public CustomerProfile get(String customerId) {
                 return profiles.get(customerId);

@@ -22,7 +22,9 @@ class SegmentDeltaPartitionerTest {
         counts[Counter.ORDERS.ordinal()] = 2;
         counts[Counter.REVENUE_CENTS.ordinal()] = 1_250;
         return new SegmentDelta.Changes(segment, List.of(new SegmentDelta.BucketChange(segment, 86_400_000L, counts)),
-                List.of(new SegmentDelta.CoverageChange(segment, 1, 20_000L, 1, -1)));
+                List.of(new SegmentDelta.CoverageChange(segment, 1, 20_000L, 1, -1, 1)),
+                List.of(new SegmentDelta.ReasonChange(segment, 86_400_000L, "too expensive", -1)),
+                List.of(new SegmentDelta.CohortChange(segment, 2800L, 3, 1, 1, 0, 1_250)));
     }
 
     @Test
@@ -40,7 +42,7 @@ class SegmentDeltaPartitionerTest {
 
     @Test
     void watermarksGoToEveryPartitionAndABatchForAPartitionThatIsNotThereIsRefused() {
-        assertEquals(Set.of(0, 1, 2), partitioner.partitions("t", "", SegmentDelta.watermark(4, 123L), 3).orElseThrow());
+        assertEquals(Set.of(0, 1, 2), partitioner.partitions("t", "", SegmentDelta.watermark(4, 123L, 100L), 3).orElseThrow());
         assertThrows(IllegalStateException.class,
                 () -> partitioner.partitions("t", "3", new SegmentDelta.Batch(3, List.of(changes("all"))), 3));
     }
@@ -57,11 +59,13 @@ class SegmentDeltaPartitionerTest {
             SegmentDelta.Changes b = read.changes().get(i);
             assertEquals(a.segment(), b.segment());
             assertEquals(a.coverage(), b.coverage());
+            assertEquals(a.reasons(), b.reasons());
+            assertEquals(a.cohorts(), b.cohorts());
             assertEquals(a.buckets().get(0).bucket(), b.buckets().get(0).bucket());
             assertArrayEquals(a.buckets().get(0).counts(), b.buckets().get(0).counts());
         }
-        assertEquals(SegmentDelta.watermark(2, -5L), serde.deserialize("t", serde.serialize("t", SegmentDelta.watermark(2, -5L))));
+        assertEquals(SegmentDelta.watermark(2, -5L, -7L), serde.deserialize("t", serde.serialize("t", SegmentDelta.watermark(2, -5L, -7L))));
         assertThrows(IllegalArgumentException.class,
-                () -> serde.serialize("t", new SegmentDelta.Contribution(0, 0L, List.of(), List.of())));
+                () -> serde.serialize("t", new SegmentDelta.Contribution(0, 0L, List.of(), List.of(), List.of(), List.of(), 0L)));
     }
 }

@@ -12,6 +12,7 @@ import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
 import org.retentionpulse.schemas.SurveyType;
 import org.retentionpulse.topology.alerts.CustomerProfile;
+import org.retentionpulse.topology.customer.CohortLedger;
 import org.retentionpulse.topology.customer.CustomerState;
 import org.retentionpulse.topology.customer.CustomerTimeline;
 import org.retentionpulse.topology.customer.Dimensions;
@@ -32,15 +33,18 @@ class CustomerStateSerdeTest {
         profile.purchase(T + 3 * DAY, 5);
         profile.survey(SurveyType.NPS, 3, T + 4 * DAY);
         profile.survey(SurveyType.CES, 5, T + 2 * DAY);
-        CustomerTimeline timeline = new CustomerTimeline(new Lifecycle(true, true, new Dimensions("basic", "FR", "ads")), List.of(
+        CustomerTimeline timeline = new CustomerTimeline(new Lifecycle(true, true, new Dimensions("basic", "FR", "ads"), T - 3 * DAY), List.of(
                 TimelineEntry.signup(T, new Dimensions("pro", "DE", null)),
                 TimelineEntry.purchase(T + DAY, 1_999),
                 TimelineEntry.survey(T + 2 * DAY, SurveyType.CES, 5),
                 TimelineEntry.purchase(T + 3 * DAY, 5),
                 TimelineEntry.survey(T + 4 * DAY, SurveyType.NPS, 10),
-                TimelineEntry.cancellation(T + 4 * DAY)));
+                TimelineEntry.cancellation(T + 4 * DAY, "too expensive")));
         CustomerState state = new CustomerState(timeline,
                 List.of(new CustomerState.SeenEvent("e-1", T), new CustomerState.SeenEvent("é-2", T - 5 * DAY)), profile);
+        CohortLedger ledger = new CohortLedger(2800, new Dimensions("pro", "DE", null), new boolean[] {true, false, true},
+                new long[] {1_999, 0, 5}, new boolean[] {true, true, false});
+        state.cohort(ledger);
 
         byte[] bytes = SERDE.serialize("t", state);
         CustomerState back = SERDE.deserialize("t", bytes);
@@ -48,6 +52,7 @@ class CustomerStateSerdeTest {
         assertEquals(timeline.base(), back.timeline().base());
         assertEquals(timeline.entries(), back.timeline().entries());
         assertEquals(state.seen(), back.seen());
+        assertEquals(ledger, back.cohort());
         CustomerProfile p = back.profile();
         assertEquals(profile.active(), p.active());
         assertEquals(profile.activeSince(), p.activeSince());
@@ -63,7 +68,7 @@ class CustomerStateSerdeTest {
         assertNull(p.latest(SurveyType.CSAT));
         assertEquals(CustomerProfile.NONE, p.dueAt());
         assertArrayEquals(bytes, SERDE.serialize("t", back), "writing what was read gives the same bytes");
-        assertTrue(bytes.length <= 150, "six events, two ids and a profile in " + bytes.length + " bytes");
+        assertTrue(bytes.length <= 190, "six events, a churn reason, two ids, a profile and 3 cohort cells in " + bytes.length + " bytes");
     }
 
     @Test
@@ -74,6 +79,21 @@ class CustomerStateSerdeTest {
         assertTrue(back.timeline().isEmpty());
         assertTrue(back.seen().isEmpty());
         assertNull(back.profile());
+    }
+
+    @Test
+    void aValueWithoutTheSectionSevenTailReadsAsNoLastActivityAndUnspecifiedReasons() {
+        CustomerTimeline timeline = new CustomerTimeline(new Lifecycle(true, true, Dimensions.NONE), List.of(
+                TimelineEntry.signup(T, Dimensions.NONE), TimelineEntry.cancellation(T + DAY, "moved")));
+        byte[] bytes = SERDE.serialize("t", new CustomerState(timeline, List.of(), null));
+        // The tail of this value is one boolean (no last activity), one string ref and one boolean (no cohort ledger);
+        // an earlier release wrote none of them.
+        byte[] withoutTail = java.util.Arrays.copyOf(bytes, bytes.length - 3);
+
+        CustomerTimeline back = SERDE.deserialize("t", withoutTail).timeline();
+
+        assertEquals(Lifecycle.NO_ACTIVITY, back.base().lastActivity());
+        assertEquals(TimelineEntry.cancellation(T + DAY, "unspecified"), back.entries().get(1));
     }
 
     @Test

@@ -121,6 +121,9 @@ public final class CustomerProcessor implements Processor<String, InputRecord, S
             advanceStreamTime(time);
         }
         state.remember(event.eventId(), time, dedupHorizonMs, streamTime);
+        if (event instanceof CustomerEvent.Purchase purchase) {
+            state.addPurchase(time, purchase.amountCents());
+        }
         SegmentDelta delta = updateTimeline(state.timeline(), event);
         context.forward(record.withKey(customerId).<CustomerOutput>withValue(new CustomerOutput.Delta(delta)));
 

@@ -23,6 +23,7 @@ import org.retentionpulse.topology.customer.CustomerTimeline;
 import org.retentionpulse.topology.customer.Dimensions;
 import org.retentionpulse.topology.customer.Lifecycle;
 import org.retentionpulse.topology.customer.TimelineEntry;
+import org.retentionpulse.topology.model.PurchaseDays;
 
 /**
  * Format of the {@code customer-state} store, compact because it is written once per event and kept per
@@ -36,6 +37,8 @@ import org.retentionpulse.topology.customer.TimelineEntry;
  *                int kind | survey &lt;&lt; 2 | score &lt;&lt; 4, then a signup's 3 string refs or a purchase's long cents
  *  seen ids      int n, then per id: string event id, long time - ref
  *  profile       boolean present, then {@link CustomerProfile#write}
+ *  purchase days boolean present, then {@link PurchaseDays#write} (absent altogether in values written before
+ *                the model's summary was kept: read as none)
  * </pre>
  * Dimension strings repeat across the base, signups and the profile: the table stores each once.
  */
@@ -59,6 +62,10 @@ public final class CustomerStateSerde implements Serde<CustomerState>, Serialize
             out.writeBoolean(state.profile() != null);
             if (state.profile() != null) {
                 state.profile().write(out, ref, table::ref);
+            }
+            out.writeBoolean(state.purchases() != null);
+            if (state.purchases() != null) {
+                state.purchases().write(out);
             }
             ByteArrayOutputStream value = new ByteArrayOutputStream(body.size() + 32);
             value.write(VERSION);
@@ -88,7 +95,8 @@ public final class CustomerStateSerde implements Serde<CustomerState>, Serialize
             CustomerTimeline timeline = readTimeline(in, ref, strings);
             List<CustomerState.SeenEvent> seen = readSeen(in, ref);
             CustomerProfile profile = in.readBoolean() ? CustomerProfile.read(in, ref, i -> string(strings, i)) : null;
-            return new CustomerState(timeline, seen, profile);
+            PurchaseDays purchases = !in.isEnd() && in.readBoolean() ? PurchaseDays.read(in) : null;
+            return new CustomerState(timeline, seen, profile, purchases);
         } catch (IOException | RuntimeException e) {
             throw new SerializationException("CustomerStateSerde: corrupt record", e);
         }

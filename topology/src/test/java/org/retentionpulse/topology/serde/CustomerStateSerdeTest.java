@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
@@ -17,6 +18,7 @@ import org.retentionpulse.topology.customer.CustomerTimeline;
 import org.retentionpulse.topology.customer.Dimensions;
 import org.retentionpulse.topology.customer.Lifecycle;
 import org.retentionpulse.topology.customer.TimelineEntry;
+import org.retentionpulse.topology.model.PurchaseDays;
 
 /** The customer's one store value survives its codec field for field, and stays small. */
 class CustomerStateSerdeTest {
@@ -74,6 +76,22 @@ class CustomerStateSerdeTest {
         assertTrue(back.timeline().isEmpty());
         assertTrue(back.seen().isEmpty());
         assertNull(back.profile());
+    }
+
+    @Test
+    void thePurchaseDaysRoundTripAndAValueWrittenBeforeThemReadsAsNone() {
+        PurchaseDays days = PurchaseDays.first(T + 5 * DAY, 1_000);
+        days.add(T, 250, day -> false);
+        days.add(T + 9 * DAY, 40, day -> false);
+        CustomerState state = new CustomerState(new CustomerTimeline(), List.of(), null, days);
+        CustomerState back = SERDE.deserialize("t", SERDE.serialize("t", state));
+        assertEquals(days, back.purchases());
+        assertEquals(days.summaryAsOf(T + 20 * DAY), back.purchases().summaryAsOf(T + 20 * DAY));
+
+        byte[] without = SERDE.serialize("t", new CustomerState());
+        byte[] olderFormat = Arrays.copyOf(without, without.length - 1);
+        assertEquals(0, without[without.length - 1], "the last byte is the absent purchase days' flag");
+        assertNull(SERDE.deserialize("t", olderFormat).purchases());
     }
 
     @Test

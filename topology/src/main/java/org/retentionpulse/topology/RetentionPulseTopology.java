@@ -36,6 +36,9 @@ import org.retentionpulse.topology.metrics.SegmentDeltaPartitioner;
 import org.retentionpulse.topology.delta.SegmentDelta;
 import org.retentionpulse.topology.event.InputRecord;
 import org.retentionpulse.topology.serde.CustomerStateSerde;
+import org.retentionpulse.topology.serde.ModelFitStateSerde;
+import org.retentionpulse.topology.modelfit.FitSampleStore;
+import org.retentionpulse.topology.modelfit.ModelRefitter;
 import org.retentionpulse.topology.serde.InputRecordSerde;
 import org.retentionpulse.topology.serde.SegmentDeltaSerde;
 import org.retentionpulse.topology.time.WindowSet;
@@ -70,6 +73,8 @@ public final class RetentionPulseTopology {
         builder.addStateStore(dueIndexStore(config));
         builder.addStateStore(SegmentAggregator.storeBuilder());
         builder.addStateStore(historyStore(config));
+        builder.addStateStore(fitSampleStore(config));
+        builder.addStateStore(modelStore());
 
         EventSerde outputEvents = new EventSerde(config.outputFormat(), config.reportingCurrency());
         InputRecordSerde inputRecords = new InputRecordSerde(new EventSerde(WireFormat.AVRO, config.reportingCurrency()),
@@ -79,15 +84,17 @@ public final class RetentionPulseTopology {
                 .stream(config.topics().inputs(), Consumed.with(Serdes.String(), (Serde<InputRecord>) inputRecords)
                         .withName("customer-events"))
                 .process(() -> new CustomerProcessor(windows, config.dimensions(), config.dedupHorizon(), config.alerts(),
-                                new CustomerMetrics()),
+                                config.modelFitting(), new CustomerMetrics()),
                         Named.as("customer-stage"),
-                        CustomerProcessor.STATE_STORE, CustomerProcessor.STREAM_TIME_STORE, ChurnRiskTracker.DUE_INDEX_STORE);
+                        CustomerProcessor.STATE_STORE, CustomerProcessor.STREAM_TIME_STORE, ChurnRiskTracker.DUE_INDEX_STORE,
+                        FitSampleStore.STORE, ModelRefitter.STORE);
 
         Map<String, KStream<String, CustomerOutput>> branches = customerOutputs
                 .split(Named.as("customer-output-"))
                 .branch((k, v) -> v instanceof CustomerOutput.Delta, Branched.as("deltas"))
                 .branch((k, v) -> v instanceof CustomerOutput.Alert, Branched.as("alerts"))
                 .branch((k, v) -> v instanceof CustomerOutput.Late, Branched.as("late"))
+                .branch((k, v) -> v instanceof CustomerOutput.Model, Branched.as("model"))
                 .noDefaultBranch();
 
         branches.get("customer-output-late")
@@ -145,6 +152,20 @@ public final class RetentionPulseTopology {
     private static StoreBuilder<?> streamTimeStore(TopologyConfig config) {
         return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(CustomerProcessor.STREAM_TIME_STORE),
                 Serdes.String(), Serdes.Long()).withCachingEnabled();
+    }
+
+    /** At most the fit sample size of tiny entries per task, written only on purchases of sampled customers. */
+    private static StoreBuilder<?> fitSampleStore(TopologyConfig config) {
+        KeyValueBytesStoreSupplier supplier = config.stores() == TopologyConfig.StoreKind.IN_MEMORY
+                ? Stores.inMemoryKeyValueStore(FitSampleStore.STORE)
+                : Stores.persistentKeyValueStore(FitSampleStore.STORE);
+        return Stores.keyValueStoreBuilder(supplier, Serdes.Bytes(), Serdes.ByteArray()).withCachingDisabled();
+    }
+
+    /** One entry per fitted segment, written once per scheduled fit: in memory, logged. */
+    private static StoreBuilder<?> modelStore() {
+        return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ModelRefitter.STORE), Serdes.String(),
+                new ModelFitStateSerde()).withCachingDisabled();
     }
 
     private static StoreBuilder<?> dueIndexStore(TopologyConfig config) {

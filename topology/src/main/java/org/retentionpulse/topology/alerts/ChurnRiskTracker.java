@@ -44,7 +44,16 @@ public final class ChurnRiskTracker {
         void publish(String customerId, ChurnRiskAlert alert, long sourceTimestamp);
     }
 
+    /**
+     * The assessment a customer is alerted on: the scorer's, or one that refines it (the customer-lifetime
+     * model's, in {@code modelfit.ModelAssessor}). Must be a pure function of the customer's state and the instant.
+     */
+    public interface Assessor {
+        RiskAssessment assess(String customerId, CustomerProfile profile, long asOf);
+    }
+
     private final ChurnRiskScorer scorer;
+    private final Assessor assessor;
     private final long retentionMs;
     private final DueIndex due;
     private final Profiles profiles;
@@ -54,7 +63,14 @@ public final class ChurnRiskTracker {
     private long checkedUpTo = Long.MIN_VALUE;
 
     public ChurnRiskTracker(AlertPolicy policy, DueIndex due, Profiles profiles, Alerts alerts, LongSupplier wallClock) {
+        this(policy, null, due, profiles, alerts, wallClock);
+    }
+
+    /** @param assessor how a profile is assessed; null: by the {@link ChurnRiskScorer} of {@code policy} alone */
+    public ChurnRiskTracker(AlertPolicy policy, Assessor assessor, DueIndex due, Profiles profiles, Alerts alerts,
+            LongSupplier wallClock) {
         this.scorer = new ChurnRiskScorer(policy);
+        this.assessor = assessor != null ? assessor : (customerId, profile, asOf) -> scorer.assess(profile, asOf);
         this.retentionMs = policy.profileRetention().toMillis();
         this.due = due;
         this.profiles = profiles;
@@ -92,7 +108,7 @@ public final class ChurnRiskTracker {
         if (!profile.active() && at >= profile.lastEventAt() + retentionMs) {
             return null;
         }
-        RiskAssessment assessment = scorer.assess(profile, at);
+        RiskAssessment assessment = assessor.assess(customerId, profile, at);
         maybeAlert(customerId, profile, assessment, at, sourceTimestamp);
         schedule(customerId, profile, assessment, at + 1);
         return profile;
@@ -127,7 +143,7 @@ public final class ChurnRiskTracker {
                     return null;
                 });
         long asOf = Math.max(streamTime, at);
-        RiskAssessment assessment = scorer.assess(profile, asOf);
+        RiskAssessment assessment = assessor.assess(customerId, profile, asOf);
         maybeAlert(customerId, profile, assessment, at, sourceTimestamp);
         schedule(customerId, profile, assessment, asOf + 1);
         return profile;

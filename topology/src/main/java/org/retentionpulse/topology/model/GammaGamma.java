@@ -36,6 +36,11 @@ public record GammaGamma(double p, double q, double v) {
      *     expected spend is infinite, or when the search does not converge
      */
     public static Fit fit(Collection<CustomerSummary> customers) {
+        return fit(customers, null);
+    }
+
+    /** The same fit started from {@code start} (a warm start from the previous fit); {@code null}: the defaults. */
+    public static Fit fit(Collection<CustomerSummary> customers, GammaGamma start) {
         List<CustomerSummary> buyers = customers.stream().filter(c -> c.x() > 0 && c.meanRepeatSpend() > 0).toList();
         if (buyers.size() < MIN_CUSTOMERS) {
             throw new ModelFitException(String.format(Locale.ROOT,
@@ -46,7 +51,8 @@ public record GammaGamma(double p, double q, double v) {
         int[] x = buyers.stream().mapToInt(CustomerSummary::x).toArray();
         double[] m = buyers.stream().mapToDouble(c -> c.meanRepeatSpend() / scale).toArray();
         LogParameterFit.Result found = LogParameterFit.maximise("Gamma-Gamma", NAMES,
-                par -> logLikelihood(par[0], par[1], par[2], x, m), new double[] {1, 1, 1});
+                par -> logLikelihood(par[0], par[1], par[2], x, m),
+                start == null ? new double[] {1, 1, 1} : new double[] {start.p, start.q, start.v / scale});
         double[] par = found.parameters();
         GammaGamma model = new GammaGamma(par[0], par[1], par[2] * scale);
         if (!(model.q() > 1)) {

@@ -19,9 +19,11 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 import org.retentionpulse.schemas.ChurnRiskAlert;
 import org.retentionpulse.schemas.MetricUpdate;
+import org.retentionpulse.schemas.ModelFit;
 import org.retentionpulse.schemas.serde.ChurnRiskAlertSerde;
 import org.retentionpulse.schemas.serde.EventSerde;
 import org.retentionpulse.schemas.serde.MetricUpdateSerde;
+import org.retentionpulse.schemas.serde.ModelFitSerde;
 import org.retentionpulse.schemas.serde.WireFormat;
 import org.retentionpulse.topology.alerts.ChurnRiskTracker;
 import org.retentionpulse.topology.confidence.MetricIntervals;
@@ -47,8 +49,9 @@ import org.retentionpulse.topology.time.WindowSet;
  * Builds the Retention Pulse topology from a {@link TopologyConfig}:
  * <pre>
  *  input topics (any event type, keyed by customer_id)
- *    -> customer-stage   [customer-state, customer-stream-time, customer-risk-due]
+ *    -> customer-stage   [customer-state, customer-stream-time, customer-risk-due, customer-model-sample, customer-model]
  *         -> churn-risk alerts      -> alerts topic
+ *         -> model fits (daily)     -> retention-model topic (compacted, key segment|partition)
  *         -> late events            -> late-events topic
  *         -> segment deltas         -> segment-deltas repartition topic (changes to the segment's owner, watermarks to all)
  *    -> segment-stage    [segment-aggregates, metric-history (queryable)]
@@ -106,6 +109,11 @@ public final class RetentionPulseTopology {
                 .mapValues(v -> ((CustomerOutput.Alert) v).alert(), Named.as("churn-risk-alert"))
                 .to(config.topics().alerts(), Produced.with(Serdes.String(),
                         (Serde<ChurnRiskAlert>) new ChurnRiskAlertSerde(config.outputFormat())).withName("alerts-sink"));
+
+        branches.get("customer-output-model")
+                .mapValues(v -> ((CustomerOutput.Model) v).model().toRecord(), Named.as("model-fit"))
+                .to(config.topics().model(), Produced.with(Serdes.String(),
+                        (Serde<ModelFit>) new ModelFitSerde(config.outputFormat())).withName("model-sink"));
 
         KStream<String, MetricUpdate> updates = branches.get("customer-output-deltas")
                 .flatMapValues(v -> bySegment(((CustomerOutput.Delta) v).delta()), Named.as("segment-changes"))

@@ -17,6 +17,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
 import org.retentionpulse.schemas.ChurnRiskAlert;
+import org.retentionpulse.schemas.ModelFit;
 import org.retentionpulse.schemas.RiskReason;
 import org.retentionpulse.schemas.RiskSignal;
 import org.retentionpulse.topology.alerts.ChurnRiskScorer;
@@ -132,6 +133,18 @@ class ModelInStreamTest {
             assertClose(batchSpend.model().p(), fitted.spend().model().p());
             assertClose(batchSpend.model().q(), fitted.spend().model().q());
             assertClose(batchSpend.model().v(), fitted.spend().model().v());
+
+            // published on retention-model, one record per successful daily fit, the latest equal to the stored one
+            List<TestRecord<String, ModelFit>> published = pipeline.models();
+            assertTrue(published.size() >= 20, "a fit per day once there is enough data: " + published.size());
+            TestRecord<String, ModelFit> latest = published.get(published.size() - 1);
+            assertEquals("all|0", latest.key());
+            assertEquals(fitted.toRecord(), latest.value());
+            assertEquals(fitAt, latest.timestamp());
+            for (int i = 1; i < published.size(); i++) {
+                long gap = published.get(i).timestamp() - published.get(i - 1).timestamp();
+                assertTrue(gap > 0 && gap % DAY == 0, "on the daily schedule of event time (a day without one failed)");
+            }
         }
     }
 

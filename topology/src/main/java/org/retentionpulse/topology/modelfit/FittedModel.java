@@ -1,6 +1,8 @@
 package org.retentionpulse.topology.modelfit;
 
 import java.time.Duration;
+import java.time.Instant;
+import org.retentionpulse.schemas.ModelFit;
 import org.retentionpulse.topology.model.BgNbd;
 import org.retentionpulse.topology.model.CustomerModel;
 import org.retentionpulse.topology.model.GammaGamma;
@@ -21,5 +23,16 @@ public record FittedModel(String segment, int partition, long fittedAt, BgNbd.Fi
 
     public CustomerModel model(Duration horizon) {
         return new CustomerModel(purchases, spend, horizon);
+    }
+
+    /** The record published on the {@code retention-model} topic. */
+    public ModelFit toRecord() {
+        BgNbd bg = purchases.model();
+        GammaGamma gg = spend.model();
+        return ModelFit.newBuilder().setSegment(segment).setPartition(partition).setFittedAt(Instant.ofEpochMilli(fittedAt))
+                .setR(bg.r()).setAlpha(bg.alpha()).setA(bg.a()).setB(bg.b())
+                .setPurchasesLogLikelihood(purchases.logLikelihood()).setCustomers(purchases.customers())
+                .setP(gg.p()).setQ(gg.q()).setV(gg.v()).setSpendLogLikelihood(spend.logLikelihood())
+                .setRepeatBuyers(spend.customers()).setFitMicros(fitMicros).build();
     }
 }

@@ -45,9 +45,14 @@ public final class ModelAssessor {
         if (model == null || !profile.active()) {
             return new Assessed(rules, summary, null);
         }
-        CustomerPrediction prediction = model.predict(summary);
-        if (!Double.isFinite(prediction.expectedPurchases()) || !Double.isFinite(prediction.predictedClv())) {
+        CustomerPrediction prediction;
+        try {
+            prediction = model.predict(summary);
+        } catch (ArithmeticException e) {
             return new Assessed(rules, summary, null); // a numerically degenerate model scores no one
+        }
+        if (!Double.isFinite(prediction.expectedPurchases()) || !Double.isFinite(prediction.predictedClv())) {
+            return new Assessed(rules, summary, null);
         }
         return new Assessed(risk.combine(profile, rules, summary, prediction), summary, prediction);
     }

@@ -5,10 +5,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.LongSupplier;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.retentionpulse.topology.model.BgNbd;
 import org.retentionpulse.topology.model.CustomerModel;
 import org.retentionpulse.topology.model.CustomerSummary;
-import org.retentionpulse.topology.model.GammaGamma;
 import org.retentionpulse.topology.model.ModelFitException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,8 +19,8 @@ import org.slf4j.LoggerFactory;
  * day before {@code B}. The result goes into the logged {@link #STORE}, so which parameters score a customer at a
  * given input position depends on the input alone, never on timing, and a restored task continues with the
  * parameters it had. Each fit is warm-started from the previous one. A fit that fails
- * ({@link ModelFitException}: too few repeat buyers, no convergence) keeps the previous parameters, is logged
- * and counted; the stream goes on.
+ * ({@link ModelFitException}: too few repeat buyers, no convergence, parameters that cannot predict, see
+ * {@link CustomerModel#fit}) keeps the previous parameters and is logged; the stream goes on.
  */
 public final class ModelRefitter {
     /** Segment ({@value #OVERALL}) -> {@link ModelFitState}; one entry per segment fitted, kept for good. */
@@ -94,42 +92,14 @@ public final class ModelRefitter {
         store.put(OVERALL, state);
     }
 
-    /**
-     * On young data (few weeks, few customers old enough to have dropped out) the likelihood barely depends on how
-     * the dropout probability varies across customers, and the fit lets {@code a} and {@code b} run off together
-     * (seen: a = 10^5, b = 7 * 10^5 for a dropout of 0.14 that any {@code a/(a+b)} gives). Such a fit predicts
-     * nothing a smaller one would not, and E[X(t)]'s series then needs about {@code a} terms per customer (or
-     * overflows), so it is not used: above {@value #MAX_DROPOUT_SHAPE} the previous parameters stay.
-     */
-    static final double MAX_DROPOUT_SHAPE = 1_000;
-
-    /**
-     * A fit the stream can score with: dropout shapes identified (above), and {@code a + b > 1}, without which
-     * E[X(t)] of a one-time buyer is undefined in the model's closed form (seen on a young task: a = 0.003,
-     * b = 0.21).
-     */
-    private static void requireUsable(BgNbd m) {
-        if (m.a() > MAX_DROPOUT_SHAPE || m.b() > MAX_DROPOUT_SHAPE) {
-            throw new ModelFitException(String.format(Locale.ROOT,
-                    "BG/NBD dropout heterogeneity not identified yet: a = %.4g, b = %.4g (more than %.0f)", m.a(), m.b(),
-                    MAX_DROPOUT_SHAPE));
-        }
-        if (!(m.a() + m.b() > 1)) {
-            throw new ModelFitException(String.format(Locale.ROOT,
-                    "BG/NBD fit has a + b = %.4g <= 1: expected purchases of one-time buyers are undefined", m.a() + m.b()));
-        }
-    }
-
     private ModelFitState fit(long boundary) {
         List<CustomerSummary> summaries = sample.summariesAsOf(boundary - 1);
         FittedModel previous = state.latest();
         long started = nanoClock.getAsLong();
         try {
-            BgNbd.Fit purchases = BgNbd.fit(summaries, previous == null ? null : previous.purchases().model());
-            requireUsable(purchases.model());
-            GammaGamma.Fit spend = GammaGamma.fit(summaries, previous == null ? null : previous.spend().model());
+            CustomerModel model = CustomerModel.fit(summaries, fitting.policy().horizon(), current);
             long micros = (nanoClock.getAsLong() - started) / 1_000;
-            FittedModel fitted = new FittedModel(OVERALL, partition, boundary, purchases, spend, micros);
+            FittedModel fitted = new FittedModel(OVERALL, partition, boundary, model.purchases(), model.spend(), micros);
             LOG.debug("task partition {}: model fitted as of {} on {} customers in {} µs: {}", partition, boundary,
                     summaries.size(), micros, fitted);
             return new ModelFitState(boundary, fitted, null);

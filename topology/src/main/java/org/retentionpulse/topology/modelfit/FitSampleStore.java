@@ -7,11 +7,11 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeSet;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.retentionpulse.topology.model.CustomerSummary;
@@ -36,67 +36,53 @@ public final class FitSampleStore {
 
     private final KeyValueStore<Bytes, byte[]> store;
     private final int max;
-    private int size;
-    private Bytes highest;
+    /**
+     * The keys in the store, in memory (at most {@code max}, a few MB for 50,000): membership and the highest key
+     * without a store read. Iterating a RocksDB store from its end after every eviction walked the tombstones of
+     * all earlier evictions and made a 1M-event replay crawl. Rebuilt from the store at init (restart-safe).
+     */
+    private final TreeSet<Bytes> keys = new TreeSet<>();
 
     public FitSampleStore(KeyValueStore<Bytes, byte[]> store, int max) {
         this.store = store;
         this.max = max;
         try (KeyValueIterator<Bytes, byte[]> all = store.all()) {
             while (all.hasNext()) {
-                highest = all.next().key;
-                size++;
+                keys.add(all.next().key);
             }
         }
-        while (size > max) { // the sample size setting was lowered since the store was written
-            store.delete(highest);
-            highest = last();
-            size--;
+        while (keys.size() > max) { // the sample size setting was lowered since the store was written
+            store.delete(keys.pollLast());
         }
     }
 
     /** Records the customer's summary after a purchase if the customer is (now) in the sample. */
     public void offer(String customerId, PurchaseDays days) {
         Bytes key = key(customerId);
-        boolean full = size >= max;
-        if (full && key.compareTo(highest) > 0) {
+        boolean full = keys.size() >= max;
+        if (full && key.compareTo(keys.last()) > 0) {
             return;
         }
-        boolean present = store.get(key) != null;
         store.put(key, write(days));
-        if (present) {
-            return;
-        }
-        if (full) {
-            store.delete(highest);
-            highest = last();
-        } else {
-            size++;
-            highest = highest == null || key.compareTo(highest) > 0 ? key : highest;
+        if (keys.add(key) && full) {
+            store.delete(keys.pollLast());
         }
     }
 
     /** Customers in the sample. */
     public int size() {
-        return size;
+        return keys.size();
     }
 
     /** The sample's summaries as observed at {@code at}, in hash order. */
     public List<CustomerSummary> summariesAsOf(long at) {
-        List<CustomerSummary> out = new ArrayList<>(size);
+        List<CustomerSummary> out = new ArrayList<>(keys.size());
         try (KeyValueIterator<Bytes, byte[]> all = store.all()) {
             while (all.hasNext()) {
                 out.add(read(all.next().value).summaryAsOf(at));
             }
         }
         return out;
-    }
-
-    private Bytes last() {
-        try (KeyValueIterator<Bytes, byte[]> reverse = store.reverseAll()) {
-            KeyValue<Bytes, byte[]> e = reverse.hasNext() ? reverse.next() : null;
-            return e == null ? null : e.key;
-        }
     }
 
     static Bytes key(String customerId) {

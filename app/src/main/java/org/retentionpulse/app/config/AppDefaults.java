@@ -131,7 +131,7 @@ public final class AppDefaults {
         d.put(MODEL_HORIZON, "P90D");
         d.put(MODEL_P_ALIVE_THRESHOLD, "0.1");
         d.put(MODEL_P_ALIVE_WEIGHT, "0.1");
-        d.put(MODEL_FIT_SAMPLE_SIZE, "50000");
+        d.put(MODEL_FIT_SAMPLE_SIZE, "10000");
         d.put(MODEL_FIT_INTERVAL, "P1D");
         d.put(TOPICS_MODEL, "retention-model");
         return d;

@@ -111,7 +111,14 @@ record PipelineOutputs(SortedMap<String, String> finals, SortedMap<MetricKey, Bi
         assertTrue(diffs.isEmpty(), () -> diffs.size() + " of " + expected.finals.size() + " finals differ, first:\n"
                 + String.join("\n", diffs.subList(0, Math.min(10, diffs.size()))));
         assertEquals(expected.alerts, actual.alerts, "alerts (detected_at excluded)");
-        assertEquals(expected.models, actual.models, "model fits (fit_micros excluded)");
+        List<String> onlyExpected = new ArrayList<>(expected.models);
+        onlyExpected.removeAll(actual.models);
+        List<String> onlyActual = new ArrayList<>(actual.models);
+        onlyActual.removeAll(expected.models);
+        assertTrue(onlyExpected.isEmpty() && onlyActual.isEmpty(), () -> "model fits differ (fit_micros excluded): "
+                + expected.models.size() + " expected, " + actual.models.size() + " published; only expected: "
+                + onlyExpected + "; only published: " + onlyActual);
+        assertEquals(expected.models, actual.models, "model fits (fit_micros excluded), each once");
     }
 
     /** The finals against the spec's reference model, value for value. */

@@ -73,11 +73,11 @@ public record GammaGamma(double p, double q, double v) {
 
     private static double logLikelihood(double p, double q, double v, int[] x, double[] m) {
         double ll = 0;
-        double common = -logGamma(q) + q * Math.log(v);
+        double common = -logGamma(q) + q * StrictMath.log(v);
         for (int i = 0; i < x.length; i++) {
             double px = p * x[i];
-            ll += logGamma(px + q) - logGamma(px) + common + (px - 1) * Math.log(m[i]) + px * Math.log(x[i])
-                    - (px + q) * Math.log(x[i] * m[i] + v);
+            ll += logGamma(px + q) - logGamma(px) + common + (px - 1) * StrictMath.log(m[i]) + px * StrictMath.log(x[i])
+                    - (px + q) * StrictMath.log(x[i] * m[i] + v);
         }
         return ll;
     }

@@ -12,10 +12,9 @@ import java.util.Objects;
  * <li><b>LOW_P_ALIVE</b> for customers with at least one repeat purchase whose P(alive) is below
  * {@code 0.1}, weighing {@code 0.1 × (1 - P(alive) / 0.1)}. It is mostly an explanation: the model's
  * purchase-timing risk (see {@link ModelRisk}) already falls with P(alive), and on CDNOW every extra weight on
- * P(alive) lowered the AUC (fitted on all 23,570 customers: weight 0: 0.7634, the default: 0.7632, 0.4 with threshold
- * 0.3: 0.760), because
- * repeat buyers the model calls dead come back more often (about 36% of those below 0.1 bought again in the
- * holdout) than one-time buyers do (15%). One-time buyers never get it: their P(alive) is 1 by construction of
+ * P(alive) lowered the AUC (fitted on all 23,570 customers: weight 0: 0.7634, the default: 0.7632, 0.4 with
+ * threshold 0.3: 0.760), because repeat buyers the model calls dead come back more often (about 36% of those
+ * below 0.1 bought again in the holdout) than one-time buyers do (15%). One-time buyers never get it: their P(alive) is 1 by construction of
  * BG/NBD (a customer can only drop out right after a purchase), and their risk comes from their low expected
  * purchases instead.</li>
  * <li><b>fit sample</b> at most {@code 10,000} customers ({@link FitSample}; in the stream, per customer task,

@@ -24,10 +24,12 @@ import org.apache.kafka.streams.state.Stores;
 import org.retentionpulse.schemas.ChurnRiskAlert;
 import org.retentionpulse.schemas.CohortCell;
 import org.retentionpulse.schemas.MetricUpdate;
+import org.retentionpulse.schemas.ModelFit;
 import org.retentionpulse.schemas.serde.ChurnRiskAlertSerde;
 import org.retentionpulse.schemas.serde.CohortCellSerde;
 import org.retentionpulse.schemas.serde.EventSerde;
 import org.retentionpulse.schemas.serde.MetricUpdateSerde;
+import org.retentionpulse.schemas.serde.ModelFitSerde;
 import org.retentionpulse.schemas.serde.WireFormat;
 import org.retentionpulse.topology.alerts.ChurnRiskTracker;
 import org.retentionpulse.topology.cohort.CohortAggregator;
@@ -45,6 +47,9 @@ import org.retentionpulse.topology.customer.Segment;
 import org.retentionpulse.topology.delta.SegmentDelta;
 import org.retentionpulse.topology.event.InputRecord;
 import org.retentionpulse.topology.serde.CustomerStateSerde;
+import org.retentionpulse.topology.serde.ModelFitStateSerde;
+import org.retentionpulse.topology.modelfit.FitSampleStore;
+import org.retentionpulse.topology.modelfit.ModelRefitter;
 import org.retentionpulse.topology.serde.InputRecordSerde;
 import org.retentionpulse.topology.serde.SegmentDeltaSerde;
 import org.retentionpulse.topology.time.WindowSet;
@@ -53,8 +58,9 @@ import org.retentionpulse.topology.time.WindowSet;
  * Builds the Retention Pulse topology from a {@link TopologyConfig}:
  * <pre>
  *  input topics (any event type, keyed by customer_id)
- *    -> customer-stage   [customer-state, customer-stream-time, customer-risk-due]
+ *    -> customer-stage   [customer-state, customer-stream-time, customer-risk-due, customer-model-sample, customer-model]
  *         -> churn-risk alerts      -> alerts topic
+ *         -> model fits (daily)     -> retention-model topic (compacted, key segment|partition)
  *         -> late events            -> late-events topic
  *         -> segment deltas         -> segment-deltas repartition topic (changes to the segment's owner, watermarks to all)
  *    -> segment-stage    [segment-aggregates, metric-history (queryable)]
@@ -81,6 +87,8 @@ public final class RetentionPulseTopology {
         builder.addStateStore(SegmentAggregator.storeBuilder());
         builder.addStateStore(CohortAggregator.storeBuilder());
         builder.addStateStore(historyStore(config));
+        builder.addStateStore(fitSampleStore(config));
+        builder.addStateStore(modelStore());
 
         EventSerde outputEvents = new EventSerde(config.outputFormat(), config.reportingCurrency());
         InputRecordSerde inputRecords = new InputRecordSerde(new EventSerde(WireFormat.AVRO, config.reportingCurrency()),
@@ -90,16 +98,17 @@ public final class RetentionPulseTopology {
                 .stream(config.topics().inputs(), Consumed.with(Serdes.String(), (Serde<InputRecord>) inputRecords)
                         .withName("customer-events"))
                 .process(() -> new CustomerProcessor(windows, config.dimensions(), config.dedupHorizon(), config.alerts(),
-                                new CustomerMetrics(), config.churn(), config.cohorts()),
+                                config.modelFitting(), new CustomerMetrics(), config.churn(), config.cohorts()),
                         Named.as("customer-stage"),
                         CustomerProcessor.STATE_STORE, CustomerProcessor.STREAM_TIME_STORE, ChurnRiskTracker.DUE_INDEX_STORE,
-                        CustomerProcessor.LAPSE_DUE_STORE);
+                        CustomerProcessor.LAPSE_DUE_STORE, FitSampleStore.STORE, ModelRefitter.STORE);
 
         Map<String, KStream<String, CustomerOutput>> branches = customerOutputs
                 .split(Named.as("customer-output-"))
                 .branch((k, v) -> v instanceof CustomerOutput.Delta, Branched.as("deltas"))
                 .branch((k, v) -> v instanceof CustomerOutput.Alert, Branched.as("alerts"))
                 .branch((k, v) -> v instanceof CustomerOutput.Late, Branched.as("late"))
+                .branch((k, v) -> v instanceof CustomerOutput.Model, Branched.as("model"))
                 .noDefaultBranch();
 
         branches.get("customer-output-late")
@@ -111,6 +120,11 @@ public final class RetentionPulseTopology {
                 .mapValues(v -> ((CustomerOutput.Alert) v).alert(), Named.as("churn-risk-alert"))
                 .to(config.topics().alerts(), Produced.with(Serdes.String(),
                         (Serde<ChurnRiskAlert>) new ChurnRiskAlertSerde(config.outputFormat())).withName("alerts-sink"));
+
+        branches.get("customer-output-model")
+                .mapValues(v -> ((CustomerOutput.Model) v).model().toRecord(), Named.as("model-fit"))
+                .to(config.topics().model(), Produced.with(Serdes.String(),
+                        (Serde<ModelFit>) new ModelFitSerde(config.outputFormat())).withName("model-sink"));
 
         KStream<String, SegmentDelta> segmentDeltas = branches.get("customer-output-deltas")
                 .flatMapValues(v -> byPartition(((CustomerOutput.Delta) v).delta(), config.segmentPartitions()), Named.as("segment-batches"))
@@ -164,6 +178,20 @@ public final class RetentionPulseTopology {
     private static StoreBuilder<?> streamTimeStore(TopologyConfig config) {
         return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(CustomerProcessor.STREAM_TIME_STORE),
                 Serdes.String(), Serdes.Long()).withCachingEnabled();
+    }
+
+    /** At most the fit sample size of tiny entries per task, written only on purchases of sampled customers. */
+    private static StoreBuilder<?> fitSampleStore(TopologyConfig config) {
+        KeyValueBytesStoreSupplier supplier = config.stores() == TopologyConfig.StoreKind.IN_MEMORY
+                ? Stores.inMemoryKeyValueStore(FitSampleStore.STORE)
+                : Stores.persistentKeyValueStore(FitSampleStore.STORE);
+        return Stores.keyValueStoreBuilder(supplier, Serdes.Bytes(), Serdes.ByteArray()).withCachingDisabled();
+    }
+
+    /** One entry per fitted segment, written once per scheduled fit: in memory, logged. */
+    private static StoreBuilder<?> modelStore() {
+        return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ModelRefitter.STORE), Serdes.String(),
+                new ModelFitStateSerde()).withCachingDisabled();
     }
 
     private static StoreBuilder<?> dueIndexStore(TopologyConfig config) {

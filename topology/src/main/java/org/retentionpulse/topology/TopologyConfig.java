@@ -11,6 +11,7 @@ import org.retentionpulse.topology.confidence.ConfidenceLevel;
 import org.retentionpulse.topology.customer.Dimension;
 import org.retentionpulse.topology.serde.FutureEventGuard;
 import org.retentionpulse.topology.metricalerts.MetricAlertRule;
+import org.retentionpulse.topology.modelfit.ModelFitting;
 import org.retentionpulse.topology.policy.ChurnPolicy;
 import org.retentionpulse.topology.time.CohortSpec;
 import org.retentionpulse.topology.time.WindowSet;
@@ -40,6 +41,7 @@ import org.retentionpulse.topology.time.WindowSpec;
  * @param churn when customers stop being active and how churn reasons are capped (contract sections 7-8; default
  *              {@code none}, cap 20)
  * @param cohorts the cohort table's period and K (contract section 9; default P1W, 12)
+ * @param modelFitting the customer-lifetime model fitted in the customer stage (default off: churn risk by the rules)
  */
 public record TopologyConfig(
         Topics topics,
@@ -60,7 +62,8 @@ public record TopologyConfig(
         ConfidenceLevel confidence,
         List<MetricAlertRule> metricAlertRules,
         ChurnPolicy churn,
-        CohortSpec cohorts) {
+        CohortSpec cohorts,
+        ModelFitting modelFitting) {
 
     public static final List<WindowSpec> DEFAULT_WINDOWS =
             List.of(WindowSpec.parse("P1D/P1D"), WindowSpec.parse("P7D/P1D"), WindowSpec.parse("P30D/P1D"));
@@ -73,6 +76,7 @@ public record TopologyConfig(
         Objects.requireNonNull(alerts, "alerts");
         Objects.requireNonNull(churn, "churn");
         Objects.requireNonNull(cohorts, "cohorts");
+        modelFitting = modelFitting == null ? ModelFitting.off() : modelFitting;
         windows = List.copyOf(windows);
         dimensions = List.copyOf(dimensions);
         if (windows.isEmpty()) {
@@ -107,9 +111,14 @@ public record TopologyConfig(
      * Topic names. Input topics may carry any of the four event types (each record says which it is).
      */
     public record Topics(List<String> inputs, String metricUpdates, String alerts, String lateEvents, String deadLetters,
-                         String metricAlerts, String cohorts) {
+                         String metricAlerts, String cohorts, String model) {
         public static final List<String> DEFAULT_INPUTS =
                 List.of("customer-signups", "customer-purchases", "customer-cancellations", "customer-surveys");
+        /** The compacted topic of the customer tasks' model fits (key {@code segment|partition}). */
+        public static final String DEFAULT_MODEL = "retention-model";
+
+        /** The compacted topic of the cohort cells (key {@code period|segment|cohort_start|k}). */
+        public static final String DEFAULT_COHORTS = "retention-cohorts";
 
         public Topics {
             inputs = List.copyOf(inputs);
@@ -120,17 +129,17 @@ public record TopologyConfig(
 
         public static Topics defaults() {
             return new Topics(DEFAULT_INPUTS, "retention-metric-updates", "churn-risk-alerts",
-                    "retention-late-events", "retention-dead-letters", "retention-metric-alerts", "retention-cohorts");
+                    "retention-late-events", "retention-dead-letters", "retention-metric-alerts", DEFAULT_COHORTS, DEFAULT_MODEL);
         }
 
         public Topics withInputs(List<String> inputs) {
-            return new Topics(inputs, metricUpdates, alerts, lateEvents, deadLetters, metricAlerts, cohorts);
+            return new Topics(inputs, metricUpdates, alerts, lateEvents, deadLetters, metricAlerts, cohorts, model);
         }
 
         /** All topic names with the given prefix, e.g. per replay run. */
         public Topics prefixed(String prefix) {
             return new Topics(inputs.stream().map(t -> prefix + t).toList(), prefix + metricUpdates, prefix + alerts,
-                    prefix + lateEvents, prefix + deadLetters, prefix + metricAlerts, prefix + cohorts);
+                    prefix + lateEvents, prefix + deadLetters, prefix + metricAlerts, prefix + cohorts, prefix + model);
         }
     }
 
@@ -138,7 +147,7 @@ public record TopologyConfig(
         return new TopologyConfig(Topics.defaults(), DEFAULT_WINDOWS, DEFAULT_GRACE, List.of(Dimension.values()), "EUR",
                 1, 1, Duration.ofSeconds(1), null, WireFormat.AVRO, StoreKind.PERSISTENT, AlertPolicy.defaults(),
                 DEFAULT_HISTORY_RETENTION, DEFAULT_MAX_FUTURE, Clock.systemUTC(), ConfidenceLevel.defaults(), List.of(),
-                ChurnPolicy.DEFAULT, CohortSpec.DEFAULT);
+                ChurnPolicy.DEFAULT, CohortSpec.DEFAULT, ModelFitting.off());
     }
 
     public WindowSet windowSet() {
@@ -226,6 +235,10 @@ public record TopologyConfig(
         return with(c -> c.historyRetention = h);
     }
 
+    public TopologyConfig withModelFitting(ModelFitting m) {
+        return with(c -> c.modelFitting = m);
+    }
+
     /** A copy with {@code change} applied, validated by the canonical constructor like any other instance. */
     private TopologyConfig with(Consumer<Copy> change) {
         Copy copy = new Copy(this);
@@ -257,6 +270,7 @@ public record TopologyConfig(
         List<MetricAlertRule> metricAlertRules;
         ChurnPolicy churn;
         CohortSpec cohorts;
+        ModelFitting modelFitting;
 
         Copy(TopologyConfig config) {
             topics = config.topics;
@@ -278,12 +292,13 @@ public record TopologyConfig(
             metricAlertRules = config.metricAlertRules;
             churn = config.churn;
             cohorts = config.cohorts;
+            modelFitting = config.modelFitting;
         }
 
         TopologyConfig build() {
             return new TopologyConfig(topics, windows, grace, dimensions, reportingCurrency, sourcePartitions, segmentPartitions,
                     updateInterval, dedupHorizon, outputFormat, stores, alerts, historyRetention, maxFuture, clock,
-                    confidence, metricAlertRules, churn, cohorts);
+                    confidence, metricAlertRules, churn, cohorts, modelFitting);
         }
     }
 }

@@ -25,10 +25,12 @@ import org.retentionpulse.reference.MetricKey;
 import org.retentionpulse.schemas.ChurnRiskAlert;
 import org.retentionpulse.schemas.CohortCell;
 import org.retentionpulse.schemas.MetricAlert;
+import org.retentionpulse.schemas.ModelFit;
 import org.retentionpulse.schemas.MetricUpdate;
 import org.retentionpulse.schemas.serde.ChurnRiskAlertSerde;
 import org.retentionpulse.schemas.serde.CohortCellSerde;
 import org.retentionpulse.schemas.serde.MetricAlertSerde;
+import org.retentionpulse.schemas.serde.ModelFitSerde;
 import org.retentionpulse.schemas.serde.MetricUpdateSerde;
 import org.retentionpulse.topology.serde.InputEventDeserializer;
 
@@ -49,6 +51,7 @@ public final class PipelineDriver implements AutoCloseable {
     private final TestOutputTopic<String, MetricAlert> metricAlerts;
     private final TestOutputTopic<String, CohortCell> cohorts;
     private final List<CohortCell> cohortCells = new ArrayList<>();
+    private final TestOutputTopic<String, ModelFit> models;
     private final List<MetricUpdate> seen = new ArrayList<>();
 
     PipelineDriver(TopologyConfig config) {
@@ -65,6 +68,8 @@ public final class PipelineDriver implements AutoCloseable {
                 new ChurnRiskAlertSerde(config.outputFormat()).deserializer());
         metricAlerts = driver.createOutputTopic(config.topics().metricAlerts(), new StringDeserializer(),
                 new MetricAlertSerde(config.outputFormat()).deserializer());
+        models = driver.createOutputTopic(config.topics().model(), new StringDeserializer(),
+                new ModelFitSerde(config.outputFormat()).deserializer());
         late = driver.createOutputTopic(config.topics().lateEvents(), new StringDeserializer(), new ByteArrayDeserializer());
         cohorts = driver.createOutputTopic(config.topics().cohorts(), new StringDeserializer(),
                 new CohortCellSerde(config.outputFormat()).deserializer());
@@ -123,6 +128,11 @@ public final class PipelineDriver implements AutoCloseable {
     /** Metric alerts published so far (each returned once). */
     List<TestRecord<String, MetricAlert>> metricAlerts() {
         return metricAlerts.readRecordsToList();
+    }
+
+    /** Model fits published so far (each returned once). */
+    List<TestRecord<String, ModelFit>> models() {
+        return models.readRecordsToList();
     }
 
     void advanceWallClock(Duration d) {

@@ -65,6 +65,9 @@ public final class AppDefaults {
     public static final String MODEL_P_ALIVE_THRESHOLD = "model.p-alive-threshold";
     public static final String MODEL_P_ALIVE_WEIGHT = "model.p-alive-weight";
     public static final String MODEL_FIT_SAMPLE_SIZE = "model.fit.sample-size";
+    /** Event-time schedule of the in-stream model fit; PT0S: no model in the stream (rules only). */
+    public static final String MODEL_FIT_INTERVAL = "model.fit.interval";
+    public static final String TOPICS_MODEL = "topics.model";
 
     private AppDefaults() {
     }
@@ -130,7 +133,9 @@ public final class AppDefaults {
         d.put(MODEL_HORIZON, "P90D");
         d.put(MODEL_P_ALIVE_THRESHOLD, "0.1");
         d.put(MODEL_P_ALIVE_WEIGHT, "0.1");
-        d.put(MODEL_FIT_SAMPLE_SIZE, "50000");
+        d.put(MODEL_FIT_SAMPLE_SIZE, "10000");
+        d.put(MODEL_FIT_INTERVAL, "P1D");
+        d.put(TOPICS_MODEL, "retention-model");
         return d;
     }
 }

@@ -23,6 +23,7 @@ import org.retentionpulse.topology.customer.Dimension;
 import org.retentionpulse.topology.metricalerts.MetricAlertRule;
 import org.retentionpulse.topology.metricalerts.MetricAlertRules;
 import org.retentionpulse.topology.model.ModelPolicy;
+import org.retentionpulse.topology.modelfit.ModelFitting;
 import org.retentionpulse.topology.policy.ChurnPolicy;
 import org.retentionpulse.topology.time.CohortSpec;
 import org.retentionpulse.topology.time.WindowSpec;
@@ -48,7 +49,8 @@ public final class PipelineSettings {
                 settings.get(AppDefaults.TOPICS_LATE_EVENTS),
                 settings.get(AppDefaults.TOPICS_DEAD_LETTERS),
                 settings.get(AppDefaults.TOPICS_METRIC_ALERTS),
-                settings.get(AppDefaults.TOPICS_COHORTS));
+                settings.get(AppDefaults.TOPICS_COHORTS),
+                settings.get(AppDefaults.TOPICS_MODEL));
         List<WindowSpec> windows = settings.getList(AppDefaults.WINDOWS).stream().map(WindowSpec::parse).toList();
         List<Dimension> dimensions = settings.getList(AppDefaults.DIMENSIONS).stream().map(Dimension::parse).toList();
         TopologyConfig config = TopologyConfig.defaults()
@@ -65,7 +67,8 @@ public final class PipelineSettings {
                 .withConfidence(confidence())
                 .withMetricAlertRules(metricAlertRules(windows))
                 .withChurn(churnPolicy())
-                .withCohorts(cohortSpec());
+                .withCohorts(cohortSpec())
+                .withModelFitting(modelFitting());
         // Unset: the topology's default, longest window + grace, so every window an event can count in is covered.
         String horizon = settings.get(AppDefaults.DEDUP_HORIZON, "");
         return horizon.isBlank() ? config : config.withDedupHorizon(settings.getDuration(AppDefaults.DEDUP_HORIZON));
@@ -182,6 +185,16 @@ public final class PipelineSettings {
         int sample = checked(AppDefaults.MODEL_FIT_SAMPLE_SIZE, () -> new ModelPolicy(d.horizon(), d.pAliveThreshold(),
                 d.pAliveWeight(), settings.getInt(AppDefaults.MODEL_FIT_SAMPLE_SIZE))).fitSampleSize();
         return new ModelPolicy(horizon, threshold, weight, sample);
+    }
+
+    /** The in-stream model: the {@code model.*} policy and {@code model.fit.interval} (not negative; PT0S: off). */
+    public ModelFitting modelFitting() {
+        Duration interval = settings.getDuration(AppDefaults.MODEL_FIT_INTERVAL);
+        if (interval.isNegative() || (!interval.isZero() && interval.toMillis() < 60_000)) {
+            throw new IllegalArgumentException("setting '" + AppDefaults.MODEL_FIT_INTERVAL + "' = '" + interval + "' (from "
+                    + settings.origin(AppDefaults.MODEL_FIT_INTERVAL) + ") must be PT0S (no model in the stream) or at least PT1M");
+        }
+        return new ModelFitting(modelPolicy(), interval);
     }
 
     private static ModelPolicy checked(String key, Supplier<ModelPolicy> policy) {

@@ -21,6 +21,15 @@ import org.retentionpulse.topology.alerts.CustomerProfile;
 import org.retentionpulse.topology.alerts.RiskAssessment;
 import org.retentionpulse.topology.customer.CustomerProcessor;
 import org.retentionpulse.topology.customer.CustomerState;
+import org.retentionpulse.topology.model.CustomerPrediction;
+import org.retentionpulse.topology.model.CustomerSummary;
+import org.retentionpulse.topology.model.ModelPolicy;
+import org.retentionpulse.topology.model.ModelRisk;
+import org.retentionpulse.topology.model.PurchaseDays;
+import org.retentionpulse.topology.modelfit.FittedModel;
+import org.retentionpulse.topology.modelfit.ModelAssessor;
+import org.retentionpulse.topology.modelfit.ModelFitState;
+import org.retentionpulse.topology.modelfit.ModelRefitter;
 
 /**
  * {@code GET /api/customers/{id}/risk}: a customer's current churn-risk profile from the
@@ -28,19 +37,25 @@ import org.retentionpulse.topology.customer.CustomerState;
  * key partitioning by customer id), here or forwarded to the owner; 404 for a customer never seen (or whose
  * profile expired). The assessment is the scorer's as of the owning task's stream time (so a customer who
  * stopped buying shows as inactive without an event of its own), or of its latest event if that is later.
+ * With a model fitted by the owning task, the assessment is the one alerts are raised on ({@link ModelAssessor}:
+ * the rules combined with the model) and {@code model.prediction} has P(alive), expected purchases and spend and
+ * the predicted CLV over {@code model.horizon}; {@code model} is null for a customer without a purchase.
  */
 public final class CustomerRiskQueries implements ApiServer.Route {
     public static final String PATH = "/api/customers/";
     private static final String SUFFIX = "/risk";
 
     private final KafkaStreams streams;
-    private final ChurnRiskScorer scorer;
+    private final ModelAssessor assessor;
+    private final ModelPolicy modelPolicy;
     private final OwnerForwarder forwarder;
     private final ApiServer server;
 
     public CustomerRiskQueries(KafkaStreams streams, TopologyConfig topology, ApiServer server) {
         this.streams = streams;
-        this.scorer = new ChurnRiskScorer(topology.alerts());
+        ChurnRiskScorer scorer = new ChurnRiskScorer(topology.alerts());
+        this.modelPolicy = topology.modelFitting().policy();
+        this.assessor = new ModelAssessor(scorer, new ModelRisk(modelPolicy, scorer));
         this.forwarder = new OwnerForwarder(server);
         this.server = server;
     }
@@ -68,6 +83,8 @@ public final class CustomerRiskQueries implements ApiServer.Route {
             return forwarder.forward(owner.activeHost(), request);
         }
         CustomerProfile profile;
+        PurchaseDays purchases;
+        FittedModel model;
         long streamTime;
         try {
             ReadOnlyKeyValueStore<String, CustomerState> store = streams.store(StoreQueryParameters.fromNameAndType(
@@ -75,6 +92,11 @@ public final class CustomerRiskQueries implements ApiServer.Route {
                     .withPartition(owner.partition()));
             CustomerState state = store.get(customer);
             profile = state == null ? null : state.profile();
+            purchases = state == null ? null : state.purchases();
+            ModelFitState fit = streams.store(StoreQueryParameters.fromNameAndType(ModelRefitter.STORE,
+                    QueryableStoreTypes.<String, ModelFitState>keyValueStore()).withPartition(owner.partition()))
+                    .get(ModelRefitter.OVERALL);
+            model = fit == null ? null : fit.latest();
             ReadOnlyKeyValueStore<String, Long> clock = streams.store(StoreQueryParameters.fromNameAndType(
                     CustomerProcessor.STREAM_TIME_STORE, QueryableStoreTypes.<String, Long>keyValueStore())
                     .withPartition(owner.partition()));
@@ -86,10 +108,10 @@ public final class CustomerRiskQueries implements ApiServer.Route {
         if (profile == null) {
             throw ApiException.notFound("unknown customer '" + customer + "'");
         }
-        return ApiServer.Reply.json(200, body(customer, profile, Math.max(streamTime, profile.lastEventAt())));
+        return ApiServer.Reply.json(200, body(customer, profile, purchases, model, Math.max(streamTime, profile.lastEventAt())));
     }
 
-    private ObjectNode body(String customer, CustomerProfile p, long asOf) {
+    private ObjectNode body(String customer, CustomerProfile p, PurchaseDays purchases, FittedModel fitted, long asOf) {
         ObjectNode body = ApiServer.JSON.createObjectNode();
         body.put("customer_id", customer);
         body.put("served_by", server.advertised());
@@ -116,7 +138,10 @@ public final class CustomerRiskQueries implements ApiServer.Route {
         body.put("alerted_level", p.alertedLevel().name());
         body.put("alerts", p.alerts());
         instant(body, "next_check_at", p.dueAt());
-        RiskAssessment a = scorer.assess(p, asOf);
+        ModelAssessor.Assessed assessed = assessor.assess(p, purchases,
+                fitted == null ? null : fitted.model(modelPolicy.horizon()), asOf);
+        model(body, assessed, fitted);
+        RiskAssessment a = assessed.assessment();
         ObjectNode risk = body.putObject("risk");
         instant(risk, "as_of", a.asOf());
         risk.put("score", a.score());
@@ -131,6 +156,30 @@ public final class CustomerRiskQueries implements ApiServer.Route {
             reason.put("explanation", r.getExplanation().toString());
         }
         return body;
+    }
+
+    /** The customer's model summary and, once its task has a fit, the model's prediction over the horizon. */
+    private void model(ObjectNode body, ModelAssessor.Assessed assessed, FittedModel fitted) {
+        if (assessed.summary() == null) {
+            body.putNull("model");
+            return;
+        }
+        ObjectNode model = body.putObject("model");
+        CustomerSummary s = assessed.summary();
+        model.put("repeat_purchases", s.x()).put("recency_days", s.tx()).put("age_days", s.T())
+                .put("mean_repeat_spend", s.meanRepeatSpend());
+        CustomerPrediction prediction = assessed.prediction();
+        if (prediction == null) {
+            model.putNull("prediction");
+            return;
+        }
+        model.putObject("prediction")
+                .put("fitted_at", Instant.ofEpochMilli(fitted.fittedAt()).toString())
+                .put("horizon", modelPolicy.horizon().toString())
+                .put("p_alive", prediction.pAlive())
+                .put("expected_purchases", prediction.expectedPurchases())
+                .put("expected_spend", prediction.expectedSpend())
+                .put("predicted_clv", prediction.predictedClv());
     }
 
     private static void instant(ObjectNode node, String field, long epochMillis) {

@@ -65,6 +65,7 @@ public final class OutputMonitor implements AutoCloseable {
     private final MetricAlertSerde metricAlerts = new MetricAlertSerde();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread thread;
+    private final ModelFits modelFits;
 
     public OutputMonitor(Properties clientProperties, TopologyConfig topology, MeterRegistry registry, int segmentCap) {
         this.topology = topology;
@@ -90,6 +91,12 @@ public final class OutputMonitor implements AutoCloseable {
                 rule instanceof MetricAlertRule.Threshold ? MetricAlertKind.THRESHOLD : MetricAlertKind.CHANGE));
         this.thread = new Thread(this::run, "retention-pulse-output-monitor");
         thread.setDaemon(true);
+        this.modelFits = new ModelFits(clientProperties, topology.topics().model(), registry);
+    }
+
+    /** The latest model fit of every customer task (from the model topic, read from its beginning). */
+    public ModelFits modelFits() {
+        return modelFits;
     }
 
     private static Timer latencyTimer(MeterRegistry registry, String output) {
@@ -118,6 +125,7 @@ public final class OutputMonitor implements AutoCloseable {
         consumer.seekToEnd(partitions);
         partitions.forEach(consumer::position); // resolve the end now, so records appended from here on are seen
         thread.start();
+        modelFits.start();
         return this;
     }
 
@@ -206,6 +214,7 @@ public final class OutputMonitor implements AutoCloseable {
 
     @Override
     public void close() {
+        modelFits.close();
         running.set(false);
         consumer.wakeup();
         try {

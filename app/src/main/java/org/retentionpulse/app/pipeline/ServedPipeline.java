@@ -12,6 +12,7 @@ import org.retentionpulse.app.config.PipelineSettings;
 import org.retentionpulse.app.http.ApiServer;
 import org.retentionpulse.app.http.CustomerRiskQueries;
 import org.retentionpulse.app.http.HealthRoutes;
+import org.retentionpulse.app.http.ModelQueries;
 import org.retentionpulse.app.http.HttpSettings;
 import org.retentionpulse.app.http.MetricQueries;
 import org.retentionpulse.app.http.MetricsEndpoint;
@@ -68,6 +69,7 @@ public final class ServedPipeline implements AutoCloseable {
             server.route(MetricsEndpoint.PATH, new MetricsEndpoint(registry));
             server.route(MetricQueries.PATH, new MetricQueries(pipeline.streams(), topology, server));
             server.route(CustomerRiskQueries.PATH, new CustomerRiskQueries(pipeline.streams(), topology, server));
+            server.route(ModelQueries.PATH, new ModelQueries(monitor.modelFits(), topology));
             pipeline.start();
             server.start();
             return new ServedPipeline(server, pipeline, registry, meters, monitor);

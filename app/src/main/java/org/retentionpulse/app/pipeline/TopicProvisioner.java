@@ -37,7 +37,7 @@ public final class TopicProvisioner implements AutoCloseable {
     }
 
     /**
-     * Creates missing topics: inputs as {@link #createMissingInputs}; metric updates compacted; metric updates and
+     * Creates missing topics: inputs as {@link #createMissingInputs}; metric updates and the model fits compacted; metric updates and
      * alerts with {@code LogAppendTime}, so their timestamps are the append time the end-to-end latency is measured
      * to; late events and dead letters with {@code LogAppendTime} too, because they copy the input record's timestamp,
      * which may be an event time from last year (time retention would delete them at once; the original timestamp
@@ -57,6 +57,9 @@ public final class TopicProvisioner implements AutoCloseable {
         // Created even without rules, so consumers and dashboards find it; keyed by series, never compacted.
         wanted.add(new NewTopic(topics.metricAlerts(), partitions, replication));
         wanted.add(new NewTopic(topics.cohorts(), partitions, replication));
+        // The latest fit per segment and customer task (key segment|partition): compacted, a few records a day.
+        wanted.add(new NewTopic(topics.model(), 1, replication)
+                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
         create(wanted);
     }
 

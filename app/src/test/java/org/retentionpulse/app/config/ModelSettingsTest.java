@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.retentionpulse.topology.model.ModelPolicy;
+import org.retentionpulse.topology.modelfit.ModelFitting;
 
 /** The model.* settings: documented defaults, overrides, and invalid values refused with their key. */
 class ModelSettingsTest {
@@ -46,5 +47,27 @@ class ModelSettingsTest {
             };
             assertTrue(e.getMessage().contains("'" + expected + "'"), e::getMessage);
         });
+    }
+
+    @Test
+    void theStreamFitsDailyByDefaultAndAnIntervalOfZeroTurnsTheModelOff() {
+        ModelFitting daily = new PipelineSettings(Settings.load(null, Map.of(), Map.of())).modelFitting();
+        assertEquals(Duration.ofDays(1), daily.interval());
+        assertTrue(daily.enabled());
+        assertEquals(ModelPolicy.defaults(), daily.policy());
+        ModelFitting off = new PipelineSettings(Settings.load(null, Map.of("RETENTION_PULSE_MODEL_FIT_INTERVAL", "PT0S"),
+                Map.of())).modelFitting();
+        assertTrue(!off.enabled());
+        assertEquals(off, new PipelineSettings(Settings.load(null, Map.of("RETENTION_PULSE_MODEL_FIT_INTERVAL", "PT0S"),
+                Map.of())).topology(1).modelFitting());
+    }
+
+    @Test
+    void aNegativeOrSubMinuteFitIntervalIsRefusedNamingItsKey() {
+        for (String value : new String[] {"-P1D", "PT1S"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new PipelineSettings(
+                    Settings.load(null, Map.of("RETENTION_PULSE_MODEL_FIT_INTERVAL", value), Map.of())).modelFitting());
+            assertTrue(e.getMessage().contains("'" + AppDefaults.MODEL_FIT_INTERVAL + "'"), e::getMessage);
+        }
     }
 }

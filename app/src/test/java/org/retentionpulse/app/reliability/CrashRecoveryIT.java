@@ -16,8 +16,8 @@ import org.retentionpulse.tools.generator.FaultRates;
 
 /**
  * The pipeline in its own JVM is killed with SIGKILL in the middle of a stream and restarted on the same state
- * directory: with exactly-once, its final metrics and alerts equal those of an uninterrupted run, and the
- * metrics equal the spec's reference model.
+ * directory: with exactly-once, its final metrics, alerts (scored with the customer-lifetime model fitted in the
+ * stream) and model fits equal those of an uninterrupted run, and the metrics equal the spec's reference model.
  */
 class CrashRecoveryIT {
     private static final int PARTITIONS = 4;
@@ -49,6 +49,10 @@ class CrashRecoveryIT {
             uninterrupted = baseline.outputs();
         }
         uninterrupted.assertMatchesReference(stream.reference().finals());
+        assertTrue(uninterrupted.models().size() > PARTITIONS, "the customer tasks fitted the model daily: "
+                + uninterrupted.models().size() + " fits");
+        assertTrue(uninterrupted.alerts().stream().anyMatch(a -> a.contains("\"expected_purchases\"")),
+                "alerts were scored with the model");
 
         try (PipelineRun run = new PipelineRun("crash", client, PARTITIONS).createTopics()) {
             stream.produceAll(run.client(), run.inputTopic());
@@ -74,8 +78,8 @@ class CrashRecoveryIT {
                     (restarted - started) / 1_000_000, (System.nanoTime() - restarted) / 1_000_000);
             PipelineOutputs recovered = run.outputs();
             PipelineOutputs.assertSameResults(uninterrupted, recovered);
-            System.out.printf("CrashRecoveryIT: %d finals and %d alerts equal the uninterrupted run%n",
-                    recovered.finals().size(), recovered.alerts().size());
+            System.out.printf("CrashRecoveryIT: %d finals, %d alerts and %d model fits equal the uninterrupted run%n",
+                    recovered.finals().size(), recovered.alerts().size(), recovered.models().size());
         }
     }
 }

@@ -30,13 +30,16 @@ import org.retentionpulse.schemas.ChurnRiskAlert;
 import org.retentionpulse.schemas.MetricUpdate;
 import org.retentionpulse.schemas.serde.CanonicalJson;
 import org.retentionpulse.schemas.serde.ChurnRiskAlertSerde;
+import org.retentionpulse.schemas.serde.ModelFitSerde;
+import org.retentionpulse.schemas.serde.WireFormat;
 import org.retentionpulse.schemas.serde.MetricUpdateSerde;
 import org.retentionpulse.topology.TopologyConfig;
 
 /**
  * What a pipeline run published, read with {@code isolation.level=read_committed}: every final metric record
  * (without {@code computed_at}, which is wall clock), every churn-risk alert (without {@code detected_at}), and
- * the dead-letter and late-event records. Reading fails if a window has two finals or an alert id repeats, so
+ * the dead-letter and late-event records, and every customer-lifetime model fit (without {@code fit_micros}).
+ * Reading fails if a window has two finals or an alert id repeats, so
  * every comparison also checks "nothing counted twice".
  *
  * @param finals      canonical JSON of each final, keyed {@code window|window_start|segment|metric}
@@ -44,9 +47,11 @@ import org.retentionpulse.topology.TopologyConfig;
  * @param alerts      canonical JSON of each alert, sorted
  * @param deadLetters the dead-letter records
  * @param lateEvents  the late-event records
+ * @param models      canonical JSON of each model fit, sorted
  */
 record PipelineOutputs(SortedMap<String, String> finals, SortedMap<MetricKey, BigDecimal> values, List<String> alerts,
-                       List<ConsumerRecord<byte[], byte[]>> deadLetters, List<ConsumerRecord<byte[], byte[]>> lateEvents) {
+                       List<ConsumerRecord<byte[], byte[]>> deadLetters, List<ConsumerRecord<byte[], byte[]>> lateEvents,
+                       List<String> models) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     static PipelineOutputs read(Properties client, TopologyConfig.Topics topics) {
@@ -80,8 +85,14 @@ record PipelineOutputs(SortedMap<String, String> finals, SortedMap<MetricKey, Bi
         }
         assertEquals(List.of(), repeatedIds, "alert ids published more than once");
         alerts.sort(Comparator.naturalOrder());
+        ModelFitSerde modelSerde = new ModelFitSerde(WireFormat.AVRO);
+        List<String> models = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : readAll(client, topics.model())) {
+            models.add(without(CanonicalJson.formatModelFit(modelSerde.decode(r.value())), "fit_micros"));
+        }
+        models.sort(Comparator.naturalOrder());
         return new PipelineOutputs(finals, values, List.copyOf(alerts), readAll(client, topics.deadLetters()),
-                readAll(client, topics.lateEvents()));
+                readAll(client, topics.lateEvents()), List.copyOf(models));
     }
 
     /** The one comparison of two runs: the same finals and the same alerts, field for field. */
@@ -102,6 +113,14 @@ record PipelineOutputs(SortedMap<String, String> finals, SortedMap<MetricKey, Bi
         assertTrue(diffs.isEmpty(), () -> diffs.size() + " of " + expected.finals.size() + " finals differ, first:\n"
                 + String.join("\n", diffs.subList(0, Math.min(10, diffs.size()))));
         assertEquals(expected.alerts, actual.alerts, "alerts (detected_at excluded)");
+        List<String> onlyExpected = new ArrayList<>(expected.models);
+        onlyExpected.removeAll(actual.models);
+        List<String> onlyActual = new ArrayList<>(actual.models);
+        onlyActual.removeAll(expected.models);
+        assertTrue(onlyExpected.isEmpty() && onlyActual.isEmpty(), () -> "model fits differ (fit_micros excluded): "
+                + expected.models.size() + " expected, " + actual.models.size() + " published; only expected: "
+                + onlyExpected + "; only published: " + onlyActual);
+        assertEquals(expected.models, actual.models, "model fits (fit_micros excluded), each once");
     }
 
     /** The finals against the spec's reference model, value for value. */

@@ -19,6 +19,7 @@ import org.apache.avro.specific.SpecificRecord;
 import org.retentionpulse.schemas.ChurnRiskAlert;
 import org.retentionpulse.schemas.MetricAlert;
 import org.retentionpulse.schemas.CohortCell;
+import org.retentionpulse.schemas.ModelFit;
 import org.retentionpulse.schemas.MetricUpdate;
 
 /**
@@ -164,6 +165,20 @@ public final class CanonicalJson {
     /** The compactable key of a cohort cell on {@code retention-cohorts}: {@code period|segment|cohort_start|k}. */
     public static String cohortCellKey(CohortCell cell) {
         return CohortCellJson.compactionKey(cell);
+    }
+
+    /** The JSON form of a model fit on {@code retention-model} (see {@link ModelFitJson}). */
+    public static String formatModelFit(ModelFit fit) {
+        return write(generator -> ModelFitJson.write(generator, fit));
+    }
+
+    /**
+     * The inverse of {@link #formatModelFit}.
+     *
+     * @throws InvalidEventException if the line is not a model fit
+     */
+    public static ModelFit parseModelFit(String line) {
+        return ModelFitJson.read(readTree(line));
     }
 
     static String formatInstant(Instant instant) {

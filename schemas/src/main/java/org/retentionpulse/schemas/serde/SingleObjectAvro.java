@@ -26,6 +26,7 @@ import org.retentionpulse.schemas.Cancellation;
 import org.retentionpulse.schemas.ChurnRiskAlert;
 import org.retentionpulse.schemas.MetricAlert;
 import org.retentionpulse.schemas.CohortCell;
+import org.retentionpulse.schemas.ModelFit;
 import org.retentionpulse.schemas.MetricUpdate;
 import org.retentionpulse.schemas.Purchase;
 import org.retentionpulse.schemas.Signup;
@@ -69,7 +70,9 @@ public final class SingleObjectAvro {
         new Codec<>(MetricAlert.class, MetricAlert.getClassSchema(), MetricAlert.getEncoder(),
             MetricAlert.createDecoder(WRITER_SCHEMAS)),
         new Codec<>(CohortCell.class, CohortCell.getClassSchema(), CohortCell.getEncoder(),
-            CohortCell.createDecoder(WRITER_SCHEMAS)));
+            CohortCell.createDecoder(WRITER_SCHEMAS)),
+        new Codec<>(ModelFit.class, ModelFit.getClassSchema(), ModelFit.getEncoder(),
+            ModelFit.createDecoder(WRITER_SCHEMAS)));
 
     /**
      * Earlier versions of the schemas, kept as classpath resources beside the generated classes, so records written

@@ -46,7 +46,16 @@ public final class ChurnRiskTracker {
         void publish(String customerId, ChurnRiskAlert alert, long sourceTimestamp);
     }
 
+    /**
+     * The assessment a customer is alerted on: the scorer's, or one that refines it (the customer-lifetime
+     * model's, in {@code modelfit.ModelAssessor}). Must be a pure function of the customer's state and the instant.
+     */
+    public interface Assessor {
+        RiskAssessment assess(String customerId, CustomerProfile profile, long asOf);
+    }
+
     private final ChurnRiskScorer scorer;
+    private final Assessor assessor;
     private final long retentionMs;
     private final DueIndex due;
     private final Profiles profiles;
@@ -56,11 +65,21 @@ public final class ChurnRiskTracker {
     /** Due checks are done up to (exclusive) this instant; transient, checks are idempotent after a restart. */
     private long checkedUpTo = Long.MIN_VALUE;
 
-    /** @param inactivity {@code churn.inactivity}: under a duration a purchase restarts tracking and a lapse ends it */
+    /** By the {@link ChurnRiskScorer} of {@code policy} alone. */
     public ChurnRiskTracker(AlertPolicy policy, ChurnPolicy.Inactivity inactivity, DueIndex due, Profiles profiles,
             Alerts alerts, LongSupplier wallClock) {
+        this(policy, inactivity, null, due, profiles, alerts, wallClock);
+    }
+
+    /**
+     * @param inactivity {@code churn.inactivity}: under a duration a purchase restarts tracking and a lapse ends it
+     * @param assessor how a profile is assessed; null: by the {@link ChurnRiskScorer} of {@code policy} alone
+     */
+    public ChurnRiskTracker(AlertPolicy policy, ChurnPolicy.Inactivity inactivity, Assessor assessor, DueIndex due,
+            Profiles profiles, Alerts alerts, LongSupplier wallClock) {
         this.inactivity = inactivity;
         this.scorer = new ChurnRiskScorer(policy);
+        this.assessor = assessor != null ? assessor : (customerId, profile, asOf) -> scorer.assess(profile, asOf);
         this.retentionMs = policy.profileRetention().toMillis();
         this.due = due;
         this.profiles = profiles;
@@ -98,7 +117,7 @@ public final class ChurnRiskTracker {
         if (!profile.active() && at >= profile.lastEventAt() + retentionMs) {
             return null;
         }
-        RiskAssessment assessment = scorer.assess(profile, at);
+        RiskAssessment assessment = assessor.assess(customerId, profile, at);
         maybeAlert(customerId, profile, assessment, at, sourceTimestamp);
         schedule(customerId, profile, assessment, at + 1);
         return profile;
@@ -136,7 +155,7 @@ public final class ChurnRiskTracker {
                     return null;
                 });
         long asOf = Math.max(streamTime, at);
-        RiskAssessment assessment = scorer.assess(profile, asOf);
+        RiskAssessment assessment = assessor.assess(customerId, profile, asOf);
         maybeAlert(customerId, profile, assessment, at, sourceTimestamp);
         schedule(customerId, profile, assessment, asOf + 1);
         return profile;

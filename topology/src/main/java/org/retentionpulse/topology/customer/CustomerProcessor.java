@@ -20,6 +20,15 @@ import org.retentionpulse.topology.alerts.DueIndex;
 import org.retentionpulse.topology.event.CustomerEvent;
 import org.retentionpulse.topology.event.InputRecord;
 import org.retentionpulse.topology.event.Tick;
+import org.retentionpulse.topology.model.ModelRisk;
+import org.retentionpulse.topology.model.PurchaseDays;
+import org.retentionpulse.topology.modelfit.FitSampleStore;
+import org.retentionpulse.topology.modelfit.FittedModel;
+import org.retentionpulse.topology.modelfit.ModelAssessor;
+import org.retentionpulse.topology.modelfit.ModelFitState;
+import org.retentionpulse.topology.modelfit.ModelFitting;
+import org.retentionpulse.topology.modelfit.ModelRefitter;
+import org.retentionpulse.topology.alerts.ChurnRiskScorer;
 import org.retentionpulse.topology.delta.SegmentDelta;
 import org.retentionpulse.topology.policy.ChurnPolicy;
 import org.retentionpulse.topology.time.CohortSpec;
@@ -62,19 +71,23 @@ public final class CustomerProcessor implements Processor<String, InputRecord, S
     private final CustomerMetrics metrics;
     private final ChurnPolicy.Inactivity inactivity;
     private final CohortContributions cohorts;
+    private final ModelFitting modelFitting;
 
     private ProcessorContext<String, CustomerOutput> context;
     private KeyValueStore<String, CustomerState> states;
     private KeyValueStore<String, Long> streamTimeStore;
     private ChurnRiskTracker churnRisk;
     private LapseSchedule lapses;
+    private FitSampleStore fitSample;
+    private ModelRefitter refitter;
     private final StoredProfiles profiles = new StoredProfiles();
     private int partition;
     private long streamTime = Long.MIN_VALUE;
     private long latestEvent = Long.MIN_VALUE;
 
     public CustomerProcessor(WindowSet windows, List<Dimension> dimensions, Duration dedupHorizon, AlertPolicy alertPolicy,
-            CustomerMetrics metrics, ChurnPolicy churn, CohortSpec cohortSpec) {
+            ModelFitting modelFitting, CustomerMetrics metrics, ChurnPolicy churn, CohortSpec cohortSpec) {
+        this.modelFitting = modelFitting;
         this.inactivity = churn.inactivity();
         this.cohorts = new CohortContributions(cohortSpec, dimensions, churn.inactivity(), windows);
         this.windows = windows;
@@ -90,16 +103,27 @@ public final class CustomerProcessor implements Processor<String, InputRecord, S
         this.states = context.getStateStore(STATE_STORE);
         this.streamTimeStore = context.getStateStore(STREAM_TIME_STORE);
         KeyValueStore<Bytes, byte[]> dueIndex = context.getStateStore(ChurnRiskTracker.DUE_INDEX_STORE);
-        this.churnRisk = new ChurnRiskTracker(alertPolicy, inactivity, new DueIndex(dueIndex), profiles, this::publish,
-                context::currentSystemTimeMs);
         KeyValueStore<Bytes, byte[]> lapseIndex = context.getStateStore(LAPSE_DUE_STORE);
         this.lapses = new LapseSchedule(new DueIndex(lapseIndex));
         this.partition = context.taskId().partition();
+        initModel(context);
+        ChurnRiskScorer scorer = new ChurnRiskScorer(alertPolicy);
+        ModelAssessor model = new ModelAssessor(scorer, new ModelRisk(modelFitting.policy(), scorer));
+        this.churnRisk = new ChurnRiskTracker(alertPolicy, inactivity,
+                (id, profile, asOf) -> model.assess(profile, profiles.purchases(id), refitter.current(), asOf).assessment(),
+                new DueIndex(dueIndex), profiles, this::publish, context::currentSystemTimeMs);
         Long stored = streamTimeStore.get(STREAM_TIME_KEY);
         this.streamTime = stored == null ? Long.MIN_VALUE : stored;
         Long latest = streamTimeStore.get(LATEST_EVENT_KEY);
         this.latestEvent = latest == null ? Long.MIN_VALUE : latest;
         metrics.init(context);
+    }
+
+    private void initModel(ProcessorContext<String, CustomerOutput> context) {
+        KeyValueStore<Bytes, byte[]> sampleStore = context.getStateStore(FitSampleStore.STORE);
+        KeyValueStore<String, ModelFitState> modelStore = context.getStateStore(ModelRefitter.STORE);
+        this.fitSample = new FitSampleStore(sampleStore, modelFitting.policy().fitSampleSize());
+        this.refitter = new ModelRefitter(modelFitting, fitSample, modelStore, partition, this::publishModel, System::nanoTime);
     }
 
     @Override
@@ -116,6 +140,7 @@ public final class CustomerProcessor implements Processor<String, InputRecord, S
         context.forward(record.<String>withKey(null).<CustomerOutput>withValue(
                 new CustomerOutput.Delta(SegmentDelta.watermark(partition, streamTime, latestEvent))));
         if (!tick.endOfInput()) {
+            refitter.advanceTo(streamTime);
             churnRisk.checkDue(streamTime, record.timestamp());
             reachLapses(record.timestamp());
             profiles.release();
@@ -141,8 +166,15 @@ public final class CustomerProcessor implements Processor<String, InputRecord, S
                 latestEvent = time;
                 streamTimeStore.put(LATEST_EVENT_KEY, time);
             }
+            refitter.advanceTo(streamTime);
         }
         state.remember(event.eventId(), time, dedupHorizonMs, streamTime);
+        if (event instanceof CustomerEvent.Purchase purchase) {
+            state.addPurchase(time, purchase.amountCents()); // before the insert: it asks the timeline about earlier days
+            if (modelFitting.enabled()) {
+                fitSample.offer(customerId, state.purchases());
+            }
+        }
         TimelineEntry entry = TimelineEntry.of(event);
         CustomerTimeline.Changes changes = state.timeline().insert(entry, inactivity);
         List<SegmentDelta.CohortChange> cohortChanges = new ArrayList<>();
@@ -200,6 +232,11 @@ public final class CustomerProcessor implements Processor<String, InputRecord, S
         context.forward(new Record<String, CustomerOutput>(customerId, new CustomerOutput.Alert(alert), sourceTimestamp, headers));
     }
 
+    private void publishModel(FittedModel model) {
+        context.forward(new Record<String, CustomerOutput>(model.segment() + "|" + model.partition(),
+                new CustomerOutput.Model(model), model.fittedAt()));
+    }
+
     private void advanceStreamTime(long time) {
         if (time > streamTime) {
             streamTime = time;
@@ -228,6 +265,12 @@ public final class CustomerProcessor implements Processor<String, InputRecord, S
             held = null;
             readId = null;
             read = null;
+        }
+
+        /** The purchase summary of the customer being processed or last read by a due check. */
+        PurchaseDays purchases(String customerId) {
+            CustomerState state = customerId.equals(heldId) ? held : customerId.equals(readId) ? read : states.get(customerId);
+            return state == null ? null : state.purchases();
         }
 
         @Override

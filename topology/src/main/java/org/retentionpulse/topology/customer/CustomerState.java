@@ -4,12 +4,14 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import org.retentionpulse.topology.alerts.CustomerProfile;
+import org.retentionpulse.topology.model.PurchaseDays;
 
 /**
  * Everything the customer stage keeps about one customer, in one store value so that an event costs one get,
  * one put and one changelog record: the {@link CustomerTimeline} (segment metrics), the churn-risk
  * {@link CustomerProfile} (null when not tracked: never had an event the tracker kept, or expired), and the
- * ids of the customer's recent events for the duplicate check. The value of {@link CustomerProcessor#STATE_STORE}.
+ * ids of the customer's recent events for the duplicate check, and its {@link PurchaseDays} (the
+ * customer-lifetime model's summary; null before the first purchase). The value of {@link CustomerProcessor#STATE_STORE}.
  *
  * <p>Dedup is per customer: a second event with the same id for the same customer is a duplicate; the same id
  * for two customers is two events (input topics are keyed by customer, so this was already the case per
@@ -21,6 +23,7 @@ public final class CustomerState {
     private CustomerProfile profile;
     /** The customer's cohort cells (contract section 9), or null before its first effective start. */
     private CohortLedger cohort;
+    private PurchaseDays purchases;
 
     /** An accepted event's id and event time, kept while a copy of it could still be a duplicate. */
     public record SeenEvent(String eventId, long at) {
@@ -31,9 +34,14 @@ public final class CustomerState {
     }
 
     public CustomerState(CustomerTimeline timeline, List<SeenEvent> seen, CustomerProfile profile) {
+        this(timeline, seen, profile, null);
+    }
+
+    public CustomerState(CustomerTimeline timeline, List<SeenEvent> seen, CustomerProfile profile, PurchaseDays purchases) {
         this.timeline = timeline;
         this.seen = new ArrayList<>(seen);
         this.profile = profile;
+        this.purchases = purchases;
     }
 
     public CustomerTimeline timeline() {
@@ -56,6 +64,25 @@ public final class CustomerState {
 
     public void cohort(CohortLedger ledger) {
         this.cohort = ledger;
+    }
+
+    /** The model's summary of every accepted purchase (kept for good, like the base lifecycle), or null without any. */
+    public PurchaseDays purchases() {
+        return purchases;
+    }
+
+    /**
+     * Adds an accepted purchase to the summary. Whether a day strictly between the first and last purchase day
+     * already had a purchase is answered from the timeline, which has every event of the last two horizons: exact
+     * for a purchase less than twice the horizon late, counted as a new day otherwise (ARCHITECTURE.md, known limits).
+     * Call before the purchase is inserted into the timeline.
+     */
+    void addPurchase(long at, long cents) {
+        if (purchases == null) {
+            purchases = PurchaseDays.first(at, cents);
+            return;
+        }
+        purchases.add(at, cents, timeline::hasPurchaseOn);
     }
 
     /** Ids of accepted events, in arrival order, within the dedup horizon as of the last write. */

@@ -243,4 +243,19 @@ public final class CustomerTimeline {
         }
         return lo;
     }
+
+    /** Whether the timeline has a purchase on UTC day {@code epochDay}; entries are in time order. */
+    boolean hasPurchaseOn(long epochDay) {
+        long start = epochDay * 86_400_000L;
+        long end = start + 86_400_000L;
+        for (TimelineEntry e : entries) {
+            if (e.time() >= end) {
+                return false;
+            }
+            if (e.time() >= start && e.kind() == TimelineEntry.Kind.PURCHASE) {
+                return true;
+            }
+        }
+        return false;
+    }
 }

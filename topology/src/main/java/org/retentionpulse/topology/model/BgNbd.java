@@ -37,6 +37,16 @@ public record BgNbd(double r, double alpha, double a, double b) {
      * @throws ModelFitException when the data cannot identify the model or the search does not converge
      */
     public static Fit fit(Collection<CustomerSummary> customers) {
+        return fit(customers, null);
+    }
+
+    /**
+     * The same fit started from {@code start} instead (a warm start from the previous fit: a refit on mostly the
+     * same customers then needs fewer evaluations); {@code null} starts from the defaults.
+     *
+     * @throws ModelFitException when the data cannot identify the model or the search does not converge
+     */
+    public static Fit fit(Collection<CustomerSummary> customers, BgNbd start) {
         double maxT = customers.stream().mapToDouble(CustomerSummary::T).max().orElse(0);
         long repeat = customers.stream().filter(c -> c.x() > 0).count();
         if (repeat < MIN_REPEAT_BUYERS || !(maxT > 0)) {
@@ -47,7 +57,8 @@ public record BgNbd(double r, double alpha, double a, double b) {
         double scale = 10 / maxT;
         Data scaled = new Data(customers, scale);
         LogParameterFit.Result found = LogParameterFit.maximise("BG/NBD", NAMES,
-                p -> scaled.logLikelihood(p[0], p[1], p[2], p[3]), new double[] {1, 1, 1, 1});
+                p -> scaled.logLikelihood(p[0], p[1], p[2], p[3]),
+                start == null ? new double[] {1, 1, 1, 1} : new double[] {start.r, start.alpha * scale, start.a, start.b});
         double[] p = found.parameters();
         BgNbd model = new BgNbd(p[0], p[1] / scale, p[2], p[3]);
         return new Fit(model, model.logLikelihood(customers), customers.size(), found.evaluations());
@@ -66,8 +77,8 @@ public record BgNbd(double r, double alpha, double a, double b) {
         if (c.x() == 0) {
             return 1;
         }
-        double logOdds = Math.log(a / (b + c.x() - 1)) + (r + c.x()) * Math.log((alpha + c.T()) / (alpha + c.tx()));
-        return 1 / (1 + Math.exp(logOdds));
+        double logOdds = StrictMath.log(a / (b + c.x() - 1)) + (r + c.x()) * StrictMath.log((alpha + c.T()) / (alpha + c.tx()));
+        return 1 / (1 + StrictMath.exp(logOdds));
     }
 
     /** E[X(t) | x, t_x, T]: the expected purchases in the next {@code t} (same unit as the summary). */
@@ -79,9 +90,9 @@ public record BgNbd(double r, double alpha, double a, double b) {
             throw new ArithmeticException("E[X(t)] is undefined for a + b + x - 1 <= 0 (" + this + ", x=" + x + ")");
         }
         double logHyp = Hypergeometric.log2F1(r + x, b + x, c1, z);
-        double numerator = c1 / (a - 1) * -Math.expm1(logHyp + (r + x) * Math.log((alpha + c.T()) / (alpha + c.T() + t)));
+        double numerator = c1 / (a - 1) * -StrictMath.expm1(logHyp + (r + x) * StrictMath.log((alpha + c.T()) / (alpha + c.T() + t)));
         double denominator = x == 0 ? 1
-                : 1 + a / (b + x - 1) * Math.exp((r + x) * Math.log((alpha + c.T()) / (alpha + c.tx())));
+                : 1 + a / (b + x - 1) * StrictMath.exp((r + x) * StrictMath.log((alpha + c.T()) / (alpha + c.tx())));
         return numerator / denominator;
     }
 
@@ -118,19 +129,19 @@ public record BgNbd(double r, double alpha, double a, double b) {
             double lgAB = logGamma(a + b);
             for (int k = 0; k < distinctX.length; k++) {
                 int xk = distinctX[k];
-                ll += countOfX[k] * (logGamma(r + xk) - lgR + r * Math.log(alpha)
+                ll += countOfX[k] * (logGamma(r + xk) - lgR + r * StrictMath.log(alpha)
                         + lgAB + logGamma(b + xk) - lgB - logGamma(a + b + xk));
             }
-            double logA = Math.log(a);
+            double logA = StrictMath.log(a);
             for (int i = 0; i < x.length; i++) {
                 double rx = r + x[i];
-                double a3 = -rx * Math.log(alpha + T[i]);
+                double a3 = -rx * StrictMath.log(alpha + T[i]);
                 if (x[i] == 0) {
                     ll += a3;
                 } else {
-                    double a4 = logA - Math.log(b + x[i] - 1) - rx * Math.log(alpha + tx[i]);
+                    double a4 = logA - StrictMath.log(b + x[i] - 1) - rx * StrictMath.log(alpha + tx[i]);
                     double max = Math.max(a3, a4);
-                    ll += max + Math.log(Math.exp(a3 - max) + Math.exp(a4 - max));
+                    ll += max + StrictMath.log(Math.exp(a3 - max) + StrictMath.exp(a4 - max));
                 }
             }
             return ll;

@@ -36,6 +36,11 @@ public record GammaGamma(double p, double q, double v) {
      *     expected spend is infinite, or when the search does not converge
      */
     public static Fit fit(Collection<CustomerSummary> customers) {
+        return fit(customers, null);
+    }
+
+    /** The same fit started from {@code start} (a warm start from the previous fit); {@code null}: the defaults. */
+    public static Fit fit(Collection<CustomerSummary> customers, GammaGamma start) {
         List<CustomerSummary> buyers = customers.stream().filter(c -> c.x() > 0 && c.meanRepeatSpend() > 0).toList();
         if (buyers.size() < MIN_CUSTOMERS) {
             throw new ModelFitException(String.format(Locale.ROOT,
@@ -46,7 +51,8 @@ public record GammaGamma(double p, double q, double v) {
         int[] x = buyers.stream().mapToInt(CustomerSummary::x).toArray();
         double[] m = buyers.stream().mapToDouble(c -> c.meanRepeatSpend() / scale).toArray();
         LogParameterFit.Result found = LogParameterFit.maximise("Gamma-Gamma", NAMES,
-                par -> logLikelihood(par[0], par[1], par[2], x, m), new double[] {1, 1, 1});
+                par -> logLikelihood(par[0], par[1], par[2], x, m),
+                start == null ? new double[] {1, 1, 1} : new double[] {start.p, start.q, start.v / scale});
         double[] par = found.parameters();
         GammaGamma model = new GammaGamma(par[0], par[1], par[2] * scale);
         if (!(model.q() > 1)) {
@@ -67,11 +73,11 @@ public record GammaGamma(double p, double q, double v) {
 
     private static double logLikelihood(double p, double q, double v, int[] x, double[] m) {
         double ll = 0;
-        double common = -logGamma(q) + q * Math.log(v);
+        double common = -logGamma(q) + q * StrictMath.log(v);
         for (int i = 0; i < x.length; i++) {
             double px = p * x[i];
-            ll += logGamma(px + q) - logGamma(px) + common + (px - 1) * Math.log(m[i]) + px * Math.log(x[i])
-                    - (px + q) * Math.log(x[i] * m[i] + v);
+            ll += logGamma(px + q) - logGamma(px) + common + (px - 1) * StrictMath.log(m[i]) + px * StrictMath.log(x[i])
+                    - (px + q) * StrictMath.log(x[i] * m[i] + v);
         }
         return ll;
     }

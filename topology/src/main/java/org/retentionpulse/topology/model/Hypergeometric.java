@@ -27,7 +27,7 @@ final class Hypergeometric {
         if (!(series > 0)) {
             throw new ArithmeticException("2F1(" + a + ", " + b + "; " + c + "; " + z + ") is not positive: " + series);
         }
-        return (c - a - b) * Math.log1p(-z) + Math.log(series);
+        return (c - a - b) * StrictMath.log1p(-z) + StrictMath.log(series);
     }
 
     private static double series(double a, double b, double c, double z) {

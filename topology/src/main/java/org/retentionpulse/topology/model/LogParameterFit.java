@@ -15,7 +15,11 @@ import org.apache.commons.math3.optim.nonlinear.scalar.noderiv.SimplexOptimizer;
 /**
  * Maximum likelihood over positive parameters, searched on their logarithms (so every point is valid and
  * the scales of the parameters do not matter) with Commons Math's Nelder-Mead simplex. Derivative-free and
- * deterministic: the same data give the same parameters on every instance and after every restart.
+ * deterministic: the same data give the same parameters on every instance and after every restart. For that the
+ * likelihoods of this package use {@link StrictMath} (and Commons Math its pure-Java FastMath): {@link Math}'s
+ * log and exp may differ by an ulp between JVMs and between interpreted and JIT-compiled code, and near a flat
+ * likelihood one ulp changes where the search stops (seen: a stream task refitted after a failover found a
+ * parameter run off where the uninterrupted run had found a = 4e-8).
  *
  * <p>Nelder-Mead can stop on a collapsed simplex short of the optimum, so the search is restarted from the
  * point it found until a restart no longer improves the log-likelihood (at most {@value #MAX_RESTARTS}
@@ -84,7 +88,7 @@ final class LogParameterFit {
             if (Math.abs(point[i]) > LOG_BOUND) {
                 throw new ModelFitException(String.format(Locale.ROOT,
                         "%s fit did not converge: parameter %s ran off to %.3g (the data cannot identify it); "
-                                + "last log-likelihood %.4f at %s", model, names[i], Math.exp(point[i]), best,
+                                + "last log-likelihood %.4f at %s", model, names[i], StrictMath.exp(point[i]), best,
                         describe(names, exp(point))));
             }
         }
@@ -100,10 +104,10 @@ final class LogParameterFit {
     }
 
     private static double[] exp(double[] v) {
-        return Arrays.stream(v).map(Math::exp).toArray();
+        return Arrays.stream(v).map(StrictMath::exp).toArray();
     }
 
     private static double[] log(double[] v) {
-        return Arrays.stream(v).map(Math::log).toArray();
+        return Arrays.stream(v).map(StrictMath::log).toArray();
     }
 }

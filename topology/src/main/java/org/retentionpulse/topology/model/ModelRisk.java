@@ -69,7 +69,7 @@ public final class ModelRisk {
         }
         long quietMs = rules.asOf() - Math.max(profile.lastPurchaseAt(), profile.activeSince());
         double ramp = Math.min(1, summary.T() * DAY / scorer.inactivityThresholdMs(profile));
-        double timing = Math.exp(-prediction.expectedPurchases()) * ramp;
+        double timing = StrictMath.exp(-prediction.expectedPurchases()) * ramp;
         double surveys = 0;
         List<RiskReason> reasons = new ArrayList<>(rules.reasons().size() + 2);
         RiskReason inactive = null;

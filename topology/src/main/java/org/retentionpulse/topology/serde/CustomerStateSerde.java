@@ -25,6 +25,7 @@ import org.retentionpulse.topology.customer.Dimensions;
 import org.retentionpulse.topology.customer.Lifecycle;
 import org.retentionpulse.topology.customer.TimelineEntry;
 import org.retentionpulse.topology.policy.ChurnReasons;
+import org.retentionpulse.topology.model.PurchaseDays;
 
 /**
  * Format of the {@code customer-state} store, compact because it is written once per event and kept per
@@ -43,6 +44,8 @@ import org.retentionpulse.topology.policy.ChurnReasons;
  *                per cancellation entry, in timeline order, the string ref of its normalised churn reason;
  *                then (optional) boolean cohort ledger present (contract section 9), then long cohort period index,
  *                3 string refs (dimensions), int K + 1, per k: boolean retained, long revenue cents, boolean active
+ *  purchases     only when the customer has purchase days (the tail is then written in full): boolean true, then
+ *                {@link PurchaseDays#write}; absent otherwise and in values written before the model's summary was kept
  * </pre>
  * Dimension strings repeat across the base, signups and the profile: the table stores each once.
  */
@@ -68,6 +71,11 @@ public final class CustomerStateSerde implements Serde<CustomerState>, Serialize
                 state.profile().write(out, ref, table::ref);
             }
             writeTail(state, ref, table, out);
+            // After the whole tail (written whenever there are purchase days): nothing when there are none.
+            if (state.purchases() != null) {
+                out.writeBoolean(true);
+                state.purchases().write(out);
+            }
             ByteArrayOutputStream value = new ByteArrayOutputStream(body.size() + 32);
             value.write(VERSION);
             BinaryEncoder head = EncoderFactory.get().directBinaryEncoder(value, null);
@@ -101,7 +109,8 @@ public final class CustomerStateSerde implements Serde<CustomerState>, Serialize
                 timeline = readTail(timeline, in, ref, strings);
                 cohort = !in.isEnd() && in.readBoolean() ? readLedger(in, strings) : null;
             }
-            CustomerState state = new CustomerState(timeline, seen, profile);
+            PurchaseDays purchases = !in.isEnd() && in.readBoolean() ? PurchaseDays.read(in) : null;
+            CustomerState state = new CustomerState(timeline, seen, profile, purchases);
             state.cohort(cohort);
             return state;
         } catch (IOException | RuntimeException e) {
@@ -167,8 +176,8 @@ public final class CustomerStateSerde implements Serde<CustomerState>, Serialize
         CustomerTimeline t = state.timeline();
         long lastActivity = t.base().lastActivity();
         boolean cancellations = t.entries().stream().anyMatch(e -> e.kind() == TimelineEntry.Kind.CANCELLATION);
-        if (lastActivity == Lifecycle.NO_ACTIVITY && !cancellations && state.cohort() == null) {
-            return;
+        if (lastActivity == Lifecycle.NO_ACTIVITY && !cancellations && state.cohort() == null && state.purchases() == null) {
+            return; // nothing after the profile: a value as earlier releases wrote it
         }
         out.writeBoolean(lastActivity != Lifecycle.NO_ACTIVITY);
         if (lastActivity != Lifecycle.NO_ACTIVITY) {

@@ -49,4 +49,15 @@ class DegenerateFitTest {
         ModelFitException e = assertThrows(ModelFitException.class, () -> GammaGamma.fit(same));
         assertTrue(e.getMessage().startsWith("Gamma-Gamma fit"), e::getMessage);
     }
+
+    @Test
+    void parametersThatCannotPredictAreRefusedNamingWhy() {
+        ModelFitException runaway = assertThrows(ModelFitException.class,
+                () -> CustomerModel.requirePredictive(new BgNbd(0.3, 7, 1.1e6, 6.1e6)));
+        assertTrue(runaway.getMessage().contains("not identified"), runaway.getMessage());
+        ModelFitException small = assertThrows(ModelFitException.class,
+                () -> CustomerModel.requirePredictive(new BgNbd(0.4, 7.7, 0.003, 0.21)));
+        assertTrue(small.getMessage().contains("a + b"), small.getMessage());
+        CustomerModel.requirePredictive(new BgNbd(0.243, 4.414, 0.793, 2.426)); // CDNOW's: usable
+    }
 }

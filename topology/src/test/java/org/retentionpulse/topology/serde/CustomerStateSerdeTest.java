@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
@@ -18,6 +19,7 @@ import org.retentionpulse.topology.customer.CustomerTimeline;
 import org.retentionpulse.topology.customer.Dimensions;
 import org.retentionpulse.topology.customer.Lifecycle;
 import org.retentionpulse.topology.customer.TimelineEntry;
+import org.retentionpulse.topology.model.PurchaseDays;
 
 /** The customer's one store value survives its codec field for field, and stays small. */
 class CustomerStateSerdeTest {
@@ -94,6 +96,27 @@ class CustomerStateSerdeTest {
 
         assertEquals(Lifecycle.NO_ACTIVITY, back.base().lastActivity());
         assertEquals(TimelineEntry.cancellation(T + DAY, "unspecified"), back.entries().get(1));
+    }
+
+    @Test
+    void thePurchaseDaysRoundTripAndAValueWrittenBeforeThemReadsAsNone() {
+        PurchaseDays days = PurchaseDays.first(T + 5 * DAY, 1_000);
+        days.add(T, 250, day -> false);
+        days.add(T + 9 * DAY, 40, day -> false);
+        CustomerState state = new CustomerState(new CustomerTimeline(), List.of(), null, days);
+        CustomerState back = SERDE.deserialize("t", SERDE.serialize("t", state));
+        assertEquals(days, back.purchases());
+        assertEquals(days.summaryAsOf(T + 20 * DAY), back.purchases().summaryAsOf(T + 20 * DAY));
+
+        // Without purchase days nothing is written after the tail (and no tail when it holds nothing): such values read
+        // as none, like those of a release before the model's summary.
+        assertNull(SERDE.deserialize("t", SERDE.serialize("t", new CustomerState())).purchases());
+        CustomerTimeline timeline = new CustomerTimeline(new Lifecycle(true, true, Dimensions.NONE), List.of(
+                TimelineEntry.signup(T, Dimensions.NONE), TimelineEntry.cancellation(T + DAY, "moved")));
+        CustomerState withTail = new CustomerState(timeline, List.of(), null, days);
+        CustomerState tailBack = SERDE.deserialize("t", SERDE.serialize("t", withTail));
+        assertEquals(days, tailBack.purchases(), "after a tail with a churn reason");
+        assertEquals(TimelineEntry.cancellation(T + DAY, "moved"), tailBack.timeline().entries().get(1));
     }
 
     @Test

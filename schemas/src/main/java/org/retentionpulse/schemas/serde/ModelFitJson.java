@@ -1,0 +1,88 @@
+package org.retentionpulse.schemas.serde;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import org.retentionpulse.schemas.ModelFit;
+
+/**
+ * Reads and writes a model fit as one flat JSON object with the schema's field names: {@code segment, partition,
+ * fitted_at} (ISO-8601), the parameters and log-likelihoods as JSON numbers, {@code customers, repeat_buyers,
+ * fit_micros} as integers.
+ */
+final class ModelFitJson {
+    private ModelFitJson() {
+    }
+
+    static void write(JsonGenerator out, ModelFit fit) throws IOException {
+        out.writeStartObject();
+        out.writeStringField("segment", fit.getSegment());
+        out.writeNumberField("partition", fit.getPartition());
+        out.writeStringField("fitted_at", CanonicalJson.formatInstant(fit.getFittedAt()));
+        out.writeNumberField("r", fit.getR());
+        out.writeNumberField("alpha", fit.getAlpha());
+        out.writeNumberField("a", fit.getA());
+        out.writeNumberField("b", fit.getB());
+        out.writeNumberField("purchases_log_likelihood", fit.getPurchasesLogLikelihood());
+        out.writeNumberField("customers", fit.getCustomers());
+        out.writeNumberField("p", fit.getP());
+        out.writeNumberField("q", fit.getQ());
+        out.writeNumberField("v", fit.getV());
+        out.writeNumberField("spend_log_likelihood", fit.getSpendLogLikelihood());
+        out.writeNumberField("repeat_buyers", fit.getRepeatBuyers());
+        out.writeNumberField("fit_micros", fit.getFitMicros());
+        out.writeEndObject();
+    }
+
+    static ModelFit read(JsonNode root) {
+        return ModelFit.newBuilder()
+            .setSegment(text(root, "segment"))
+            .setPartition(Math.toIntExact(integer(root, "partition")))
+            .setFittedAt(CanonicalJson.instant(root.get("fitted_at"), "fitted_at"))
+            .setR(number(root, "r"))
+            .setAlpha(number(root, "alpha"))
+            .setA(number(root, "a"))
+            .setB(number(root, "b"))
+            .setPurchasesLogLikelihood(number(root, "purchases_log_likelihood"))
+            .setCustomers(Math.toIntExact(integer(root, "customers")))
+            .setP(number(root, "p"))
+            .setQ(number(root, "q"))
+            .setV(number(root, "v"))
+            .setSpendLogLikelihood(number(root, "spend_log_likelihood"))
+            .setRepeatBuyers(Math.toIntExact(integer(root, "repeat_buyers")))
+            .setFitMicros(integer(root, "fit_micros"))
+            .build();
+    }
+
+    private static JsonNode required(JsonNode root, String field) {
+        JsonNode node = root.get(field);
+        if (node == null || node.isNull()) {
+            throw CanonicalJson.missingField(field);
+        }
+        return node;
+    }
+
+    private static String text(JsonNode root, String field) {
+        JsonNode node = required(root, field);
+        if (!node.isTextual()) {
+            throw CanonicalJson.wrongType(field, "a string", node);
+        }
+        return node.textValue();
+    }
+
+    private static long integer(JsonNode root, String field) {
+        JsonNode node = required(root, field);
+        if (!node.isIntegralNumber() || !node.canConvertToLong()) {
+            throw CanonicalJson.wrongType(field, "an integer", node);
+        }
+        return node.longValue();
+    }
+
+    private static double number(JsonNode root, String field) {
+        JsonNode node = required(root, field);
+        if (!node.isNumber()) {
+            throw CanonicalJson.wrongType(field, "a number", node);
+        }
+        return node.doubleValue();
+    }
+}

@@ -49,8 +49,7 @@ class CrashRecoveryIT {
             uninterrupted = baseline.outputs();
         }
         uninterrupted.assertMatchesReference(stream.reference().finals());
-        assertTrue(uninterrupted.models().size() > PARTITIONS, "the customer tasks fitted the model daily: "
-                + uninterrupted.models().size() + " fits");
+        assertTrue(!uninterrupted.models().isEmpty(), "a customer task fitted the model (young tasks' fits are refused)");
         assertTrue(uninterrupted.alerts().stream().anyMatch(a -> a.contains("\"expected_purchases\"")),
                 "alerts were scored with the model");
 
@@ -78,7 +77,7 @@ class CrashRecoveryIT {
                     (restarted - started) / 1_000_000, (System.nanoTime() - restarted) / 1_000_000);
             PipelineOutputs recovered = run.outputs();
             PipelineOutputs.assertSameResults(uninterrupted, recovered);
-            System.out.printf("CrashRecoveryIT: %d finals, %d alerts and %d model fits equal the uninterrupted run%n",
+            System.out.printf("CrashRecoveryIT: %d finals, %d alerts and the latest model fit of %d tasks equal the uninterrupted run%n",
                     recovered.finals().size(), recovered.alerts().size(), recovered.models().size());
         }
     }

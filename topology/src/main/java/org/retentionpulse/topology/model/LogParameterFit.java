@@ -18,8 +18,8 @@ import org.apache.commons.math3.optim.nonlinear.scalar.noderiv.SimplexOptimizer;
  * deterministic: the same data give the same parameters on every instance and after every restart. For that the
  * likelihoods of this package use {@link StrictMath} (and Commons Math its pure-Java FastMath): {@link Math}'s
  * log and exp may differ by an ulp between JVMs and between interpreted and JIT-compiled code, and near a flat
- * likelihood one ulp changes where the search stops (seen: a stream task refitted after a failover found a
- * parameter run off where the uninterrupted run had found a = 4e-8).
+ * likelihood one ulp can change where the search stops; a stream task refitted on another instance after a
+ * failover must find the parameters the failed one would have.
  *
  * <p>Nelder-Mead can stop on a collapsed simplex short of the optimum, so the search is restarted from the
  * point it found until a restart no longer improves the log-likelihood (at most {@value #MAX_RESTARTS}

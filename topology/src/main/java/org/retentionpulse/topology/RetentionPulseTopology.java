@@ -152,6 +152,30 @@ public final class RetentionPulseTopology {
     }
 
     /**
+     * The internal topics Kafka Streams creates for this topology under {@code applicationId}: each store's
+     * {@code <id>-<store>-changelog} and each {@code <id>-<name>-repartition}, read from the topology itself (with a
+     * metric alert rule, so the metric alert stores are there too: store names do not depend on other settings).
+     * Exact names, not a prefix: {@code rp-crash-baseline-...} belongs to {@code rp-crash-baseline}, not {@code rp-crash}.
+     */
+    public static Set<String> internalTopics(String applicationId) {
+        TopologyConfig config = TopologyConfig.defaults();
+        config = config.withMetricAlertRules(org.retentionpulse.topology.metricalerts.MetricAlertRules.parse(
+                List.of("any threshold metric=churn_rate window=" + config.windows().get(0) + " above=0"), "internal topics",
+                config.windows()));
+        Set<String> topics = new java.util.TreeSet<>();
+        for (org.apache.kafka.streams.TopologyDescription.Subtopology sub : build(config).describe().subtopologies()) {
+            for (org.apache.kafka.streams.TopologyDescription.Node node : sub.nodes()) {
+                if (node instanceof org.apache.kafka.streams.TopologyDescription.Processor p) {
+                    p.stores().forEach(store -> topics.add(applicationId + "-" + store + "-changelog"));
+                } else if (node instanceof org.apache.kafka.streams.TopologyDescription.Source s && s.topicSet() != null) {
+                    s.topicSet().stream().filter(t -> t.endsWith("-repartition")).forEach(t -> topics.add(applicationId + "-" + t));
+                }
+            }
+        }
+        return topics;
+    }
+
+    /**
      * The streams properties the topology relies on: the dead-letter handler and topic. Callers add
      * bootstrap servers, application id, processing guarantee and the rest.
      */

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -19,6 +20,7 @@ import org.apache.kafka.clients.admin.GroupListing;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.GroupType;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.retentionpulse.topology.RetentionPulseTopology;
 
 /**
  * Deletes everything an application id's state consists of, as Kafka's streams reset tool and streams-bootstrap's
@@ -57,13 +59,20 @@ public final class ApplicationReset implements AutoCloseable {
     }
 
     /** Whether {@code topic} is one of the application's internal topics. */
-    static boolean isInternalTopic(String applicationId, String topic) {
-        return topic.equals(BuiltForCheck.topic(applicationId)) || topic.startsWith(applicationId + "-")
-                && (topic.endsWith("-changelog") || topic.endsWith("-repartition"));
+    /**
+     * The application's built-for record and the changelog and repartition topics of its topology, by exact name
+     * ({@link RetentionPulseTopology#internalTopics}): a prefix would also take the topics of an application id that
+     * starts with this one and a dash.
+     */
+    static Set<String> internalTopics(String applicationId) {
+        Set<String> topics = new TreeSet<>(RetentionPulseTopology.internalTopics(applicationId));
+        topics.add(BuiltForCheck.topic(applicationId));
+        return topics;
     }
 
     public Plan plan() {
-        List<String> topics = call(admin.listTopics().names()).stream().filter(t -> isInternalTopic(applicationId, t)).sorted().toList();
+        Set<String> internal = internalTopics(applicationId);
+        List<String> topics = call(admin.listTopics().names()).stream().filter(internal::contains).sorted().toList();
         Optional<GroupListing> group = group();
         return new Plan(applicationId, group, topics, Files.isDirectory(localState) ? Optional.of(localState) : Optional.empty());
     }

@@ -77,8 +77,9 @@ public final class BuiltForCheck {
     private void refuseStateOfAnEarlierRelease(TopicProvisioner topics) {
         List<String> internal;
         try {
-            internal = topics.admin().listTopics().names().get(30, TimeUnit.SECONDS).stream()
-                    .filter(t -> !t.equals(topic(applicationId)) && ApplicationReset.isInternalTopic(applicationId, t)).sorted().toList();
+            java.util.Set<String> ours = ApplicationReset.internalTopics(applicationId);
+            ours.remove(topic(applicationId));
+            internal = topics.admin().listTopics().names().get(30, TimeUnit.SECONDS).stream().filter(ours::contains).sorted().toList();
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot list the topics of application.id '" + applicationId + "': " + e.getMessage(), e);
         } catch (InterruptedException e) {

@@ -72,7 +72,13 @@ final class PipelineProcess implements AutoCloseable {
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             throw new AssertionError(name + " (pid " + process.pid() + ") survived SIGKILL for 30 s");
         }
-        assertEquals(KILLED_BY_SIGKILL, process.exitValue(), name + " should have died of SIGKILL");
+        assertEquals(KILLED_BY_SIGKILL, process.exitValue(), () -> name + " should have died of SIGKILL; its log:\n" + tail(log()));
+    }
+
+    /** The last lines of a log, enough to see why a process ended. */
+    private static String tail(String log) {
+        String[] lines = log.split("\n");
+        return String.join("\n", java.util.Arrays.copyOfRange(lines, Math.max(0, lines.length - 40), lines.length));
     }
 
     String log() {

@@ -141,7 +141,7 @@ public final class RetentionPulseTopology {
                         Named.as("segment-stage"), SegmentAggregator.STORE, MetricHistory.STORE);
         segmentDeltas
                 .process(() -> new CohortAggregator(config.cohorts(), windows, config.sourcePartitions(),
-                        config.segmentPartitions(), config.updateInterval()), Named.as("cohort-stage"), CohortAggregator.STORE)
+                        config.segmentPartitions(), config.updateInterval(), config.confidence()), Named.as("cohort-stage"), CohortAggregator.STORE)
                 .to(config.topics().cohorts(), Produced.with(Serdes.String(),
                         (Serde<CohortCell>) new CohortCellSerde(config.outputFormat())).withName("cohorts-sink"));
         updates.to(config.topics().metricUpdates(), Produced.with(Serdes.String(),

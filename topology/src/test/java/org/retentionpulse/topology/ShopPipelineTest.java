@@ -42,6 +42,32 @@ class ShopPipelineTest {
     }
 
     @Test
+    void everyCohortCellCarriesTheWilsonIntervalsOfItsRetentionAndActiveShare() throws IOException {
+        try (PipelineDriver pipeline = new PipelineDriver(shopConfig())) {
+            pipeline.sendAll(Files.readAllLines(RetentionPulseTopologyTest.resource("shop.jsonl")));
+            pipeline.closeAllWindows();
+            List<org.retentionpulse.schemas.CohortCell> cells = pipeline.cohortCells();
+            assertTrue(cells.size() >= 47, "cells: " + cells.size());
+            for (org.retentionpulse.schemas.CohortCell c : cells) {
+                assertWilson(c.getRetained(), c.getCustomers(), c.getRetentionCiLow(), c.getRetentionCiHigh(), c + " retention");
+                assertWilson(c.getActive(), c.getCustomers(), c.getActiveShareCiLow(), c.getActiveShareCiHigh(), c + " active_share");
+                assertTrue(c.getRetentionCiLow().compareTo(c.getRetention()) <= 0 && c.getRetention().compareTo(c.getRetentionCiHigh()) <= 0);
+            }
+        }
+    }
+
+    /** Docs/METRICS.md section 10, computed here independently: (p + z²/2n ± z·sqrt(p(1-p)/n + z²/4n²)) / (1 + z²/n). */
+    private static void assertWilson(long x, long n, java.math.BigDecimal low, java.math.BigDecimal high, String what) {
+        double z = 1.959963984540054;
+        double p = (double) x / n;
+        double centre = p + z * z / (2.0 * n);
+        double spread = z * Math.sqrt(p * (1 - p) / n + z * z / (4.0 * n * n));
+        double scale = 1 + z * z / n;
+        assertEquals(100 * (centre - spread) / scale, low.doubleValue(), 0.00006, what + " low");
+        assertEquals(100 * (centre + spread) / scale, high.doubleValue(), 0.00006, what + " high");
+    }
+
+    @Test
     void shopExampleGivesExactlyTheExpectedCohortCells() throws IOException {
         List<String> lines = Files.readAllLines(RetentionPulseTopologyTest.resource("shop.jsonl"));
         SortedMap<CohortKey, CohortCell> expected =

@@ -42,6 +42,10 @@ final class CohortCellJson {
         writeValue(out, "revenue_per_customer", cell.getRevenuePerCustomer());
         out.writeBooleanField("final", cell.getFinal$());
         out.writeStringField("computed_at", CanonicalJson.formatInstant(cell.getComputedAt()));
+        MetricUpdateJson.optionalNumber(out, "retention_ci_low", cell.getRetentionCiLow());
+        MetricUpdateJson.optionalNumber(out, "retention_ci_high", cell.getRetentionCiHigh());
+        MetricUpdateJson.optionalNumber(out, "active_share_ci_low", cell.getActiveShareCiLow());
+        MetricUpdateJson.optionalNumber(out, "active_share_ci_high", cell.getActiveShareCiHigh());
         out.writeEndObject();
     }
 
@@ -64,7 +68,11 @@ final class CohortCellJson {
             decimal(required(root, "active_share"), "active_share", VALUE_SCALE, false),
             decimal(required(root, "revenue_per_customer"), "revenue_per_customer", VALUE_SCALE, false),
             bool(root, "final"),
-            CanonicalJson.instant(root.get("computed_at"), "computed_at"));
+            CanonicalJson.instant(root.get("computed_at"), "computed_at"),
+            MetricUpdateJson.optionalDecimal(root.get("retention_ci_low"), "retention_ci_low", VALUE_SCALE),
+            MetricUpdateJson.optionalDecimal(root.get("retention_ci_high"), "retention_ci_high", VALUE_SCALE),
+            MetricUpdateJson.optionalDecimal(root.get("active_share_ci_low"), "active_share_ci_low", VALUE_SCALE),
+            MetricUpdateJson.optionalDecimal(root.get("active_share_ci_high"), "active_share_ci_high", VALUE_SCALE));
     }
 
     private static JsonNode required(JsonNode root, String field) {

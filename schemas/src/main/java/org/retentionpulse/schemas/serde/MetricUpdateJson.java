@@ -84,7 +84,7 @@ final class MetricUpdateJson {
             CanonicalJson.instant(root.get("computed_at"), "computed_at"));
     }
 
-    private static void optionalNumber(JsonGenerator out, String field, BigDecimal number) throws IOException {
+    static void optionalNumber(JsonGenerator out, String field, BigDecimal number) throws IOException {
         if (number != null) {
             out.writeFieldName(field);
             out.writeNumber(number.stripTrailingZeros().toPlainString());
@@ -120,7 +120,7 @@ final class MetricUpdateJson {
         return components;
     }
 
-    private static BigDecimal optionalDecimal(JsonNode node, String field, int scale) {
+    static BigDecimal optionalDecimal(JsonNode node, String field, int scale) {
         if (node == null || node.isNull()) {
             return null;
         }

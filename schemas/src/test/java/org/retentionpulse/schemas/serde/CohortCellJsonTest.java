@@ -58,4 +58,17 @@ class CohortCellJsonTest {
     private static RejectReason reject(String line) {
         return assertThrows(InvalidEventException.class, () -> CanonicalJson.parseCohortCell(line)).reason();
     }
+
+    @Test
+    void theIntervalsOfRetentionAndActiveShareAreWrittenWhenPresentAndReadBack() {
+        CohortCell cell = SampleRecords.cohortCell();
+        cell.setRetentionCiLow(new java.math.BigDecimal("36.3929"));
+        cell.setRetentionCiHigh(new java.math.BigDecimal("53.9291"));
+        cell.setActiveShareCiLow(new java.math.BigDecimal("72.9182"));
+        cell.setActiveShareCiHigh(new java.math.BigDecimal("86.8391"));
+        String json = CanonicalJson.formatCohortCell(cell);
+        org.junit.jupiter.api.Assertions.assertTrue(json.endsWith(
+                "\"retention_ci_low\":36.3929,\"retention_ci_high\":53.9291,\"active_share_ci_low\":72.9182,\"active_share_ci_high\":86.8391}"), json);
+        org.junit.jupiter.api.Assertions.assertEquals(cell, CanonicalJson.parseCohortCell(json));
+    }
 }

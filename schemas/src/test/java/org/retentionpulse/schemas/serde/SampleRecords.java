@@ -75,7 +75,8 @@ final class SampleRecords {
     static CohortCell cohortCell() {
         return new CohortCell("P1W", Instant.parse("2024-03-04T00:00:00Z"), 2, "plan=pro", 120L, 54L, 97L,
             new BigDecimal("4312.50"), new BigDecimal("45.0000"), new BigDecimal("80.8333"), new BigDecimal("35.9375"),
-            true, Instant.parse("2024-03-25T06:00:00.250Z"));
+            true, Instant.parse("2024-03-25T06:00:00.250Z"),
+            null, null, null, null);
     }
 
     static ChurnRiskAlert alert() {

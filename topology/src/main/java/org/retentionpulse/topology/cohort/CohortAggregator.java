@@ -1,8 +1,8 @@
 package org.retentionpulse.topology.cohort;
 
 import java.math.BigDecimal;
-import java.nio.ByteBuffer;
 import java.math.RoundingMode;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -23,6 +23,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 import org.retentionpulse.schemas.CohortCell;
+import org.retentionpulse.topology.confidence.ConfidenceLevel;
+import org.retentionpulse.topology.confidence.Interval;
+import org.retentionpulse.topology.confidence.Sample;
 import org.retentionpulse.topology.delta.SegmentDelta;
 import org.retentionpulse.topology.metrics.SegmentOwnership;
 import org.retentionpulse.topology.time.CohortSpec;
@@ -52,6 +55,7 @@ public final class CohortAggregator implements Processor<String, SegmentDelta, S
     private static final int REVENUE = 3;
 
     private final CohortSpec spec;
+    private final ConfidenceLevel confidence;
     private final WindowSet windows;
     private final int sourcePartitions;
     private final int segmentPartitions;
@@ -81,7 +85,8 @@ public final class CohortAggregator implements Processor<String, SegmentDelta, S
     }
 
     public CohortAggregator(CohortSpec spec, WindowSet windows, int sourcePartitions, int segmentPartitions,
-                            Duration updateInterval) {
+                            Duration updateInterval, ConfidenceLevel confidence) {
+        this.confidence = confidence;
         this.spec = spec;
         this.windows = windows;
         this.sourcePartitions = sourcePartitions;
@@ -224,6 +229,10 @@ public final class CohortAggregator implements Processor<String, SegmentDelta, S
                 .setRevenue(revenue)
                 .setRetention(percent(v[RETAINED], n))
                 .setActiveShare(percent(v[ACTIVE], n))
+                .setRetentionCiLow(low(v[RETAINED], n))
+                .setRetentionCiHigh(high(v[RETAINED], n))
+                .setActiveShareCiLow(low(v[ACTIVE], n))
+                .setActiveShareCiHigh(high(v[ACTIVE], n))
                 .setRevenuePerCustomer(revenue.divide(BigDecimal.valueOf(n), 4, RoundingMode.HALF_EVEN))
                 .setFinal$(isFinal)
                 .setComputedAt(Instant.ofEpochMilli(now))
@@ -234,6 +243,17 @@ public final class CohortAggregator implements Processor<String, SegmentDelta, S
     /** The compactable key of a cell: {@code period|segment|cohort_start|k}. */
     public static String key(CohortCell cell) {
         return cell.getCohortPeriod() + '|' + cell.getSegment() + '|' + cell.getCohortStart() + '|' + cell.getPeriod();
+    }
+
+    /** Contract section 10: the Wilson interval of a cell's proportion over its {@code customers}. */
+    private BigDecimal low(long x, long n) {
+        Interval interval = new Sample.Proportion(x, n).interval(confidence);
+        return interval == null ? null : interval.low();
+    }
+
+    private BigDecimal high(long x, long n) {
+        Interval interval = new Sample.Proportion(x, n).interval(confidence);
+        return interval == null ? null : interval.high();
     }
 
     private static BigDecimal percent(long x, long n) {

@@ -100,18 +100,27 @@ public final class ModelRefitter {
             CustomerModel model = CustomerModel.fit(summaries, fitting.policy().horizon(), current);
             long micros = (nanoClock.getAsLong() - started) / 1_000;
             FittedModel fitted = new FittedModel(OVERALL, partition, boundary, model.purchases(), model.spend(), micros);
+            if (state.failure() != null) {
+                LOG.info("customer task partition {}: model fitted again as of {} on {} customers", partition,
+                        Instant.ofEpochMilli(boundary), summaries.size());
+            }
             LOG.debug("task partition {}: model fitted as of {} on {} customers in {} µs: {}", partition, boundary,
                     summaries.size(), micros, fitted);
             return new ModelFitState(boundary, fitted, null);
         } catch (ModelFitException e) {
             String why = String.format(Locale.ROOT, "fit as of %s on %d customers failed: %s",
                     Instant.ofEpochMilli(boundary), summaries.size(), e.getMessage());
-            if (previous == null) {
+            // One line per run of failures, not one per day of event time (a replay passes hundreds of days a minute);
+            // the next failures of the run go to DEBUG, and the next success says the run is over.
+            boolean runOfFailures = state.failure() != null;
+            if (runOfFailures) {
+                LOG.debug("customer task partition {}: model {}", partition, why);
+            } else if (previous == null) {
                 LOG.info("customer task partition {}: model {}; churn risk by the rules alone until a fit succeeds",
                         partition, why);
             } else {
-                LOG.warn("customer task partition {}: model {}; keeping the parameters fitted as of {}", partition, why,
-                        Instant.ofEpochMilli(previous.fittedAt()));
+                LOG.warn("customer task partition {}: model {}; keeping the parameters fitted as of {} (further failures "
+                        + "are logged at DEBUG until a fit succeeds)", partition, why, Instant.ofEpochMilli(previous.fittedAt()));
             }
             return new ModelFitState(boundary, previous, why);
         }

@@ -56,55 +56,23 @@ final class CohortCellJson {
 
     static CohortCell read(JsonNode root) {
         return new CohortCell(
-            text(root, "cohort_period"),
+            JsonFields.text(root, "cohort_period"),
             CanonicalJson.instant(root.get("cohort_start"), "cohort_start"),
-            Math.toIntExact(integer(root, "period")),
-            text(root, "segment"),
-            integer(root, "customers"),
-            integer(root, "retained"),
-            integer(root, "active"),
-            decimal(required(root, "revenue"), "revenue", REVENUE_SCALE, true),
-            decimal(required(root, "retention"), "retention", VALUE_SCALE, false),
-            decimal(required(root, "active_share"), "active_share", VALUE_SCALE, false),
-            decimal(required(root, "revenue_per_customer"), "revenue_per_customer", VALUE_SCALE, false),
-            bool(root, "final"),
+            Math.toIntExact(JsonFields.integer(root, "period")),
+            JsonFields.text(root, "segment"),
+            JsonFields.integer(root, "customers"),
+            JsonFields.integer(root, "retained"),
+            JsonFields.integer(root, "active"),
+            decimal(JsonFields.required(root, "revenue"), "revenue", REVENUE_SCALE, true),
+            decimal(JsonFields.required(root, "retention"), "retention", VALUE_SCALE, false),
+            decimal(JsonFields.required(root, "active_share"), "active_share", VALUE_SCALE, false),
+            decimal(JsonFields.required(root, "revenue_per_customer"), "revenue_per_customer", VALUE_SCALE, false),
+            JsonFields.bool(root, "final"),
             CanonicalJson.instant(root.get("computed_at"), "computed_at"),
             MetricUpdateJson.optionalDecimal(root.get("retention_ci_low"), "retention_ci_low", VALUE_SCALE),
             MetricUpdateJson.optionalDecimal(root.get("retention_ci_high"), "retention_ci_high", VALUE_SCALE),
             MetricUpdateJson.optionalDecimal(root.get("active_share_ci_low"), "active_share_ci_low", VALUE_SCALE),
             MetricUpdateJson.optionalDecimal(root.get("active_share_ci_high"), "active_share_ci_high", VALUE_SCALE));
-    }
-
-    private static JsonNode required(JsonNode root, String field) {
-        JsonNode node = root.get(field);
-        if (node == null || node.isNull()) {
-            throw CanonicalJson.missingField(field);
-        }
-        return node;
-    }
-
-    private static String text(JsonNode root, String field) {
-        JsonNode node = required(root, field);
-        if (!node.isTextual()) {
-            throw CanonicalJson.wrongType(field, "a string", node);
-        }
-        return node.textValue();
-    }
-
-    private static long integer(JsonNode root, String field) {
-        JsonNode node = required(root, field);
-        if (!node.isIntegralNumber() || !node.canConvertToLong()) {
-            throw CanonicalJson.wrongType(field, "an integer", node);
-        }
-        return node.longValue();
-    }
-
-    private static boolean bool(JsonNode root, String field) {
-        JsonNode node = required(root, field);
-        if (!node.isBoolean()) {
-            throw CanonicalJson.wrongType(field, "true or false", node);
-        }
-        return node.booleanValue();
     }
 
     /** {@code revenue} is a decimal string, the values JSON numbers; neither with more decimals than the schema. */

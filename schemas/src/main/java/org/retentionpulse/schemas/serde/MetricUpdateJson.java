@@ -70,17 +70,17 @@ final class MetricUpdateJson {
 
     static MetricUpdate read(JsonNode root) {
         return new MetricUpdate(
-            text(root, "metric"),
-            text(root, "window"),
+            JsonFields.text(root, "metric"),
+            JsonFields.text(root, "window"),
             CanonicalJson.instant(root.get("window_start"), "window_start"),
             CanonicalJson.instant(root.get("window_end"), "window_end"),
-            text(root, "segment"),
+            JsonFields.text(root, "segment"),
             optionalText(root, "reason"),
             optionalDecimal(root.get("value"), "value", VALUE_SCALE),
             optionalDecimal(root.get("ci_low"), "ci_low", VALUE_SCALE),
             optionalDecimal(root.get("ci_high"), "ci_high", VALUE_SCALE),
             components(root.get("components")),
-            bool(root, "final"),
+            JsonFields.bool(root, "final"),
             CanonicalJson.instant(root.get("computed_at"), "computed_at"));
     }
 
@@ -134,17 +134,6 @@ final class MetricUpdateJson {
         }
     }
 
-    private static String text(JsonNode root, String field) {
-        JsonNode node = root.get(field);
-        if (node == null || node.isNull()) {
-            throw CanonicalJson.missingField(field);
-        }
-        if (!node.isTextual()) {
-            throw CanonicalJson.wrongType(field, "a string", node);
-        }
-        return node.textValue();
-    }
-
     private static String optionalText(JsonNode root, String field) {
         JsonNode node = root.get(field);
         if (node == null || node.isNull()) {
@@ -154,17 +143,6 @@ final class MetricUpdateJson {
             throw CanonicalJson.wrongType(field, "a string", node);
         }
         return node.textValue();
-    }
-
-    private static boolean bool(JsonNode root, String field) {
-        JsonNode node = root.get(field);
-        if (node == null || node.isNull()) {
-            throw CanonicalJson.missingField(field);
-        }
-        if (!node.isBoolean()) {
-            throw CanonicalJson.wrongType(field, "true or false", node);
-        }
-        return node.booleanValue();
     }
 
     private static Schema nonNullBranch(Schema schema) {

@@ -36,53 +36,22 @@ final class ModelFitJson {
 
     static ModelFit read(JsonNode root) {
         return ModelFit.newBuilder()
-            .setSegment(text(root, "segment"))
-            .setPartition(Math.toIntExact(integer(root, "partition")))
+            .setSegment(JsonFields.text(root, "segment"))
+            .setPartition(Math.toIntExact(JsonFields.integer(root, "partition")))
             .setFittedAt(CanonicalJson.instant(root.get("fitted_at"), "fitted_at"))
-            .setR(number(root, "r"))
-            .setAlpha(number(root, "alpha"))
-            .setA(number(root, "a"))
-            .setB(number(root, "b"))
-            .setPurchasesLogLikelihood(number(root, "purchases_log_likelihood"))
-            .setCustomers(Math.toIntExact(integer(root, "customers")))
-            .setP(number(root, "p"))
-            .setQ(number(root, "q"))
-            .setV(number(root, "v"))
-            .setSpendLogLikelihood(number(root, "spend_log_likelihood"))
-            .setRepeatBuyers(Math.toIntExact(integer(root, "repeat_buyers")))
-            .setFitMicros(integer(root, "fit_micros"))
+            .setR(JsonFields.number(root, "r"))
+            .setAlpha(JsonFields.number(root, "alpha"))
+            .setA(JsonFields.number(root, "a"))
+            .setB(JsonFields.number(root, "b"))
+            .setPurchasesLogLikelihood(JsonFields.number(root, "purchases_log_likelihood"))
+            .setCustomers(Math.toIntExact(JsonFields.integer(root, "customers")))
+            .setP(JsonFields.number(root, "p"))
+            .setQ(JsonFields.number(root, "q"))
+            .setV(JsonFields.number(root, "v"))
+            .setSpendLogLikelihood(JsonFields.number(root, "spend_log_likelihood"))
+            .setRepeatBuyers(Math.toIntExact(JsonFields.integer(root, "repeat_buyers")))
+            .setFitMicros(JsonFields.integer(root, "fit_micros"))
             .build();
     }
 
-    private static JsonNode required(JsonNode root, String field) {
-        JsonNode node = root.get(field);
-        if (node == null || node.isNull()) {
-            throw CanonicalJson.missingField(field);
-        }
-        return node;
-    }
-
-    private static String text(JsonNode root, String field) {
-        JsonNode node = required(root, field);
-        if (!node.isTextual()) {
-            throw CanonicalJson.wrongType(field, "a string", node);
-        }
-        return node.textValue();
-    }
-
-    private static long integer(JsonNode root, String field) {
-        JsonNode node = required(root, field);
-        if (!node.isIntegralNumber() || !node.canConvertToLong()) {
-            throw CanonicalJson.wrongType(field, "an integer", node);
-        }
-        return node.longValue();
-    }
-
-    private static double number(JsonNode root, String field) {
-        JsonNode node = required(root, field);
-        if (!node.isNumber()) {
-            throw CanonicalJson.wrongType(field, "a number", node);
-        }
-        return node.doubleValue();
-    }
 }

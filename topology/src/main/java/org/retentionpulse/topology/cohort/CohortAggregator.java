@@ -218,6 +218,9 @@ public final class CohortAggregator implements Processor<String, SegmentDelta, S
     private void publish(Cell cell, long[] v, boolean isFinal, long now) {
         long n = v[CUSTOMERS];
         BigDecimal revenue = BigDecimal.valueOf(v[REVENUE], 2);
+        // Contract section 10: the Wilson intervals of the cell's two proportions over its customers.
+        Interval retention = new Sample.Proportion(v[RETAINED], n).interval(confidence);
+        Interval active = new Sample.Proportion(v[ACTIVE], n).interval(confidence);
         CohortCell out = CohortCell.newBuilder()
                 .setCohortPeriod(spec.period().name())
                 .setCohortStart(Instant.ofEpochMilli(spec.startMs(cell.cohort())))
@@ -229,10 +232,10 @@ public final class CohortAggregator implements Processor<String, SegmentDelta, S
                 .setRevenue(revenue)
                 .setRetention(percent(v[RETAINED], n))
                 .setActiveShare(percent(v[ACTIVE], n))
-                .setRetentionCiLow(low(v[RETAINED], n))
-                .setRetentionCiHigh(high(v[RETAINED], n))
-                .setActiveShareCiLow(low(v[ACTIVE], n))
-                .setActiveShareCiHigh(high(v[ACTIVE], n))
+                .setRetentionCiLow(retention == null ? null : retention.low())
+                .setRetentionCiHigh(retention == null ? null : retention.high())
+                .setActiveShareCiLow(active == null ? null : active.low())
+                .setActiveShareCiHigh(active == null ? null : active.high())
                 .setRevenuePerCustomer(revenue.divide(BigDecimal.valueOf(n), 4, RoundingMode.HALF_EVEN))
                 .setFinal$(isFinal)
                 .setComputedAt(Instant.ofEpochMilli(now))
@@ -243,17 +246,6 @@ public final class CohortAggregator implements Processor<String, SegmentDelta, S
     /** The compactable key of a cell: {@code period|segment|cohort_start|k}. */
     public static String key(CohortCell cell) {
         return cell.getCohortPeriod() + '|' + cell.getSegment() + '|' + cell.getCohortStart() + '|' + cell.getPeriod();
-    }
-
-    /** Contract section 10: the Wilson interval of a cell's proportion over its {@code customers}. */
-    private BigDecimal low(long x, long n) {
-        Interval interval = new Sample.Proportion(x, n).interval(confidence);
-        return interval == null ? null : interval.low();
-    }
-
-    private BigDecimal high(long x, long n) {
-        Interval interval = new Sample.Proportion(x, n).interval(confidence);
-        return interval == null ? null : interval.high();
     }
 
     private static BigDecimal percent(long x, long n) {

@@ -1,8 +1,5 @@
 package org.retentionpulse.topology;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.Map;
@@ -33,6 +30,7 @@ import org.retentionpulse.schemas.serde.ModelFitSerde;
 import org.retentionpulse.schemas.serde.WireFormat;
 import org.retentionpulse.topology.alerts.ChurnRiskTracker;
 import org.retentionpulse.topology.cohort.CohortAggregator;
+import org.retentionpulse.topology.combine.DeltaCombiner;
 import org.retentionpulse.topology.confidence.MetricIntervals;
 import org.retentionpulse.topology.customer.CustomerMetrics;
 import org.retentionpulse.topology.customer.CustomerOutput;
@@ -42,8 +40,6 @@ import org.retentionpulse.topology.metricalerts.MetricAlertStage;
 import org.retentionpulse.topology.metrics.MetricHistory;
 import org.retentionpulse.topology.metrics.SegmentAggregator;
 import org.retentionpulse.topology.metrics.SegmentDeltaPartitioner;
-import org.retentionpulse.topology.metrics.SegmentOwnership;
-import org.retentionpulse.topology.customer.Segment;
 import org.retentionpulse.topology.delta.SegmentDelta;
 import org.retentionpulse.topology.event.InputRecord;
 import org.retentionpulse.topology.serde.CustomerStateSerde;
@@ -62,7 +58,8 @@ import org.retentionpulse.topology.time.WindowSet;
  *         -> churn-risk alerts      -> alerts topic
  *         -> model fits (daily)     -> retention-model topic (compacted, key segment|partition)
  *         -> late events            -> late-events topic
- *         -> segment deltas         -> segment-deltas repartition topic (changes to the segment's owner, watermarks to all)
+ *         -> segment deltas -> delta-combiner [segment-delta-journal] (summed per segment and key for 100 ms)
+ *                                   -> segment-deltas repartition topic (changes to the segment's owner, watermarks to all)
  *    -> segment-stage    [segment-aggregates, metric-history (queryable)]
  *         -> metric updates         -> metric-updates topic (key metric|window|segment|window_start)
  *         -> final updates -> metric-alert-rules [metric-alert-finals, metric-alert-firing] -> metric-alerts topic
@@ -89,6 +86,7 @@ public final class RetentionPulseTopology {
         builder.addStateStore(historyStore(config));
         builder.addStateStore(fitSampleStore(config));
         builder.addStateStore(modelStore());
+        builder.addStateStore(DeltaCombiner.storeBuilder());
 
         EventSerde outputEvents = new EventSerde(config.outputFormat(), config.reportingCurrency());
         InputRecordSerde inputRecords = new InputRecordSerde(new EventSerde(WireFormat.AVRO, config.reportingCurrency()),
@@ -127,7 +125,9 @@ public final class RetentionPulseTopology {
                         (Serde<ModelFit>) new ModelFitSerde(config.outputFormat())).withName("model-sink"));
 
         KStream<String, SegmentDelta> segmentDeltas = branches.get("customer-output-deltas")
-                .flatMapValues(v -> byPartition(((CustomerOutput.Delta) v).delta(), config.segmentPartitions()), Named.as("segment-batches"))
+                .mapValues(v -> ((CustomerOutput.Delta) v).delta(), Named.as("segment-delta"))
+                .process(() -> new DeltaCombiner(config.combining(), config.segmentPartitions(), windows), Named.as("delta-combiner"),
+                        DeltaCombiner.JOURNAL_STORE)
                 .selectKey((k, v) -> SegmentDeltaPartitioner.keyOf(v), Named.as("segment-key"))
                 .repartition(Repartitioned.<String, SegmentDelta>as(SEGMENT_DELTAS)
                         .withKeySerde(Serdes.String())
@@ -244,50 +244,5 @@ public final class RetentionPulseTopology {
                 ? Stores.inMemoryKeyValueStore(MetricHistory.STORE)
                 : Stores.persistentKeyValueStore(MetricHistory.STORE);
         return Stores.keyValueStoreBuilder(supplier, Serdes.String(), new MetricUpdateSerde(WireFormat.AVRO)).withCachingDisabled();
-    }
-
-    /**
-     * One record's contribution as one {@link SegmentDelta.Batch} per segment-stage partition it touches (the changes
-     * of the segments that partition owns ({@link SegmentOwnership}) and those of segment {@code all}, which every
-     * partition keeps), then the task's watermark, to every partition. A tick's watermark passes through unchanged.
-     */
-    static List<SegmentDelta> byPartition(SegmentDelta delta, int segmentPartitions) {
-        if (!(delta instanceof SegmentDelta.Contribution c)) {
-            return List.of(delta);
-        }
-        Map<String, List<SegmentDelta.BucketChange>> buckets = new LinkedHashMap<>();
-        Map<String, List<SegmentDelta.CoverageChange>> coverage = new LinkedHashMap<>();
-        Map<String, List<SegmentDelta.ReasonChange>> reasons = new LinkedHashMap<>();
-        Map<String, List<SegmentDelta.CohortChange>> cohorts = new LinkedHashMap<>();
-        c.buckets().forEach(b -> buckets.computeIfAbsent(b.segment(), x -> new ArrayList<>()).add(b));
-        c.coverage().forEach(v -> coverage.computeIfAbsent(v.segment(), x -> new ArrayList<>()).add(v));
-        c.reasons().forEach(r -> reasons.computeIfAbsent(r.segment(), x -> new ArrayList<>()).add(r));
-        c.cohorts().forEach(r -> cohorts.computeIfAbsent(r.segment(), x -> new ArrayList<>()).add(r));
-        Set<String> segments = new LinkedHashSet<>(buckets.keySet());
-        segments.addAll(coverage.keySet());
-        segments.addAll(reasons.keySet());
-        segments.addAll(cohorts.keySet());
-        List<List<SegmentDelta.Changes>> byPartition = new ArrayList<>();
-        for (int p = 0; p < segmentPartitions; p++) {
-            byPartition.add(new ArrayList<>());
-        }
-        for (String segment : segments) {
-            SegmentDelta.Changes changes = new SegmentDelta.Changes(segment, buckets.getOrDefault(segment, List.of()),
-                    coverage.getOrDefault(segment, List.of()), reasons.getOrDefault(segment, List.of()),
-                    cohorts.getOrDefault(segment, List.of()));
-            if (Segment.ALL.equals(segment)) {
-                byPartition.forEach(list -> list.add(changes));
-            } else {
-                byPartition.get(SegmentOwnership.partitionOf(segment, segmentPartitions)).add(changes);
-            }
-        }
-        List<SegmentDelta> out = new ArrayList<>();
-        for (int p = 0; p < segmentPartitions; p++) {
-            if (!byPartition.get(p).isEmpty()) {
-                out.add(new SegmentDelta.Batch(p, byPartition.get(p)));
-            }
-        }
-        out.add(SegmentDelta.watermark(c.sourcePartition(), c.streamTime(), c.latestEvent()));
-        return out;
     }
 }

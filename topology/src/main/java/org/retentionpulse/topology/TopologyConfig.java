@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.function.Consumer;
 import org.retentionpulse.schemas.serde.WireFormat;
 import org.retentionpulse.topology.alerts.AlertPolicy;
+import org.retentionpulse.topology.combine.DeltaCombining;
 import org.retentionpulse.topology.confidence.ConfidenceLevel;
 import org.retentionpulse.topology.customer.Dimension;
 import org.retentionpulse.topology.serde.FutureEventGuard;
@@ -42,6 +43,9 @@ import org.retentionpulse.topology.time.WindowSpec;
  *              {@code none}, cap 20)
  * @param cohorts the cohort table's period and K (contract section 9; default P1W, 12)
  * @param modelFitting the customer-lifetime model fitted in the customer stage (default off: churn risk by the rules)
+ * @param combining how a customer task combines its records' segment changes before the repartition topic (default
+ *                  {@link DeltaCombining#PER_RECORD}, what TopologyTestDriver tests expect; the application's default
+ *                  combines for 100 ms)
  */
 public record TopologyConfig(
         Topics topics,
@@ -63,7 +67,8 @@ public record TopologyConfig(
         List<MetricAlertRule> metricAlertRules,
         ChurnPolicy churn,
         CohortSpec cohorts,
-        ModelFitting modelFitting) {
+        ModelFitting modelFitting,
+        DeltaCombining combining) {
 
     public static final List<WindowSpec> DEFAULT_WINDOWS =
             List.of(WindowSpec.parse("P1D/P1D"), WindowSpec.parse("P7D/P1D"), WindowSpec.parse("P30D/P1D"));
@@ -77,6 +82,7 @@ public record TopologyConfig(
         Objects.requireNonNull(churn, "churn");
         Objects.requireNonNull(cohorts, "cohorts");
         modelFitting = modelFitting == null ? ModelFitting.off() : modelFitting;
+        combining = combining == null ? DeltaCombining.PER_RECORD : combining;
         windows = List.copyOf(windows);
         dimensions = List.copyOf(dimensions);
         if (windows.isEmpty()) {
@@ -147,7 +153,7 @@ public record TopologyConfig(
         return new TopologyConfig(Topics.defaults(), DEFAULT_WINDOWS, DEFAULT_GRACE, List.of(Dimension.values()), "EUR",
                 1, 1, Duration.ofSeconds(1), null, WireFormat.AVRO, StoreKind.PERSISTENT, AlertPolicy.defaults(),
                 DEFAULT_HISTORY_RETENTION, DEFAULT_MAX_FUTURE, Clock.systemUTC(), ConfidenceLevel.defaults(), List.of(),
-                ChurnPolicy.DEFAULT, CohortSpec.DEFAULT, ModelFitting.off());
+                ChurnPolicy.DEFAULT, CohortSpec.DEFAULT, ModelFitting.off(), DeltaCombining.PER_RECORD);
     }
 
     public WindowSet windowSet() {
@@ -239,6 +245,10 @@ public record TopologyConfig(
         return with(c -> c.modelFitting = m);
     }
 
+    public TopologyConfig withCombining(DeltaCombining d) {
+        return with(c -> c.combining = d);
+    }
+
     /** A copy with {@code change} applied, validated by the canonical constructor like any other instance. */
     private TopologyConfig with(Consumer<Copy> change) {
         Copy copy = new Copy(this);
@@ -271,6 +281,7 @@ public record TopologyConfig(
         ChurnPolicy churn;
         CohortSpec cohorts;
         ModelFitting modelFitting;
+        DeltaCombining combining;
 
         Copy(TopologyConfig config) {
             topics = config.topics;
@@ -293,12 +304,13 @@ public record TopologyConfig(
             churn = config.churn;
             cohorts = config.cohorts;
             modelFitting = config.modelFitting;
+            combining = config.combining;
         }
 
         TopologyConfig build() {
             return new TopologyConfig(topics, windows, grace, dimensions, reportingCurrency, sourcePartitions, segmentPartitions,
                     updateInterval, dedupHorizon, outputFormat, stores, alerts, historyRetention, maxFuture, clock,
-                    confidence, metricAlertRules, churn, cohorts, modelFitting);
+                    confidence, metricAlertRules, churn, cohorts, modelFitting, combining);
         }
     }
 }

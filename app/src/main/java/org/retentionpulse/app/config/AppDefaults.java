@@ -26,6 +26,9 @@ public final class AppDefaults {
     public static final String TOPICS_PARTITIONS = "topics.partitions";
     public static final String TOPICS_REPLICATION_FACTOR = "topics.replication-factor";
     public static final String SEGMENT_PARTITIONS = "segment.partitions";
+    /** How long a customer task sums its records' segment changes before sending them; PT0S: each record's at once. */
+    public static final String SEGMENT_COMBINE_INTERVAL = "segment.combine.interval";
+    public static final String SEGMENT_COMBINE_MAX_EVENTS = "segment.combine.max-events";
     public static final String STREAM_THREADS = "stream.threads";
     public static final String TOPICS_INPUT_TIMESTAMP_TYPE = "topics.input-timestamp-type";
     public static final String HTTP_PORT = "http.port";
@@ -95,6 +98,10 @@ public final class AppDefaults {
         d.put(TOPICS_PARTITIONS, "3");
         d.put(TOPICS_REPLICATION_FACTOR, "1");
         d.put(SEGMENT_PARTITIONS, "1");
+        // Combining: org.retentionpulse.topology.combine.DeltaCombiner. 100 ms is the exactly-once commit interval: a
+        // flush per commit, so an update waits at most one more commit for it.
+        d.put(SEGMENT_COMBINE_INTERVAL, "PT0.1S");
+        d.put(SEGMENT_COMBINE_MAX_EVENTS, "10000");
         d.put(STREAM_THREADS, "1");
         d.put(TOPICS_INPUT_TIMESTAMP_TYPE, "CreateTime");
         d.put(HTTP_PORT, "8080");

@@ -17,6 +17,7 @@ import org.retentionpulse.schemas.RiskSignal;
 import org.retentionpulse.schemas.serde.WireFormat;
 import org.retentionpulse.topology.RetentionPulseTopology;
 import org.retentionpulse.topology.TopologyConfig;
+import org.retentionpulse.topology.combine.DeltaCombining;
 import org.retentionpulse.topology.alerts.AlertPolicy;
 import org.retentionpulse.topology.confidence.ConfidenceLevel;
 import org.retentionpulse.topology.customer.Dimension;
@@ -68,7 +69,8 @@ public final class PipelineSettings {
                 .withMetricAlertRules(metricAlertRules(windows))
                 .withChurn(churnPolicy())
                 .withCohorts(cohortSpec())
-                .withModelFitting(modelFitting());
+                .withModelFitting(modelFitting())
+                .withCombining(combining());
         // Unset: the topology's default, longest window + grace, so every window an event can count in is covered.
         String horizon = settings.get(AppDefaults.DEDUP_HORIZON, "");
         return horizon.isBlank() ? config : config.withDedupHorizon(settings.getDuration(AppDefaults.DEDUP_HORIZON));
@@ -82,6 +84,28 @@ public final class PipelineSettings {
                     + settings.origin(AppDefaults.INPUT_MAX_FUTURE) + ") must not be negative");
         }
         return max;
+    }
+
+    /** {@code segment.combine.interval} (not negative) and {@code segment.combine.max-events} (1 to 1,000,000). */
+    public DeltaCombining combining() {
+        Duration interval = settings.parse(AppDefaults.SEGMENT_COMBINE_INTERVAL, PipelineSettings::notNegative,
+                "PT0S or a positive ISO-8601 duration such as PT0.1S");
+        int maxEvents = settings.parse(AppDefaults.SEGMENT_COMBINE_MAX_EVENTS, text -> {
+            int value = Integer.parseInt(text.trim());
+            if (value < 1 || value > DeltaCombining.MAX_EVENTS_LIMIT) {
+                throw new IllegalArgumentException(value + " is outside 1 to " + DeltaCombining.MAX_EVENTS_LIMIT);
+            }
+            return value;
+        }, "a whole number from 1 to " + DeltaCombining.MAX_EVENTS_LIMIT);
+        return new DeltaCombining(interval, maxEvents);
+    }
+
+    private static Duration notNegative(String text) {
+        Duration d = Duration.parse(text.trim());
+        if (d.isNegative()) {
+            throw new IllegalArgumentException(d + " is negative");
+        }
+        return d;
     }
 
     /** Contract sections 7-8: {@code churn.inactivity} and {@code churn.reasons.cap}. */

@@ -14,6 +14,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.retentionpulse.topology.TopologyConfig;
+import org.retentionpulse.topology.combine.DeltaCombining;
 
 /** The reliability settings: dedup horizon, processing guarantee, and secrets that never reach the startup log. */
 class PipelineSettingsTest {
@@ -47,6 +48,19 @@ class PipelineSettingsTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> settings(null, Map.of(), Map.of(AppDefaults.DEDUP_HORIZON, "30 days")).topology(1));
         assertTrue(e.getMessage().contains("dedup.horizon"), e.getMessage());
+    }
+
+    @Test
+    void customerTasksCombineTheirChangesForATenthOfASecondUnlessConfigured() {
+        assertEquals(new DeltaCombining(Duration.ofMillis(100), 10_000), settings(null, Map.of(), BOOTSTRAP).topology(1).combining());
+        assertFalse(settings(null, Map.of("RETENTION_PULSE_SEGMENT_COMBINE_INTERVAL", "PT0S"), BOOTSTRAP).topology(1)
+                .combining().combines(), "PT0S sends each record's changes at once");
+        Map<String, String> bad = Map.of(AppDefaults.SEGMENT_COMBINE_INTERVAL, "-PT1S", AppDefaults.SEGMENT_COMBINE_MAX_EVENTS, "0");
+        bad.forEach((key, value) -> {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> settings(null, Map.of(), Map.of(key, value)).topology(1));
+            assertTrue(e.getMessage().contains(key), e.getMessage());
+        });
     }
 
     @Test

@@ -13,6 +13,7 @@ public final class WindowSet {
     private final long graceMs;
     private final long bucketMs;
     private final long longestSizeMs;
+    private final long closingGridMs;
 
     public WindowSet(List<WindowSpec> specs, Duration grace) {
         if (specs.isEmpty()) {
@@ -32,7 +33,10 @@ public final class WindowSet {
         }
         this.bucketMs = gcd;
         this.longestSizeMs = longest;
+        this.closingGridMs = gcd(gcd, DAY_MS);
     }
+
+    private static final long DAY_MS = 86_400_000L;
 
     private static long gcd(long a, long b) {
         return b == 0 ? a : gcd(b, a % b);
@@ -86,6 +90,27 @@ public final class WindowSet {
         }
         // open iff end + grace >= streamTime, end = k * advance + size
         return -Math.floorDiv(-(streamTime - graceMs - spec.sizeMs()), spec.advanceMs());
+    }
+
+    /**
+     * Which closing points {@code streamTime} has passed, as a number that grows with it: every window ends on a bucket
+     * boundary and every cohort period ({@link CohortSpec}: days, ISO weeks, calendar months) on a day boundary, and
+     * each closes at its end plus grace ({@link #isClosed}), so two stream times with the same step have exactly the
+     * same windows and cohort periods closed, and decide lateness alike. {@code Long.MIN_VALUE} before anything.
+     */
+    public long closingStep(long streamTime) {
+        if (streamTime == Long.MIN_VALUE) {
+            return Long.MIN_VALUE;
+        }
+        return Math.floorDiv(streamTime - graceMs - 1, closingGridMs);
+    }
+
+    /**
+     * The cell of the closing grid (every window end and cohort period end lies on it: see {@link #closingStep}) that
+     * holds {@code t}: two instants in the same cell start the same windows and cohort periods.
+     */
+    public long gridCell(long t) {
+        return t == Long.MIN_VALUE ? Long.MIN_VALUE : Math.floorDiv(t, closingGridMs);
     }
 
     /** True when every window (of every spec) containing {@code t} is closed at {@code streamTime}. */

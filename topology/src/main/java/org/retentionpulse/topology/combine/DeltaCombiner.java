@@ -1,0 +1,144 @@
+package org.retentionpulse.topology.combine;
+
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+import org.retentionpulse.topology.delta.SegmentDelta;
+import org.retentionpulse.topology.serde.JournalEntrySerde;
+import org.retentionpulse.topology.time.WindowSet;
+
+/**
+ * Between the customer stage and the {@code segment-deltas} repartition topic, in the customer task: sums the segment
+ * changes of the task's records ({@link PendingChanges}) and sends them, every {@link DeltaCombining#interval} of wall
+ * clock or every {@link DeltaCombining#maxEvents} records, as one {@link SegmentDelta.Batch} per segment partition,
+ * then the task's {@link SegmentDelta.Watermark} to every partition. In a backfill thousands of records share a
+ * segment's bucket and windows, so the segment stage applies a few hundred summed changes per flush instead of dozens
+ * per record. A tick's watermark flushes first and then passes, so a window closes only after every change before it.
+ *
+ * <p>One late decision: the customer stage decides whether a record is late, and which windows and cohort periods
+ * are closed for it, at its stream time before the record; the segment and cohort stages apply the record's changes
+ * at the watermark they last received. Per record those are the same instant. Combined, they stay equivalent: a
+ * record decided at a stream time that has passed a closing point ({@link WindowSet#closingStep}) the last watermark
+ * sent had not is preceded by a flush, so its changes always reach the segment stage after a watermark that closed
+ * exactly what the customer stage had closed when it decided. The watermark follows the changes it covers (one
+ * producer, one partition: Kafka keeps the order). Unsent changes are kept in the {@link DeltaJournal} for
+ * exactly-once.
+ */
+public final class DeltaCombiner implements Processor<String, SegmentDelta, String, SegmentDelta> {
+    public static final String JOURNAL_STORE = DeltaJournal.STORE;
+
+    private final DeltaCombining combining;
+    private final int segmentPartitions;
+    private final WindowSet windows;
+    private final PendingChanges pending = new PendingChanges();
+    private ProcessorContext<String, SegmentDelta> context;
+    private DeltaJournal journal;
+    /** The task's watermark after the latest combined record; null when the last one sent is current. */
+    private SegmentDelta.Watermark unsent;
+    /** The timestamp of the earliest combined record (the batches carry it: the age of their oldest change). */
+    private long earliest = Long.MAX_VALUE;
+
+    public DeltaCombiner(DeltaCombining combining, int segmentPartitions, WindowSet windows) {
+        this.combining = combining;
+        this.segmentPartitions = segmentPartitions;
+        this.windows = windows;
+    }
+
+    /**
+     * The {@value #JOURNAL_STORE} store: in memory, logged, no record cache (each entry is written once). Its changelog
+     * rolls 1 MiB segments and is cleaned early, so the compacted log the store is restored from stays near
+     * {@code maxEvents} records instead of one per record ever combined.
+     */
+    public static StoreBuilder<?> storeBuilder() {
+        return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(JOURNAL_STORE), Serdes.Integer(), new JournalEntrySerde())
+                .withCachingDisabled()
+                .withLoggingEnabled(Map.of(TopicConfig.SEGMENT_BYTES_CONFIG, Integer.toString(1 << 20),
+                        TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG, "0.1"));
+    }
+
+    @Override
+    public void init(ProcessorContext<String, SegmentDelta> context) {
+        this.context = context;
+        this.journal = new DeltaJournal(context.getStateStore(JOURNAL_STORE), combining.maxEvents());
+        journal.restore(this::combine);
+        if (combining.combines()) {
+            context.schedule(combining.interval(), PunctuationType.WALL_CLOCK_TIME, now -> flush());
+        }
+    }
+
+    @Override
+    public void process(Record<String, SegmentDelta> record) {
+        if (record.value() instanceof SegmentDelta.Contribution c) {
+            if (unsent != null && watermarkDueBefore(c)) {
+                flush();
+            }
+            JournalEntry.Changes entry = new JournalEntry.Changes(journal.cycle(), record.timestamp(), c);
+            if (combining.combines()) {
+                journal.append(entry);
+            }
+            combine(entry);
+            if (!combining.combines() || journal.full()) {
+                flush();
+            }
+        } else if (record.value() instanceof SegmentDelta.Watermark w) {
+            earliest = Math.min(earliest, record.timestamp());
+            unsent = w;
+            flush();
+        } else {
+            throw new IllegalArgumentException("the customer stage sends contributions and watermarks, not " + record.value());
+        }
+    }
+
+    /**
+     * Whether the pending watermark must reach the segment and cohort stages before {@code next}'s changes, for them to
+     * apply those changes as the customer stage decided them:
+     * <ul>
+     * <li>{@code next} was decided at the pending stream time (the stream time before it), which has passed a closing
+     *     point the last watermark sent had not: the segment stage must close what the customer stage had closed;</li>
+     * <li>{@code next}'s latest event time starts other windows or cohort periods, or lets others close, than the
+     *     pending one: the cohort stage publishes the periods each latest event time reaches, so each such step must
+     *     arrive as a watermark of its own.</li>
+     * </ul>
+     * Both change only at grid boundaries (a day with the default windows), so in a backfill a flush still holds every
+     * record of a day.
+     */
+    private boolean watermarkDueBefore(SegmentDelta.Contribution next) {
+        long decided = unsent.streamTime();
+        if (windows.closingStep(decided) != windows.closingStep(journal.sentStreamTime())) {
+            return true;
+        }
+        long pendingLatest = unsent.latestEvent();
+        return windows.closingStep(pendingLatest) != windows.closingStep(next.latestEvent())
+                || windows.gridCell(pendingLatest) != windows.gridCell(next.latestEvent());
+    }
+
+    private void combine(JournalEntry.Changes entry) {
+        SegmentDelta.Contribution c = entry.contribution();
+        pending.add(c);
+        earliest = Math.min(earliest, entry.timestamp());
+        unsent = new SegmentDelta.Watermark(c.sourcePartition(), c.streamTime(), c.latestEvent());
+    }
+
+    /** Sends the summed changes, then the watermark; a no-op when nothing was combined since the last flush. */
+    private void flush() {
+        if (unsent == null) {
+            return;
+        }
+        List<SegmentDelta.Batch> batches = pending.drain(segmentPartitions);
+        for (SegmentDelta.Batch batch : batches) {
+            context.forward(new Record<>(null, batch, earliest));
+        }
+        context.forward(new Record<>(null, unsent, earliest));
+        journal.flushed(unsent.streamTime(), combining.combines());
+        unsent = null;
+        earliest = Long.MAX_VALUE;
+    }
+}

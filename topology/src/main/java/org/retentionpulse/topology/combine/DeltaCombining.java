@@ -1,0 +1,34 @@
+package org.retentionpulse.topology.combine;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How a customer task combines the segment changes of its records before the {@code segment-deltas} repartition topic
+ * ({@link DeltaCombiner}).
+ *
+ * @param interval how long changes are combined, in wall-clock time; zero sends each record's changes on their own
+ *                 (one batch per segment partition per record, as TopologyTestDriver tests expect)
+ * @param maxEvents at most this many records are combined into one flush (bounds the {@link DeltaJournal})
+ */
+public record DeltaCombining(Duration interval, int maxEvents) {
+    /** Each record's changes sent on their own. */
+    public static final DeltaCombining PER_RECORD = new DeltaCombining(Duration.ZERO, 1);
+    /** The upper bound of {@link #maxEvents}: the journal holds that many entries in memory. */
+    public static final int MAX_EVENTS_LIMIT = 1_000_000;
+
+    public DeltaCombining {
+        Objects.requireNonNull(interval, "interval");
+        if (interval.isNegative()) {
+            throw new IllegalArgumentException("the combine interval must not be negative, got " + interval);
+        }
+        if (maxEvents < 1 || maxEvents > MAX_EVENTS_LIMIT) {
+            throw new IllegalArgumentException("the combined records per flush must be 1 to " + MAX_EVENTS_LIMIT + ", got " + maxEvents);
+        }
+    }
+
+    /** Whether records are combined (a non-zero interval and more than one record per flush). */
+    public boolean combines() {
+        return !interval.isZero() && maxEvents > 1;
+    }
+}

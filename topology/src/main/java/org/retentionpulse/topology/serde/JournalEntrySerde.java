@@ -1,0 +1,168 @@
+package org.retentionpulse.topology.serde;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.errors.SerializationException;
+import org.retentionpulse.topology.combine.JournalEntry;
+import org.retentionpulse.topology.delta.Counter;
+import org.retentionpulse.topology.delta.SegmentDelta;
+
+/**
+ * Format of the {@code segment-delta-journal} store (version 1): a kind byte; a {@link JournalEntry.Flushed} is its
+ * cycle and stream time; a {@link JournalEntry.Changes} is its cycle, the record timestamp, the contribution's source partition, stream
+ * time and latest event, then its segments once (a count and the names) and each change with the index of its segment:
+ * bucket counts sparse (a bit mask of the non-zero counters, then those values, as in {@link SegmentDeltaSerde}),
+ * distinct-customer entries, churn reasons and cohort cells.
+ */
+public final class JournalEntrySerde extends BinaryCodec<JournalEntry> {
+    private static final byte CHANGES = 1;
+    private static final byte FLUSHED = 2;
+
+    public JournalEntrySerde() {
+        super(1);
+    }
+
+    @Override
+    void write(JournalEntry entry, DataOutputStream out) throws IOException {
+        if (entry instanceof JournalEntry.Flushed f) {
+            out.writeByte(FLUSHED);
+            out.writeLong(f.cycle());
+            out.writeLong(f.streamTime());
+            return;
+        }
+        JournalEntry.Changes e = (JournalEntry.Changes) entry;
+        SegmentDelta.Contribution c = e.contribution();
+        out.writeByte(CHANGES);
+        out.writeLong(e.cycle());
+        out.writeLong(e.timestamp());
+        out.writeInt(c.sourcePartition());
+        out.writeLong(c.streamTime());
+        out.writeLong(c.latestEvent());
+        List<String> segments = segments(c);
+        out.writeShort(segments.size());
+        for (String s : segments) {
+            out.writeUTF(s);
+        }
+        out.writeInt(c.buckets().size());
+        for (SegmentDelta.BucketChange b : c.buckets()) {
+            out.writeShort(segments.indexOf(b.segment()));
+            out.writeLong(b.bucket());
+            writeSparse(b.counts(), out);
+        }
+        out.writeInt(c.coverage().size());
+        for (SegmentDelta.CoverageChange v : c.coverage()) {
+            out.writeShort(segments.indexOf(v.segment()));
+            out.writeShort(v.spec());
+            out.writeLong(v.windowIndex());
+            out.writeInt(v.purchasers());
+            out.writeInt(v.repeatPurchasers());
+            out.writeInt(v.respondents());
+        }
+        out.writeInt(c.reasons().size());
+        for (SegmentDelta.ReasonChange r : c.reasons()) {
+            out.writeShort(segments.indexOf(r.segment()));
+            out.writeLong(r.bucket());
+            out.writeUTF(r.reason());
+            out.writeLong(r.churned());
+        }
+        out.writeInt(c.cohorts().size());
+        for (SegmentDelta.CohortChange h : c.cohorts()) {
+            out.writeShort(segments.indexOf(h.segment()));
+            out.writeLong(h.cohort());
+            out.writeShort(h.k());
+            out.writeLong(h.customers());
+            out.writeLong(h.retained());
+            out.writeLong(h.active());
+            out.writeLong(h.revenueCents());
+        }
+    }
+
+    /** The distinct segments of a contribution in order of first use (a handful: a linear list is the cheapest). */
+    private static List<String> segments(SegmentDelta.Contribution c) {
+        List<String> segments = new ArrayList<>(8);
+        c.buckets().forEach(b -> addNew(segments, b.segment()));
+        c.coverage().forEach(v -> addNew(segments, v.segment()));
+        c.reasons().forEach(r -> addNew(segments, r.segment()));
+        c.cohorts().forEach(h -> addNew(segments, h.segment()));
+        return segments;
+    }
+
+    private static void addNew(List<String> segments, String segment) {
+        if (!segments.contains(segment)) {
+            segments.add(segment);
+        }
+    }
+
+    private static void writeSparse(long[] counts, DataOutputStream out) throws IOException {
+        int mask = 0;
+        for (int i = 0; i < counts.length; i++) {
+            if (counts[i] != 0) {
+                mask |= 1 << i;
+            }
+        }
+        out.writeInt(mask);
+        for (long v : counts) {
+            if (v != 0) {
+                out.writeLong(v);
+            }
+        }
+    }
+
+    @Override
+    JournalEntry read(DataInputStream in, byte version) throws IOException {
+        byte kind = in.readByte();
+        return switch (kind) {
+            case FLUSHED -> new JournalEntry.Flushed(in.readLong(), in.readLong());
+            case CHANGES -> readChanges(in);
+            default -> throw new SerializationException("unknown journal entry kind " + kind);
+        };
+    }
+
+    private static JournalEntry.Changes readChanges(DataInputStream in) throws IOException {
+        long cycle = in.readLong();
+        long timestamp = in.readLong();
+        int sourcePartition = in.readInt();
+        long streamTime = in.readLong();
+        long latestEvent = in.readLong();
+        String[] segments = new String[in.readShort()];
+        for (int i = 0; i < segments.length; i++) {
+            segments[i] = in.readUTF();
+        }
+        int nb = in.readInt();
+        List<SegmentDelta.BucketChange> buckets = new ArrayList<>(nb);
+        for (int i = 0; i < nb; i++) {
+            String segment = segments[in.readShort()];
+            long bucket = in.readLong();
+            int mask = in.readInt();
+            long[] counts = new long[Counter.COUNT];
+            for (int k = 0; k < 32; k++) {
+                if ((mask & (1 << k)) != 0) {
+                    counts[k] = in.readLong();
+                }
+            }
+            buckets.add(new SegmentDelta.BucketChange(segment, bucket, counts));
+        }
+        int nv = in.readInt();
+        List<SegmentDelta.CoverageChange> coverage = new ArrayList<>(nv);
+        for (int i = 0; i < nv; i++) {
+            coverage.add(new SegmentDelta.CoverageChange(segments[in.readShort()], in.readShort(), in.readLong(), in.readInt(),
+                    in.readInt(), in.readInt()));
+        }
+        int nr = in.readInt();
+        List<SegmentDelta.ReasonChange> reasons = new ArrayList<>(nr);
+        for (int i = 0; i < nr; i++) {
+            reasons.add(new SegmentDelta.ReasonChange(segments[in.readShort()], in.readLong(), in.readUTF(), in.readLong()));
+        }
+        int nh = in.readInt();
+        List<SegmentDelta.CohortChange> cohorts = new ArrayList<>(nh);
+        for (int i = 0; i < nh; i++) {
+            cohorts.add(new SegmentDelta.CohortChange(segments[in.readShort()], in.readLong(), in.readShort(), in.readLong(),
+                    in.readLong(), in.readLong(), in.readLong()));
+        }
+        return new JournalEntry.Changes(cycle, timestamp,
+                new SegmentDelta.Contribution(sourcePartition, streamTime, buckets, coverage, reasons, cohorts, latestEvent));
+    }
+}

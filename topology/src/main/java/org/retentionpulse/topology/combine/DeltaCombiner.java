@@ -132,7 +132,7 @@ public final class DeltaCombiner implements Processor<String, SegmentDelta, Stri
         if (unsent == null) {
             return;
         }
-        List<SegmentDelta.Batch> batches = pending.drain(segmentPartitions);
+        List<SegmentDelta.Batch> batches = pending.drain(segmentPartitions, unsent.sourcePartition());
         for (SegmentDelta.Batch batch : batches) {
             context.forward(new Record<>(null, batch, earliest));
         }

@@ -38,8 +38,11 @@ final class PendingChanges {
                 new long[] {h.customers(), h.retained(), h.active(), h.revenueCents()}));
     }
 
-    /** The sums as one batch per segment partition that has changes (at most {@code segmentPartitions}); then empty. */
-    List<SegmentDelta.Batch> drain(int segmentPartitions) {
+    /**
+     * The sums as one batch per segment partition that has changes (at most {@code segmentPartitions}), from customer
+     * task {@code sourcePartition}; then empty.
+     */
+    List<SegmentDelta.Batch> drain(int segmentPartitions, int sourcePartition) {
         List<List<SegmentDelta.Changes>> byPartition = new ArrayList<>();
         for (int p = 0; p < segmentPartitions; p++) {
             byPartition.add(new ArrayList<>());
@@ -60,7 +63,7 @@ final class PendingChanges {
         List<SegmentDelta.Batch> out = new ArrayList<>();
         for (int p = 0; p < segmentPartitions; p++) {
             if (!byPartition.get(p).isEmpty()) {
-                out.add(new SegmentDelta.Batch(p, byPartition.get(p)));
+                out.add(new SegmentDelta.Batch(p, sourcePartition, byPartition.get(p)));
             }
         }
         return out;

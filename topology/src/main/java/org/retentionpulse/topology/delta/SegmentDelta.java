@@ -28,11 +28,11 @@ public sealed interface SegmentDelta {
     }
 
     /**
-     * The changes of one input record for one segment-stage partition: the segments it owns and segment {@code all},
-     * which every partition gets. One record per partition per input record (one in all with one segment partition)
-     * instead of one per segment.
+     * The summed changes of a customer task's records for one segment-stage partition: the segments it owns and segment
+     * {@code all}, which every partition gets. {@code sourcePartition} is the customer task that decided them, at the
+     * stream time of the watermark it sent last ({@code combine.DeltaCombiner}); -1 in records of format 4 or older.
      */
-    record Batch(int partition, List<Changes> changes) implements SegmentDelta {
+    record Batch(int partition, int sourcePartition, List<Changes> changes) implements SegmentDelta {
     }
 
     /**

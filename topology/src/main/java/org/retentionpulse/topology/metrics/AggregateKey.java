@@ -20,6 +20,9 @@ import org.retentionpulse.topology.delta.Counter;
  *   <tr><td>{@link ActiveBase}</td><td>{active, win-back pool}: net activations and net churned minus won back of
  *       folded buckets</td><td>as long as the segment exists</td></tr>
  *   <tr><td>{@link CoverageBase}</td><td>{P1, P2, RESP}: sum of folded difference entries</td><td>as long as the segment exists</td></tr>
+ *   <tr><td>{@link Excluded}</td><td>long[{@link Counter#COUNT} + 3]: counts, then P1, P2, RESP, left out of that
+ *       window (decided late for it by the customer task that sent them)</td><td>that window closed (dropped)</td></tr>
+ *   <tr><td>{@link ExcludedReason}</td><td>{C_r} left out of that window</td><td>that window closed (dropped)</td></tr>
  *   <tr><td>{@link Watermark}</td><td>{stream time} of that customer task</td><td>forever (one per source partition)</td></tr>
  * </table>
  */
@@ -43,6 +46,17 @@ sealed interface AggregateKey {
 
     /** P1/P2 of one segment and spec contributed by folded difference entries. */
     record CoverageBase(String segment, String spec) implements AggregateKey {
+    }
+
+    /**
+     * What window {@code windowIndex} of {@code spec} leaves out although this stage still has it open: the changes
+     * that the customer task which sent them decided after that window had closed there (one late decision).
+     */
+    record Excluded(String segment, String spec, long windowIndex) implements AggregateKey {
+    }
+
+    /** Churned customers of one reason that window {@code windowIndex} of {@code spec} leaves out, likewise. */
+    record ExcludedReason(String segment, String spec, long windowIndex, String reason) implements AggregateKey {
     }
 
     /** The stream time of one customer task (input partition), from which windows close. */

@@ -20,6 +20,8 @@ final class AggregateStoreCodec {
     private static final byte COVERAGE_BASE = 4;
     private static final byte WATERMARK = 5;
     private static final byte REASON = 6;
+    private static final byte EXCLUDED = 7;
+    private static final byte EXCLUDED_REASON = 8;
 
     private AggregateStoreCodec() {
     }
@@ -43,6 +45,12 @@ final class AggregateStoreCodec {
             return writer(COVERAGE_BASE, c.segment(), c.spec()).array();
         } else if (key instanceof AggregateKey.Reason r) {
             return writer(REASON, r.segment(), r.reason()).putLong(r.bucket()).array();
+        } else if (key instanceof AggregateKey.Excluded x) {
+            return writer(EXCLUDED, x.segment(), x.spec()).putLong(x.windowIndex()).array();
+        } else if (key instanceof AggregateKey.ExcludedReason x) {
+            byte[] r = x.reason().getBytes(StandardCharsets.UTF_8);
+            byte[] head = writer(EXCLUDED_REASON, x.segment(), x.spec()).putLong(x.windowIndex()).array();
+            return ByteBuffer.allocate(head.length + 4 + r.length).put(head).putInt(r.length).put(r).array();
         } else if (key instanceof AggregateKey.Watermark w) {
             return ByteBuffer.allocate(1 + Integer.BYTES).put(WATERMARK).putInt(w.sourcePartition()).array();
         }
@@ -59,6 +67,8 @@ final class AggregateStoreCodec {
             case COVERAGE_BASE -> new AggregateKey.CoverageBase(string(in), string(in));
             case WATERMARK -> new AggregateKey.Watermark(in.getInt());
             case REASON -> reason(string(in), string(in), in.getLong());
+            case EXCLUDED -> new AggregateKey.Excluded(string(in), string(in), in.getLong());
+            case EXCLUDED_REASON -> new AggregateKey.ExcludedReason(string(in), string(in), in.getLong(), string(in));
             default -> throw new SerializationException("unknown entry kind " + kind + " in " + SegmentAggregator.STORE);
         };
     }
@@ -71,7 +81,7 @@ final class AggregateStoreCodec {
     private static ByteBuffer writer(byte kind, String segment, String spec) {
         byte[] s = segment.getBytes(StandardCharsets.UTF_8);
         byte[] w = spec == null ? null : spec.getBytes(StandardCharsets.UTF_8);
-        boolean withLong = kind == BUCKET || kind == COVERAGE || kind == REASON;
+        boolean withLong = kind == BUCKET || kind == COVERAGE || kind == REASON || kind == EXCLUDED || kind == EXCLUDED_REASON;
         ByteBuffer out = ByteBuffer.allocate(1 + 4 + s.length + (w == null ? 0 : 4 + w.length) + (withLong ? 8 : 0));
         out.put(kind).putInt(s.length).put(s);
         if (w != null) {

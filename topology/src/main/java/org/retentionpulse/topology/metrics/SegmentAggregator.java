@@ -110,11 +110,12 @@ public final class SegmentAggregator implements Processor<String, SegmentDelta, 
     public void process(Record<String, SegmentDelta> record) {
         metrics.read(record.value());
         if (record.value() instanceof SegmentDelta.Batch batch) {
+            long decidedAt = decidedAt(batch.sourcePartition());
             for (SegmentDelta.Changes changes : batch.changes()) {
-                apply(changes, record.timestamp());
+                apply(changes, record.timestamp(), decidedAt);
             }
         } else if (record.value() instanceof SegmentDelta.Changes changes) {
-            apply(changes, record.timestamp()); // a record of format 3 or older: one segment's changes
+            apply(changes, record.timestamp(), closedWatermark); // a record of format 3 or older: one segment's changes
         } else if (record.value() instanceof SegmentDelta.Watermark watermark) {
             advance(watermark, record.timestamp());
         } else {
@@ -122,19 +123,28 @@ public final class SegmentAggregator implements Processor<String, SegmentDelta, 
         }
     }
 
-    private void apply(SegmentDelta.Changes changes, long timestamp) {
+    /**
+     * The stream time at which the customer task {@code source} decided the changes it sends now: that of the watermark
+     * it sent last (its combiner sends a watermark before any change decided past a closing point), at least this
+     * stage's own. Unknown ({@code -1}, a record of format 4) is this stage's.
+     */
+    private long decidedAt(int source) {
+        return source < 0 ? closedWatermark : Math.max(closedWatermark, watermarks.of(source));
+    }
+
+    private void apply(SegmentDelta.Changes changes, long timestamp, long decidedAt) {
         if (!holds(changes.segment())) {
             return; // routed to the owner only; a record for another segment means the partition count changed under us
         }
         for (SegmentDelta.BucketChange change : changes.buckets()) {
-            table.addBucket(change.segment(), change.bucket(), change.counts(), closedWatermark);
+            table.addBucket(change.segment(), change.bucket(), change.counts(), closedWatermark, decidedAt);
         }
         for (SegmentDelta.CoverageChange change : changes.coverage()) {
             table.addCoverage(change.segment(), change.spec(), change.windowIndex(),
-                    new long[] {change.purchasers(), change.repeatPurchasers(), change.respondents()}, closedWatermark);
+                    new long[] {change.purchasers(), change.repeatPurchasers(), change.respondents()}, closedWatermark, decidedAt);
         }
         for (SegmentDelta.ReasonChange change : changes.reasons()) {
-            table.addReason(change.segment(), change.bucket(), change.reason(), change.churned(), closedWatermark);
+            table.addReason(change.segment(), change.bucket(), change.reason(), change.churned(), closedWatermark, decidedAt);
         }
         changed(changes.segment(), timestamp);
     }

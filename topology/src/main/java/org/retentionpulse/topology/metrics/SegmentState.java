@@ -30,13 +30,27 @@ final class SegmentState {
     final TreeMap<Long, long[]>[] coverage;
     /** Per spec: {P1, P2, RESP} sum of folded difference entries. */
     final long[][] coverageBase;
+    /** Length of an {@link #excluded} value: the counters, then P1, P2, RESP. */
+    static final int EXCLUDED_LENGTH = Counter.COUNT + DISTINCT;
+    /**
+     * Per spec: window index -> counts (by {@link Counter#ordinal()}) then {P1, P2, RESP} that window leaves out: changes
+     * the customer task that sent them decided after the window had closed there, while this stage, waiting for a
+     * slower task, still has it open. Subtracted from the window's sums, so "late" and "counted" agree.
+     */
+    final TreeMap<Long, long[]>[] excluded;
+    /** Per spec: window index -> normalised reason -> churned customers that window leaves out, likewise. */
+    final TreeMap<Long, Map<String, Long>>[] excludedReasons;
 
     @SuppressWarnings("unchecked")
     SegmentState(int specs) {
         coverage = new TreeMap[specs];
         coverageBase = new long[specs][DISTINCT];
+        excluded = new TreeMap[specs];
+        excludedReasons = new TreeMap[specs];
         for (int i = 0; i < specs; i++) {
             coverage[i] = new TreeMap<>();
+            excluded[i] = new TreeMap<>();
+            excludedReasons[i] = new TreeMap<>();
         }
     }
 
@@ -80,19 +94,36 @@ final class SegmentState {
         return total;
     }
 
-    /** C_r of the buckets in [from, to), capped at {@code reasonsCap} reasons plus {@code other}. */
-    Map<String, Long> churnedByReason(long from, long to, int reasonsCap) {
+    /**
+     * C_r of the buckets in [from, to) less what the window leaves out ({@code left}, may be null), capped at
+     * {@code reasonsCap} reasons plus {@code other}.
+     */
+    Map<String, Long> churnedByReason(long from, long to, Map<String, Long> left, int reasonsCap) {
         Map<String, Long> total = new HashMap<>();
         for (Map<String, Long> bucket : reasons.subMap(from, to).values()) {
             bucket.forEach((reason, n) -> total.merge(reason, n, Long::sum));
+        }
+        if (left != null) {
+            left.forEach((reason, n) -> total.merge(reason, -n, Long::sum));
+            total.values().removeIf(n -> n == 0);
         }
         return ChurnReasons.capped(total, reasonsCap);
     }
 
     WindowCounts counts(int spec, long index, long start, long end, int reasonsCap) {
+        long[] totals = sum(start, end);
         long[] d = distinct(spec, index);
-        return new WindowCounts(activeAt(start), sum(start, end), d[0], d[1], poolAt(start), d[2],
-                churnedByReason(start, end, reasonsCap));
+        long[] left = excluded[spec].get(index);
+        if (left != null) {
+            for (int i = 0; i < Counter.COUNT; i++) {
+                totals[i] -= left[i];
+            }
+            for (int i = 0; i < DISTINCT; i++) {
+                d[i] -= left[Counter.COUNT + i];
+            }
+        }
+        return new WindowCounts(activeAt(start), totals, d[0], d[1], poolAt(start), d[2],
+                churnedByReason(start, end, excludedReasons[spec].get(index), reasonsCap));
     }
 
     /** Net activations (N - C) of one bucket's counts. */

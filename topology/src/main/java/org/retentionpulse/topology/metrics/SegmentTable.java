@@ -42,8 +42,11 @@ final class SegmentTable {
         return segments.keySet();
     }
 
-    /** Adds the counts of one bucket; a bucket whose windows have all closed only moves the active base. */
-    void addBucket(String segment, long bucket, long[] counts, long closedWatermark) {
+    /**
+     * Adds the counts of one bucket; a bucket whose windows have all closed only moves the active base. The windows
+     * containing it that the sending customer task had closed at {@code decidedAt} leave them out.
+     */
+    void addBucket(String segment, long bucket, long[] counts, long closedWatermark, long decidedAt) {
         SegmentState state = segment(segment);
         if (windows.isLate(bucket, closedWatermark)) {
             state.activeBase += SegmentState.net(counts);
@@ -62,6 +65,44 @@ final class SegmentTable {
         } else {
             store.put(key, total);
         }
+        for (int s = 0; s < windows.size(); s++) {
+            WindowSpec spec = windows.get(s);
+            long[] range = closedThereOpenHere(s, spec.firstIndexContaining(bucket), spec.lastIndexContaining(bucket),
+                    closedWatermark, decidedAt);
+            for (long k = range[0]; k <= range[1]; k++) {
+                exclude(segment, state, s, k, 0, counts);
+            }
+        }
+    }
+
+    /**
+     * The windows of spec {@code s} in [from, to] that a customer task's stream time {@code decidedAt} had closed
+     * while this stage's {@code closedWatermark} has not: {lo, hi}, empty when lo > hi. The customer task decided
+     * lateness for them (the one decision), so they leave its changes out.
+     */
+    private long[] closedThereOpenHere(int s, long from, long to, long closedWatermark, long decidedAt) {
+        if (decidedAt == Long.MIN_VALUE || decidedAt <= closedWatermark) {
+            return new long[] {0, -1};
+        }
+        WindowSpec spec = windows.get(s);
+        long lo = closedWatermark == Long.MIN_VALUE ? from : Math.max(from, windows.firstOpenIndex(spec, closedWatermark));
+        long hi = Math.min(to, windows.firstOpenIndex(spec, decidedAt) - 1);
+        return new long[] {lo, hi};
+    }
+
+    /** Adds {@code values} at {@code offset} of what window {@code index} of spec {@code s} leaves out. */
+    private void exclude(String segment, SegmentState state, int s, long index, int offset, long[] values) {
+        long[] left = state.excluded[s].computeIfAbsent(index, k -> new long[SegmentState.EXCLUDED_LENGTH]);
+        for (int i = 0; i < values.length; i++) {
+            left[offset + i] += values[i];
+        }
+        AggregateKey key = new AggregateKey.Excluded(segment, windows.get(s).toString(), index);
+        if (isZero(left)) {
+            state.excluded[s].remove(index);
+            store.delete(key);
+        } else {
+            store.put(key, left.clone());
+        }
     }
 
     /** ActiveBase holds {S, L} of the folded buckets. */
@@ -73,9 +114,17 @@ final class SegmentTable {
      * Adds churned customers of one reason in one bucket; a bucket whose windows have all closed has no lasting
      * effect of its reasons (C itself is in the bucket's counts).
      */
-    void addReason(String segment, long bucket, String reason, long churned, long closedWatermark) {
+    void addReason(String segment, long bucket, String reason, long churned, long closedWatermark, long decidedAt) {
         if (windows.isLate(bucket, closedWatermark)) {
             return;
+        }
+        for (int s = 0; s < windows.size(); s++) {
+            WindowSpec spec = windows.get(s);
+            long[] range = closedThereOpenHere(s, spec.firstIndexContaining(bucket), spec.lastIndexContaining(bucket),
+                    closedWatermark, decidedAt);
+            for (long k = range[0]; k <= range[1]; k++) {
+                excludeReason(segment, s, k, reason, churned);
+            }
         }
         Map<String, Long> byReason = segment(segment).reasons.computeIfAbsent(bucket, b -> new HashMap<>());
         long n = byReason.merge(reason, churned, Long::sum);
@@ -91,9 +140,32 @@ final class SegmentTable {
         }
     }
 
-    /** Adds a distinct-customer difference entry {ΔP1, ΔP2, ΔRESP}; one of a closed window goes straight into the base. */
-    void addCoverage(String segment, int spec, long windowIndex, long[] change, long closedWatermark) {
+    private void excludeReason(String segment, int s, long index, String reason, long churned) {
         SegmentState state = segment(segment);
+        Map<String, Long> left = state.excludedReasons[s].computeIfAbsent(index, k -> new HashMap<>());
+        long n = left.merge(reason, churned, Long::sum);
+        AggregateKey key = new AggregateKey.ExcludedReason(segment, windows.get(s).toString(), index, reason);
+        if (n == 0) {
+            left.remove(reason);
+            if (left.isEmpty()) {
+                state.excludedReasons[s].remove(index);
+            }
+            store.delete(key);
+        } else {
+            store.put(key, new long[] {n});
+        }
+    }
+
+    /**
+     * Adds a distinct-customer difference entry {ΔP1, ΔP2, ΔRESP}; one of a closed window goes straight into the base.
+     * The windows from its index on that the sending customer task had closed at {@code decidedAt} leave it out.
+     */
+    void addCoverage(String segment, int spec, long windowIndex, long[] change, long closedWatermark, long decidedAt) {
+        SegmentState state = segment(segment);
+        long[] range = closedThereOpenHere(spec, windowIndex, Long.MAX_VALUE, closedWatermark, decidedAt);
+        for (long k = range[0]; k <= range[1]; k++) {
+            exclude(segment, state, spec, k, Counter.COUNT, change);
+        }
         String specName = windows.get(spec).toString();
         if (windowIndex < windows.firstOpenIndex(windows.get(spec), closedWatermark)) {
             for (int i = 0; i < SegmentState.DISTINCT; i++) {
@@ -124,6 +196,7 @@ final class SegmentTable {
                 putBases(segment, state);
             }
             foldReasons(segment, state, closedWatermark);
+            dropExclusions(segment, state, closedWatermark);
             for (int s = 0; s < windows.size(); s++) {
                 if (foldCoverage(segment, state, s, closedWatermark)) {
                     store.put(new AggregateKey.CoverageBase(segment, windows.get(s).toString()), state.coverageBase[s].clone());
@@ -163,6 +236,26 @@ final class SegmentTable {
         }
     }
 
+    /** What closed windows left out is no longer needed: their finals are out. */
+    private void dropExclusions(String segment, SegmentState state, long closedWatermark) {
+        for (int s = 0; s < windows.size(); s++) {
+            String spec = windows.get(s).toString();
+            long firstOpen = windows.firstOpenIndex(windows.get(s), closedWatermark);
+            for (Iterator<Long> it = state.excluded[s].headMap(firstOpen).keySet().iterator(); it.hasNext(); ) {
+                store.delete(new AggregateKey.Excluded(segment, spec, it.next()));
+                it.remove();
+            }
+            for (Iterator<Map.Entry<Long, Map<String, Long>>> it = state.excludedReasons[s].headMap(firstOpen).entrySet().iterator();
+                 it.hasNext(); ) {
+                Map.Entry<Long, Map<String, Long>> e = it.next();
+                for (String reason : e.getValue().keySet()) {
+                    store.delete(new AggregateKey.ExcludedReason(segment, spec, e.getKey(), reason));
+                }
+                it.remove();
+            }
+        }
+    }
+
     private boolean foldCoverage(String segment, SegmentState state, int spec, long closedWatermark) {
         WindowSpec windowSpec = windows.get(spec);
         boolean changed = false;
@@ -198,6 +291,11 @@ final class SegmentTable {
                     segment(c.segment()).coverageBase[spec(c.spec())] = Arrays.copyOf(v, SegmentState.DISTINCT);
                 } else if (key instanceof AggregateKey.Reason r) {
                     segment(r.segment()).reasons.computeIfAbsent(r.bucket(), x -> new HashMap<>()).put(r.reason(), v[0]);
+                } else if (key instanceof AggregateKey.Excluded x) {
+                    segment(x.segment()).excluded[spec(x.spec())].put(x.windowIndex(), Arrays.copyOf(v, SegmentState.EXCLUDED_LENGTH));
+                } else if (key instanceof AggregateKey.ExcludedReason x) {
+                    segment(x.segment()).excludedReasons[spec(x.spec())].computeIfAbsent(x.windowIndex(), k -> new HashMap<>())
+                            .put(x.reason(), v[0]);
                 } else if (key instanceof AggregateKey.Watermark w) {
                     watermarks.advance(w.sourcePartition(), v[0]);
                 }

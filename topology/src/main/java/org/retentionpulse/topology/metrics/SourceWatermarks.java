@@ -36,6 +36,11 @@ final class SourceWatermarks {
         return true;
     }
 
+    /** The stream time last heard from {@code source} ({@code Long.MIN_VALUE} before its first watermark). */
+    long of(int source) {
+        return source < times.length ? times[source] : Long.MIN_VALUE;
+    }
+
     /** The watermark windows close at ({@link WindowSet#isClosed}): the slowest customer task's stream time. */
     long min() {
         long min = Long.MAX_VALUE;

@@ -11,7 +11,7 @@ import org.retentionpulse.topology.delta.SegmentDelta;
 
 /**
  * Format of the {@code segment-deltas} repartition topic: a kind byte, then a {@link SegmentDelta.Batch} (from version
- * 4: its partition, the number of changes, then each {@link SegmentDelta.Changes}) or a {@link SegmentDelta.Watermark}
+ * 4: its partition, from version 5 its source partition, the number of changes, then each {@link SegmentDelta.Changes}) or a {@link SegmentDelta.Watermark}
  * (from version 3 with the latest event time). A {@link SegmentDelta.Changes} is the segment once, its bucket counts
  * sparse (a bit mask of the non-zero counters and only those values), its distinct-customer entries (P1, P2 and,
  * from version 3, respondents), from version 3 its churn reason entries and its cohort cell entries; versions 2 and 3
@@ -24,7 +24,7 @@ public final class SegmentDeltaSerde extends BinaryCodec<SegmentDelta> {
     private static final byte WATERMARK = 2;
 
     public SegmentDeltaSerde() {
-        super(4);
+        super(5);
     }
 
     @Override
@@ -32,6 +32,7 @@ public final class SegmentDeltaSerde extends BinaryCodec<SegmentDelta> {
         if (delta instanceof SegmentDelta.Batch b) {
             out.writeByte(BATCH);
             out.writeInt(b.partition());
+            out.writeInt(b.sourcePartition());
             out.writeInt(b.changes().size());
             for (SegmentDelta.Changes c : b.changes()) {
                 writeChanges(c, out);
@@ -107,12 +108,13 @@ public final class SegmentDeltaSerde extends BinaryCodec<SegmentDelta> {
 
     private static SegmentDelta.Batch readBatch(DataInputStream in, byte version) throws IOException {
         int partition = in.readInt();
+        int sourcePartition = version >= 5 ? in.readInt() : -1;
         int n = in.readInt();
         List<SegmentDelta.Changes> changes = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             changes.add(readChanges(in, version));
         }
-        return new SegmentDelta.Batch(partition, changes);
+        return new SegmentDelta.Batch(partition, sourcePartition, changes);
     }
 
     private static SegmentDelta.Watermark watermark(DataInputStream in, byte version) throws IOException {

@@ -36,7 +36,7 @@ class PendingChangesTest {
         pending.add(purchase(3 * DAY, 1));
         pending.add(purchase(3 * DAY, 2));
         pending.add(purchase(4 * DAY, 1));
-        List<SegmentDelta.Batch> out = pending.drain(1);
+        List<SegmentDelta.Batch> out = pending.drain(1, 0);
         assertEquals(1, out.size());
         SegmentDelta.Batch batch = out.get(0);
         assertEquals(0, batch.partition());
@@ -57,7 +57,7 @@ class PendingChangesTest {
         PendingChanges pending = new PendingChanges();
         pending.add(purchase(3 * DAY, 2));
         pending.add(purchase(3 * DAY, -2));
-        assertEquals(List.of(), pending.drain(2));
+        assertEquals(List.of(), pending.drain(2, 0));
     }
 
     @Test
@@ -66,7 +66,7 @@ class PendingChangesTest {
             PendingChanges pending = new PendingChanges();
             pending.add(purchase(3 * DAY, 1));
             pending.add(purchase(5 * DAY, 1));
-            List<SegmentDelta.Batch> out = pending.drain(n);
+            List<SegmentDelta.Batch> out = pending.drain(n, 0);
             assertEquals(n, out.size(), "segment all goes to every partition, so each gets one batch");
             for (SegmentDelta.Batch batch : out) {
                 for (SegmentDelta.Changes c : batch.changes()) {

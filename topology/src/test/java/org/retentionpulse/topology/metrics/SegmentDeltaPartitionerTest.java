@@ -32,7 +32,7 @@ class SegmentDeltaPartitionerTest {
         for (String segment : List.of("plan=pro", "plan=basic", "country=DE", "channel=referral", "plan=a|b")) {
             for (int n = 1; n <= 4; n++) {
                 int owner = SegmentOwnership.partitionOf(segment, n);
-                SegmentDelta.Batch batch = new SegmentDelta.Batch(owner, List.of(changes(segment)));
+                SegmentDelta.Batch batch = new SegmentDelta.Batch(owner, 0, List.of(changes(segment)));
                 assertEquals(Set.of(owner), partitioner.partitions("t", SegmentDeltaPartitioner.keyOf(batch), batch, n).orElseThrow());
                 assertEquals(Set.of(owner), MetricHistory.partitioner()
                         .partitions("t", MetricHistory.key("nps", "P1D/P1D", segment, 0), null, n).orElseThrow());
@@ -44,13 +44,13 @@ class SegmentDeltaPartitionerTest {
     void watermarksGoToEveryPartitionAndABatchForAPartitionThatIsNotThereIsRefused() {
         assertEquals(Set.of(0, 1, 2), partitioner.partitions("t", "", SegmentDelta.watermark(4, 123L, 100L), 3).orElseThrow());
         assertThrows(IllegalStateException.class,
-                () -> partitioner.partitions("t", "3", new SegmentDelta.Batch(3, List.of(changes("all"))), 3));
+                () -> partitioner.partitions("t", "3", new SegmentDelta.Batch(3, 0, List.of(changes("all"))), 3));
     }
 
     @Test
     void batchesAndWatermarksSurviveTheTopicFormatAndAPerRecordContributionNeverGoesOnIt() {
         SegmentDeltaSerde serde = new SegmentDeltaSerde();
-        SegmentDelta.Batch sent = new SegmentDelta.Batch(1, List.of(changes("country=FR"), changes("all")));
+        SegmentDelta.Batch sent = new SegmentDelta.Batch(1, 2, List.of(changes("country=FR"), changes("all")));
         SegmentDelta.Batch read = (SegmentDelta.Batch) serde.deserialize("t", serde.serialize("t", sent));
         assertEquals(1, read.partition());
         assertEquals(2, read.changes().size());

@@ -49,6 +49,13 @@ class SingleObjectAvroTest {
         assertEquals(record, SingleObjectAvro.decode(bytes));
     }
 
+    @ParameterizedTest
+    @MethodSource("records")
+    void theBufferedWriterWritesExactlyTheBytesOfAvrosMessageEncoder(SpecificRecord record) throws java.io.IOException {
+        org.junit.jupiter.api.Assertions.assertArrayEquals(SingleObjectAvro.encodeWithAvroMessageEncoder(record),
+                SingleObjectAvro.encode(record));
+    }
+
     @Test
     void bytesStartWithMarkerAndLittleEndianFingerprintOfTheWriterSchema() {
         byte[] bytes = SingleObjectAvro.encode(SampleRecords.signup());

@@ -22,7 +22,7 @@ public enum Metric {
         }
 
         @Override
-        void components(WindowCounts c, MetricComponents.Builder b) {
+        void components(WindowCounts c, MetricComponents b) {
             lifecycle(c, b);
         }
     },
@@ -34,7 +34,7 @@ public enum Metric {
         }
 
         @Override
-        void components(WindowCounts c, MetricComponents.Builder b) {
+        void components(WindowCounts c, MetricComponents b) {
             lifecycle(c, b);
         }
     },
@@ -46,8 +46,9 @@ public enum Metric {
         }
 
         @Override
-        void components(WindowCounts c, MetricComponents.Builder b) {
-            b.setP1(c.purchasers()).setP2(c.repeatPurchasers());
+        void components(WindowCounts c, MetricComponents b) {
+            b.setP1(c.purchasers());
+            b.setP2(c.repeatPurchasers());
         }
     },
     /** 100 * (promoters - detractors) / responses. */
@@ -61,8 +62,10 @@ public enum Metric {
         }
 
         @Override
-        void components(WindowCounts c, MetricComponents.Builder b) {
-            b.setProm(c.get(Counter.NPS_PROMOTERS)).setPass(c.get(Counter.NPS_PASSIVES)).setDetr(c.get(Counter.NPS_DETRACTORS));
+        void components(WindowCounts c, MetricComponents b) {
+            b.setProm(c.get(Counter.NPS_PROMOTERS));
+            b.setPass(c.get(Counter.NPS_PASSIVES));
+            b.setDetr(c.get(Counter.NPS_DETRACTORS));
         }
     },
     /** 100 * satisfied (4..5) / responses. */
@@ -73,8 +76,9 @@ public enum Metric {
         }
 
         @Override
-        void components(WindowCounts c, MetricComponents.Builder b) {
-            b.setCsatN(c.get(Counter.CSAT_RESPONSES)).setCsatPos(c.get(Counter.CSAT_POSITIVE));
+        void components(WindowCounts c, MetricComponents b) {
+            b.setCsatN(c.get(Counter.CSAT_RESPONSES));
+            b.setCsatPos(c.get(Counter.CSAT_POSITIVE));
         }
     },
     /** 100 * (mean score / 5) = 20 * sum / n. */
@@ -85,8 +89,10 @@ public enum Metric {
         }
 
         @Override
-        void components(WindowCounts c, MetricComponents.Builder b) {
-            b.setCesN(c.get(Counter.CES_RESPONSES)).setCesSum(c.get(Counter.CES_SCORE_SUM)).setCesSq(c.get(Counter.CES_SCORE_SQUARES));
+        void components(WindowCounts c, MetricComponents b) {
+            b.setCesN(c.get(Counter.CES_RESPONSES));
+            b.setCesSum(c.get(Counter.CES_SCORE_SUM));
+            b.setCesSq(c.get(Counter.CES_SCORE_SQUARES));
         }
     },
     /** R, exact; 0 when there are no orders. */
@@ -97,7 +103,7 @@ public enum Metric {
         }
 
         @Override
-        void components(WindowCounts c, MetricComponents.Builder b) {
+        void components(WindowCounts c, MetricComponents b) {
             orders(c, b);
         }
     },
@@ -109,7 +115,7 @@ public enum Metric {
         }
 
         @Override
-        void components(WindowCounts c, MetricComponents.Builder b) {
+        void components(WindowCounts c, MetricComponents b) {
             orders(c, b);
         }
     },
@@ -121,8 +127,9 @@ public enum Metric {
         }
 
         @Override
-        void components(WindowCounts c, MetricComponents.Builder b) {
-            b.setO(c.get(Counter.ORDERS)).setP1(c.purchasers());
+        void components(WindowCounts c, MetricComponents b) {
+            b.setO(c.get(Counter.ORDERS));
+            b.setP1(c.purchasers());
         }
     },
     /**
@@ -143,9 +150,11 @@ public enum Metric {
         }
 
         @Override
-        void components(WindowCounts c, MetricComponents.Builder b) {
+        void components(WindowCounts c, MetricComponents b) {
             orders(c, b);
-            b.setP1(c.purchasers()).setS(c.activeAtStart()).setC(c.get(Counter.CANCELLATIONS));
+            b.setP1(c.purchasers());
+            b.setS(c.activeAtStart());
+            b.setC(c.get(Counter.CANCELLATIONS));
         }
     },
     /** 100 * referral signups / N. */
@@ -156,8 +165,9 @@ public enum Metric {
         }
 
         @Override
-        void components(WindowCounts c, MetricComponents.Builder b) {
-            b.setN(c.get(Counter.SIGNUPS)).setReferralSignups(c.get(Counter.REFERRAL_SIGNUPS));
+        void components(WindowCounts c, MetricComponents b) {
+            b.setN(c.get(Counter.SIGNUPS));
+            b.setReferralSignups(c.get(Counter.REFERRAL_SIGNUPS));
         }
     },
     /** E, never null. */
@@ -168,7 +178,7 @@ public enum Metric {
         }
 
         @Override
-        void components(WindowCounts c, MetricComponents.Builder b) {
+        void components(WindowCounts c, MetricComponents b) {
             lifecycle(c, b);
         }
     },
@@ -180,8 +190,9 @@ public enum Metric {
         }
 
         @Override
-        void components(WindowCounts c, MetricComponents.Builder b) {
-            b.setWB(c.get(Counter.WIN_BACKS)).setL(c.winBackPool());
+        void components(WindowCounts c, MetricComponents b) {
+            b.setWB(c.get(Counter.WIN_BACKS));
+            b.setL(c.winBackPool());
         }
     },
     /** Section 8: 100 * RESP / (S + N), distinct respondents over everyone active in the window. */
@@ -192,8 +203,10 @@ public enum Metric {
         }
 
         @Override
-        void components(WindowCounts c, MetricComponents.Builder b) {
-            b.setRESP(c.respondents()).setS(c.activeAtStart()).setN(c.get(Counter.SIGNUPS));
+        void components(WindowCounts c, MetricComponents b) {
+            b.setRESP(c.respondents());
+            b.setS(c.activeAtStart());
+            b.setN(c.get(Counter.SIGNUPS));
         }
     },
     /**
@@ -218,13 +231,14 @@ public enum Metric {
         }
 
         @Override
-        void components(WindowCounts c, MetricComponents.Builder b) {
+        void components(WindowCounts c, MetricComponents b) {
             b.setChurned(c.get(Counter.CANCELLATIONS));
         }
 
         @Override
-        void components(WindowCounts c, String reason, MetricComponents.Builder b) {
-            b.setChurnedReason(churned(c, reason)).setChurned(c.get(Counter.CANCELLATIONS));
+        void components(WindowCounts c, String reason, MetricComponents b) {
+            b.setChurnedReason(churned(c, reason));
+            b.setChurned(c.get(Counter.CANCELLATIONS));
         }
 
         private long churned(WindowCounts c, String reason) {
@@ -252,9 +266,9 @@ public enum Metric {
     /** The metric value rounded half-even to {@link #SCALE} decimals, or null where undefined. */
     public abstract BigDecimal value(WindowCounts counts);
 
-    abstract void components(WindowCounts counts, MetricComponents.Builder builder);
+    abstract void components(WindowCounts counts, MetricComponents builder);
 
-    void components(WindowCounts counts, String reason, MetricComponents.Builder builder) {
+    void components(WindowCounts counts, String reason, MetricComponents builder) {
         components(counts, builder);
     }
 
@@ -273,16 +287,18 @@ public enum Metric {
 
     /** The components this metric publishes; the others stay null. */
     public MetricComponents components(WindowCounts counts) {
-        MetricComponents.Builder builder = MetricComponents.newBuilder();
-        components(counts, builder);
-        return builder.build();
+        // The record itself, not its Avro builder: build() deep-copies a default for each of the ~25 unset fields, which
+        // was the top frame of the segment stage's update path (all defaults are null, which the no-arg constructor leaves).
+        MetricComponents components = new MetricComponents();
+        components(counts, components);
+        return components;
     }
 
     /** The components of the record for {@code reason} (one of {@link #reasons}). */
     public MetricComponents components(WindowCounts counts, String reason) {
-        MetricComponents.Builder builder = MetricComponents.newBuilder();
-        components(counts, reason, builder);
-        return builder.build();
+        MetricComponents components = new MetricComponents();
+        components(counts, reason, components);
+        return components;
     }
 
     /** The metric named {@code key}, or null when this version has none of that name. */
@@ -311,14 +327,18 @@ public enum Metric {
         return new BigDecimal(numerator).divide(new BigDecimal(denominator), SCALE, RoundingMode.HALF_EVEN);
     }
 
-    private static void lifecycle(WindowCounts c, MetricComponents.Builder b) {
-        b.setS(c.activeAtStart()).setN(c.get(Counter.SIGNUPS)).setC(c.get(Counter.CANCELLATIONS)).setE(c.activeAtEnd())
-                .setReactivations(c.get(Counter.REACTIVATIONS))
-                .setIgnoredSignups(c.get(Counter.IGNORED_SIGNUPS))
-                .setIgnoredCancellations(c.get(Counter.IGNORED_CANCELLATIONS));
+    private static void lifecycle(WindowCounts c, MetricComponents b) {
+        b.setS(c.activeAtStart());
+        b.setN(c.get(Counter.SIGNUPS));
+        b.setC(c.get(Counter.CANCELLATIONS));
+        b.setE(c.activeAtEnd());
+        b.setReactivations(c.get(Counter.REACTIVATIONS));
+        b.setIgnoredSignups(c.get(Counter.IGNORED_SIGNUPS));
+        b.setIgnoredCancellations(c.get(Counter.IGNORED_CANCELLATIONS));
     }
 
-    private static void orders(WindowCounts c, MetricComponents.Builder b) {
-        b.setO(c.get(Counter.ORDERS)).setR(BigDecimal.valueOf(c.get(Counter.REVENUE_CENTS), 2));
+    private static void orders(WindowCounts c, MetricComponents b) {
+        b.setO(c.get(Counter.ORDERS));
+        b.setR(BigDecimal.valueOf(c.get(Counter.REVENUE_CENTS), 2));
     }
 }

@@ -84,18 +84,12 @@ final class MetricEmitter {
 
     private void publish(WindowSpec spec, long index, String segment, Metric metric, String reason, WindowCounts counts,
                          MetricComponents components, boolean isFinal, long now, long timestamp, Long source) {
-        MetricUpdate update = MetricUpdate.newBuilder()
-                .setMetric(metric.key())
-                .setWindow(spec.toString())
-                .setWindowStart(Instant.ofEpochMilli(spec.start(index)))
-                .setWindowEnd(Instant.ofEpochMilli(spec.end(index)))
-                .setSegment(segment)
-                .setReason(reason)
-                .setValue(metric.value(counts, reason))
-                .setComponents(components)
-                .setFinal$(isFinal)
-                .setComputedAt(Instant.ofEpochMilli(now))
-                .build();
+        // The all-fields constructor, not the Avro builder (whose build() deep-copies the defaults of unset fields):
+        // metric, window, window_start, window_end, segment, reason, value, ci_low, ci_high (set by annotate),
+        // components, final, computed_at.
+        MetricUpdate update = new MetricUpdate(metric.key(), spec.toString(), Instant.ofEpochMilli(spec.start(index)),
+                Instant.ofEpochMilli(spec.end(index)), segment, reason, metric.value(counts, reason), null, null, components,
+                isFinal, Instant.ofEpochMilli(now));
         intervals.annotate(metric, update);
         if (reason == null) {
             // Per-reason records are not in the queryable history yet (its key has no reason): topic only.

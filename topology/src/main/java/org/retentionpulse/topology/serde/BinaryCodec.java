@@ -1,11 +1,12 @@
 package org.retentionpulse.topology.serde;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -32,7 +33,7 @@ abstract class BinaryCodec<T> implements Serde<T>, Serializer<T>, Deserializer<T
         if (value == null) {
             return null;
         }
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
+        Bytes bytes = new Bytes();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeByte(version);
             write(value, out);
@@ -56,6 +57,37 @@ abstract class BinaryCodec<T> implements Serde<T>, Serializer<T>, Deserializer<T
             return read(in, v);
         } catch (IOException e) {
             throw new SerializationException(getClass().getSimpleName() + ": corrupt record", e);
+        }
+    }
+
+    /**
+     * A growable byte array without {@link java.io.ByteArrayOutputStream}'s lock: {@link DataOutputStream} writes most
+     * fields a byte at a time, and the synchronized {@code write(int)} per byte was the top frame of the stream thread.
+     * One per call (a serde may be shared by the stream threads).
+     */
+    private static final class Bytes extends OutputStream {
+        private byte[] buf = new byte[256];
+        private int count;
+
+        @Override
+        public void write(int b) {
+            if (count == buf.length) {
+                buf = Arrays.copyOf(buf, buf.length * 2);
+            }
+            buf[count++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            if (count + len > buf.length) {
+                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, count + len));
+            }
+            System.arraycopy(b, off, buf, count, len);
+            count += len;
+        }
+
+        byte[] toByteArray() {
+            return Arrays.copyOf(buf, count);
         }
     }
 

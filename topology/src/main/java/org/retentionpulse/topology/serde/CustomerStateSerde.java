@@ -63,7 +63,9 @@ public final class CustomerStateSerde implements Serde<CustomerState>, Serialize
             StringTable table = new StringTable();
             long ref = referenceInstant(state);
             ByteArrayOutputStream body = new ByteArrayOutputStream(128);
-            BinaryEncoder out = EncoderFactory.get().directBinaryEncoder(body, null);
+            // Buffered: the direct encoder writes a byte at a time into the stream's synchronized write(int), a top
+            // frame of the stream thread; the bytes are the same once flushed.
+            BinaryEncoder out = EncoderFactory.get().binaryEncoder(body, null);
             writeTimeline(state.timeline(), ref, table, out);
             writeSeen(state.seen(), ref, out);
             out.writeBoolean(state.profile() != null);
@@ -76,11 +78,13 @@ public final class CustomerStateSerde implements Serde<CustomerState>, Serialize
                 out.writeBoolean(true);
                 state.purchases().write(out);
             }
+            out.flush();
             ByteArrayOutputStream value = new ByteArrayOutputStream(body.size() + 32);
             value.write(VERSION);
-            BinaryEncoder head = EncoderFactory.get().directBinaryEncoder(value, null);
+            BinaryEncoder head = EncoderFactory.get().binaryEncoder(value, null);
             head.writeLong(ref);
             table.write(head);
+            head.flush();
             body.writeTo(value);
             return value.toByteArray();
         } catch (IOException e) {

@@ -74,6 +74,30 @@ final class BusinessGauges {
                 .register(registry);
     }
 
+    /**
+     * Whether the record with this metric-updates key can change a gauge: false for a window older than the current one
+     * of its spec (the finals of closing windows and the updates of the other open windows, most records in a backfill),
+     * so the monitor need not decode it. Keys are {@code metric|window|segment|window_start} ({@code MetricKey}); a
+     * {@code churn_reason_share} key ends with a reason that may hold '|', so those are always decoded.
+     */
+    synchronized boolean mayChange(String key) {
+        int first = key.indexOf('|');
+        int second = first < 0 ? -1 : key.indexOf('|', first + 1);
+        int last = key.lastIndexOf('|');
+        if (second < 0 || last <= second || key.startsWith(Metric.CHURN_REASON_SHARE.key() + '|')) {
+            return true;
+        }
+        Instant currentStart = current.currentStart(key.substring(first + 1, second));
+        if (currentStart == null) {
+            return true;
+        }
+        try {
+            return !Instant.parse(key.substring(last + 1)).isBefore(currentStart);
+        } catch (java.time.format.DateTimeParseException e) {
+            return true;
+        }
+    }
+
     synchronized void accept(MetricUpdate update) {
         if (current.observe(update)) {
             changed = true;

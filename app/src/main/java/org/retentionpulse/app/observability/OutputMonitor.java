@@ -3,6 +3,7 @@ package org.retentionpulse.app.observability;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,6 +47,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code retention_pulse_alerts_total{level,reason}}: alerts published, once per reason signal;</li>
  *   <li>{@code retention_pulse_metric_alerts_total{rule,kind}}: metric alerts published (zero for every configured rule).</li>
  * </ul>
+ * A metric update of a window older than the current one of its spec cannot change a gauge and is not decoded
+ * ({@link BusinessGauges#mayChange}, from its key): in a backfill that is most of them.
  * Because it reads the topics, every instance exports the values of <em>all</em> instances: dashboards
  * aggregate the business gauges with {@code max by (...)}, not {@code sum}.
  */
@@ -163,7 +166,9 @@ public final class OutputMonitor implements AutoCloseable {
         }
         try {
             if (isUpdate) {
-                gauges.accept(metricUpdates.decode(record.value()));
+                if (record.key() == null || gauges.mayChange(new String(record.key(), StandardCharsets.UTF_8))) {
+                    gauges.accept(metricUpdates.decode(record.value()));
+                }
             } else if (record.topic().equals(topology.topics().metricAlerts())) {
                 MetricAlert alert = metricAlerts.decode(record.value());
                 metricAlertCounter(alert.getRule(), alert.getKind()).increment();

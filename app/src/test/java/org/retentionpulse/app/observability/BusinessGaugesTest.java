@@ -1,7 +1,9 @@
 package org.retentionpulse.app.observability;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -53,6 +55,21 @@ class BusinessGaugesTest {
         gauges.accept(nps("all", "2024-03-02T00:00:00Z", 1, 1, 2, true));
         gauges.publish();
         assertEquals(-25.0, value("all"));
+    }
+
+    @Test
+    void recordsOfWindowsOlderThanTheCurrentOneNeedNotBeDecoded() {
+        assertTrue(gauges.mayChange("nps|P1D/P1D|all|2024-03-01T00:00:00Z"), "nothing seen yet: every record counts");
+        gauges.accept(nps("all", "2024-03-02T00:00:00Z", 1, 1, 0, false));
+        assertFalse(gauges.mayChange("nps|P1D/P1D|plan=a|b|2024-03-01T00:00:00Z"), "a final of yesterday (a '|' in the segment)");
+        assertTrue(gauges.mayChange("nps|P1D/P1D|all|2024-03-02T00:00:00Z"), "the current day");
+        assertTrue(gauges.mayChange("aov|P1D/P1D|all|2024-03-03T00:00:00Z"), "a newer day moves the current window");
+        assertTrue(gauges.mayChange("nps|P7D/P1D|all|2024-02-01T00:00:00Z"), "another spec, none seen yet");
+        assertTrue(gauges.mayChange("churn_reason_share|P1D/P1D|all|2024-03-01T00:00:00Z|price|x"), "reason keys are decoded");
+        // what it skips would not have changed the gauge
+        gauges.accept(nps("all", "2024-03-01T00:00:00Z", 0, 0, 5, true));
+        gauges.publish();
+        assertEquals(50.0, value("all"));
     }
 
     @Test

@@ -18,8 +18,6 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.retentionpulse.schemas.MetricUpdate;
 import org.retentionpulse.schemas.serde.CanonicalJson;
 import org.retentionpulse.topology.TopologyConfig;
-import org.retentionpulse.topology.customer.Dimension;
-import org.retentionpulse.topology.customer.Segment;
 import org.retentionpulse.topology.metrics.Metric;
 import org.retentionpulse.topology.metrics.MetricHistory;
 import org.retentionpulse.topology.time.WindowSpec;
@@ -59,7 +57,7 @@ public final class MetricQueries implements ApiServer.Route {
             throw ApiException.notFound("unknown metric '" + name + "'");
         }
         String window = window(request.query().get("window"));
-        String segment = segment(request.query().get("segment"));
+        String segment = SegmentParameter.parse(request.query().get("segment"), topology);
         Long from = instant("from", request.query().get("from"));
         Long to = instant("to", request.query().get("to"));
         if (from != null && to != null && from > to) {
@@ -168,22 +166,6 @@ public final class MetricQueries implements ApiServer.Route {
             throw ApiException.badRequest("window '" + param + "' is not configured; configured: " + topology.windows());
         }
         return spec.toString();
-    }
-
-    private String segment(String param) {
-        if (param == null || param.isEmpty() || param.equals(Segment.ALL)) {
-            return Segment.ALL;
-        }
-        int eq = param.indexOf('=');
-        if (eq <= 0 || eq == param.length() - 1) {
-            throw ApiException.badRequest("segment '" + param + "' must be 'all' or dimension=value, e.g. plan=pro");
-        }
-        String dimension = param.substring(0, eq);
-        if (topology.dimensions().stream().map(Dimension::key).noneMatch(dimension::equals)) {
-            throw ApiException.badRequest("dimension '" + dimension + "' is not configured; configured: "
-                    + topology.dimensions().stream().map(Dimension::key).toList());
-        }
-        return param;
     }
 
     private static Long instant(String name, String param) {

@@ -123,7 +123,7 @@ class InteractiveQueriesIT {
         }
         for (int c = 0; c < 12; c += 4) {
             lines.add("{\"type\":\"cancellation\",\"event_id\":\"x" + c + "\",\"customer_id\":\"cust-" + c
-                    + "\",\"occurred_at\":\"2024-03-03T09:00:00Z\"}");
+                    + "\",\"occurred_at\":\"2024-03-03T09:00:00Z\",\"reason\":\"" + (c == 8 ? "support" : " Price") + "\"}");
         }
         lines.sort(java.util.Comparator.comparing(l -> l.substring(l.indexOf("occurred_at"))));
         return lines;
@@ -147,7 +147,7 @@ class InteractiveQueriesIT {
             List<String> lines = events();
             ReferenceModel reference = new ReferenceModel(WindowSpecRef.parseAll(WINDOWS), ReferenceModel.DEFAULT_GRACE,
                     ReferenceModel.DEFAULT_CURRENCY, ReferenceModel.DEFAULT_DIMENSIONS, new ReferenceRules(null,
-                    ChurnPolicy.DEFAULT_REASONS_CAP, false, CohortPeriodRef.parse(COHORTS_PERIOD), COHORTS_PERIODS));
+                    ChurnPolicy.DEFAULT_REASONS_CAP, true, CohortPeriodRef.parse(COHORTS_PERIOD), COHORTS_PERIODS));
             lines.forEach(reference::accept);
             produce(topology.topics().inputs().get(0), lines, Instant.parse("2024-03-10T00:00:00Z"));
             SortedMap<MetricKey, BigDecimal> finals = reference.finals();
@@ -196,6 +196,7 @@ class InteractiveQueriesIT {
             }
 
             assertCohortTrianglesAreTheReferenceCells(a, b, reference.cohortCells());
+            assertChurnReasonSharesAreTheReferenceFinals(a, b, finals);
 
             // Customer risk profiles live on the customer-stage task of the customer's partition.
             JsonNode riskA = Eventually.await("risk profile of cust-5", Duration.ofSeconds(30), () -> getJson(a, "/api/customers/cust-5/risk", TOKEN),
@@ -222,6 +223,7 @@ class InteractiveQueriesIT {
                 assertError(p, "/api/metrics/nps?from=yesterday", TOKEN, 400);
                 assertError(p, "/api/metrics/nps?from=2024-03-02T00:00:00Z&to=2024-03-01T00:00:00Z", TOKEN, 400);
                 assertError(p, "/api/metrics/nps", null, 401);
+                assertError(p, "/api/metrics/nps?reason=price", TOKEN, 400);
                 assertError(p, "/api/cohorts?period=P1W", TOKEN, 400);
                 assertError(p, "/api/cohorts?period=P1D&segment=color%3Dred", TOKEN, 400);
                 assertError(p, "/api/cohorts", null, 401);
@@ -277,6 +279,36 @@ class InteractiveQueriesIT {
                 }
             }
         }
+    }
+
+    /**
+     * {@code churn_reason_share} has a record per reason: every reason's by window start, or one reason's; {@code current}
+     * lists the current window's records. Values are the reference model's finals.
+     */
+    private static void assertChurnReasonSharesAreTheReferenceFinals(ServedPipeline a, ServedPipeline b,
+                                                                     SortedMap<MetricKey, BigDecimal> finals) throws Exception {
+        String path = "/api/metrics/churn_reason_share?window=P1D/P1D&segment=all&from=2024-02-28T00:00:00Z&to=2024-03-31T00:00:00Z";
+        Map<String, BigDecimal> expected = new java.util.TreeMap<>();
+        finals.forEach((k, v) -> {
+            if (k.metric().equals("churn_reason_share") && k.window().equals("P1D/P1D") && k.segment().equals("all")) {
+                expected.put(k.windowStart() + " " + k.reason(), v);
+            }
+        });
+        assertEquals(java.util.Set.of("2024-03-03T00:00:00Z price", "2024-03-03T00:00:00Z support"), expected.keySet());
+        JsonNode every = Eventually.await("every reason's finals", Duration.ofSeconds(60), () -> getJson(b, path, TOKEN),
+                body -> body.path("values").size() == expected.size() && allFinal(body.path("values")));
+        Map<String, BigDecimal> actual = new java.util.TreeMap<>();
+        every.get("values").forEach(v -> actual.put(v.get("window_start").asText() + " " + v.get("reason").asText(),
+                v.get("value").decimalValue()));
+        assertEquals(expected.keySet(), actual.keySet());
+        expected.forEach((k, v) -> assertEquals(0, v.compareTo(actual.get(k)), k + ": expected " + v + " got " + actual.get(k)));
+        assertEquals(2, every.get("current").size(), "the current window's records, one per reason: " + every.get("current"));
+
+        JsonNode price = getJson(a, path + "&reason=price", TOKEN);
+        assertEquals("price", price.get("reason").asText());
+        assertEquals(1, price.get("values").size());
+        assertEquals(0, new BigDecimal("66.6667").compareTo(price.get("values").get(0).get("value").decimalValue()), "2 of 3 for price");
+        assertEquals(price.get("values"), price.get("current"));
     }
 
     private static int cellCount(JsonNode triangle) {

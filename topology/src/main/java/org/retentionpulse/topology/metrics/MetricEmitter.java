@@ -97,10 +97,7 @@ final class MetricEmitter {
                 .setComputedAt(Instant.ofEpochMilli(now))
                 .build();
         intervals.annotate(metric, update);
-        if (reason == null) {
-            // Per-reason records are not in the queryable history yet (its key has no reason): topic only.
-            history.put(MetricHistory.key(update), update);
-        }
+        history.put(MetricHistory.key(update), update);
         RecordHeaders headers = new RecordHeaders();
         if (source != null) {
             headers.add(OutputHeaders.SOURCE_TIMESTAMP, OutputHeaders.encodeTimestamp(source));

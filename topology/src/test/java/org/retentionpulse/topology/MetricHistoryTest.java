@@ -226,6 +226,24 @@ class MetricHistoryTest {
         assertEquals(java.util.Set.of(), reasonsIn(history(), march2));
     }
 
+    @Test
+    void aReasonWhoseCancellationBecameIneffectiveLeavesTheHistory() {
+        send("ann", signup("e1", "ann", "2024-03-01T01:00:00Z", "pro"), 1);
+        send("ann", cancellation("e2", "ann", "2024-03-02T10:00:00Z", "price"), 2);
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+        long march2 = Instant.parse("2024-03-02T00:00:00Z").toEpochMilli();
+        assertEquals(java.util.Set.of("price"), reasonsIn(history(), march2));
+
+        // An earlier cancellation arrives: it ends ann, the one at 10:00 is a cancellation of a cancelled customer.
+        send("ann", cancellation("e3", "ann", "2024-03-02T09:00:00Z", "support"), 3);
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+        assertEquals(java.util.Set.of("support"), reasonsIn(history(), march2), "the update forgot price");
+        tick(Instant.parse("2024-03-03T07:00:00Z"), 4);
+        Map<String, MetricUpdate> history = history();
+        assertEquals(java.util.Set.of("support"), reasonsIn(history, march2));
+        assertTrue(history.get(MetricHistory.key("churn_reason_share", "P1D/P1D", "all", march2, "support")).getFinal$());
+    }
+
     private static java.util.Set<String> reasonsIn(Map<String, MetricUpdate> history, long windowStart) {
         java.util.Set<String> reasons = new java.util.TreeSet<>();
         history.values().stream().filter(u -> u.getMetric().equals("churn_reason_share") && u.getSegment().equals("all")

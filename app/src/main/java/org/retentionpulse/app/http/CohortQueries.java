@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.kafka.streams.KafkaStreams;
 import org.retentionpulse.schemas.CohortCell;
 import org.retentionpulse.schemas.serde.CanonicalJson;
 import org.retentionpulse.topology.TopologyConfig;
@@ -35,7 +36,7 @@ public final class CohortQueries implements ApiServer.Route {
     }
 
     /** Served from the stores of {@code streams}. */
-    public static CohortQueries of(org.apache.kafka.streams.KafkaStreams streams, TopologyConfig topology, ApiServer server) {
+    public static CohortQueries of(KafkaStreams streams, TopologyConfig topology, ApiServer server) {
         return new CohortQueries(topology, new CohortCellSource.Streams(streams, server));
     }
 

@@ -30,6 +30,7 @@ import org.retentionpulse.schemas.serde.ModelFitSerde;
 import org.retentionpulse.schemas.serde.WireFormat;
 import org.retentionpulse.topology.alerts.ChurnRiskTracker;
 import org.retentionpulse.topology.cohort.CohortAggregator;
+import org.retentionpulse.topology.cohort.CohortTriangle;
 import org.retentionpulse.topology.combine.DeltaCombiner;
 import org.retentionpulse.topology.confidence.MetricIntervals;
 import org.retentionpulse.topology.customer.CustomerMetrics;
@@ -83,6 +84,7 @@ public final class RetentionPulseTopology {
         builder.addStateStore(lapseIndexStore(config));
         builder.addStateStore(SegmentAggregator.storeBuilder());
         builder.addStateStore(CohortAggregator.storeBuilder());
+        builder.addStateStore(CohortTriangle.storeBuilder());
         builder.addStateStore(historyStore(config));
         builder.addStateStore(fitSampleStore(config));
         builder.addStateStore(modelStore());
@@ -141,7 +143,8 @@ public final class RetentionPulseTopology {
                         Named.as("segment-stage"), SegmentAggregator.STORE, MetricHistory.STORE);
         segmentDeltas
                 .process(() -> new CohortAggregator(config.cohorts(), windows, config.sourcePartitions(),
-                        config.segmentPartitions(), config.updateInterval(), config.confidence()), Named.as("cohort-stage"), CohortAggregator.STORE)
+                        config.segmentPartitions(), config.updateInterval(), config.historyRetention(), config.confidence()),
+                        Named.as("cohort-stage"), CohortAggregator.STORE, CohortTriangle.STORE)
                 .to(config.topics().cohorts(), Produced.with(Serdes.String(),
                         (Serde<CohortCell>) new CohortCellSerde(config.outputFormat())).withName("cohorts-sink"));
         updates.to(config.topics().metricUpdates(), Produced.with(Serdes.String(),

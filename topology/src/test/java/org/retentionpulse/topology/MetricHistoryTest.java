@@ -198,6 +198,65 @@ class MetricHistoryTest {
     }
 
     @Test
+    void churnReasonShareIsInTheHistoryOneEntryPerReasonAndLeavesWithItsWindow() {
+        send("ann", signup("e1", "ann", "2024-03-01T01:00:00Z", "pro"), 1);
+        send("bob", signup("e2", "bob", "2024-03-01T02:00:00Z", "pro"), 2);
+        send("cat", signup("e3", "cat", "2024-03-01T03:00:00Z", "pro"), 3);
+        send("ann", cancellation("e4", "ann", "2024-03-02T01:00:00Z", "Price"), 4);
+        send("bob", cancellation("e5", "bob", "2024-03-02T02:00:00Z", "price"), 5);
+        send("cat", cancellation("e6", "cat", "2024-03-02T03:00:00Z", null), 6);
+        tick(Instant.parse("2024-03-03T07:00:00Z"), 7);
+
+        long march2 = Instant.parse("2024-03-02T00:00:00Z").toEpochMilli();
+        Map<String, MetricUpdate> history = history();
+        MetricUpdate price = history.get(MetricHistory.key("churn_reason_share", "P1D/P1D", "all", march2, "price"));
+        MetricUpdate unspecified = history.get(MetricHistory.key("churn_reason_share", "P1D/P1D", "all", march2, "unspecified"));
+        assertEquals(0, price.getValue().compareTo(new java.math.BigDecimal("66.6667")), "2 of 3 churned for price: " + price);
+        assertEquals(0, unspecified.getValue().compareTo(new java.math.BigDecimal("33.3333")));
+        assertTrue(price.getFinal$() && unspecified.getFinal$());
+        assertEquals(java.util.Set.of("price", "unspecified"), reasonsIn(history, march2));
+        // The window's reasons sort after its start, before the next window: one range per window span.
+        String first = MetricHistory.key("churn_reason_share", "P1D/P1D", "all", march2);
+        String last = MetricHistory.lastKey("churn_reason_share", "P1D/P1D", "all", march2);
+        history.keySet().stream().filter(k -> k.startsWith("churn_reason_share|P1D/P1D|all|"))
+                .forEach(k -> assertTrue(k.compareTo(first) > 0 && k.compareTo(last) < 0, k + " in the range of March 2"));
+
+        // Retention 2 days: the window of March 2 closed Mar 3 06:00; at Mar 5 07:00 it and its reasons are gone.
+        tick(Instant.parse("2024-03-05T07:00:00Z"), 8);
+        assertEquals(java.util.Set.of(), reasonsIn(history(), march2));
+    }
+
+    @Test
+    void aReasonWhoseCancellationBecameIneffectiveLeavesTheHistory() {
+        send("ann", signup("e1", "ann", "2024-03-01T01:00:00Z", "pro"), 1);
+        send("ann", cancellation("e2", "ann", "2024-03-02T10:00:00Z", "price"), 2);
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+        long march2 = Instant.parse("2024-03-02T00:00:00Z").toEpochMilli();
+        assertEquals(java.util.Set.of("price"), reasonsIn(history(), march2));
+
+        // An earlier cancellation arrives: it ends ann, the one at 10:00 is a cancellation of a cancelled customer.
+        send("ann", cancellation("e3", "ann", "2024-03-02T09:00:00Z", "support"), 3);
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+        assertEquals(java.util.Set.of("support"), reasonsIn(history(), march2), "the update forgot price");
+        tick(Instant.parse("2024-03-03T07:00:00Z"), 4);
+        Map<String, MetricUpdate> history = history();
+        assertEquals(java.util.Set.of("support"), reasonsIn(history, march2));
+        assertTrue(history.get(MetricHistory.key("churn_reason_share", "P1D/P1D", "all", march2, "support")).getFinal$());
+    }
+
+    private static java.util.Set<String> reasonsIn(Map<String, MetricUpdate> history, long windowStart) {
+        java.util.Set<String> reasons = new java.util.TreeSet<>();
+        history.values().stream().filter(u -> u.getMetric().equals("churn_reason_share") && u.getSegment().equals("all")
+                && u.getWindowStart().toEpochMilli() == windowStart).forEach(u -> reasons.add(u.getReason()));
+        return reasons;
+    }
+
+    private static String cancellation(String id, String customer, String at, String reason) {
+        return "{\"type\":\"cancellation\",\"event_id\":\"" + id + "\",\"customer_id\":\"" + customer + "\",\"occurred_at\":\""
+                + at + "\"" + (reason == null ? "" : ",\"reason\":\"" + reason + "\"") + "}";
+    }
+
+    @Test
     void historyKeysSortByWindowStartWithinASeriesAndNameTheirSegmentsPartition() {
         List<Long> starts = List.of(-86_400_000L, 0L, 86_400_000L, 1_700_000_000_000L);
         List<String> keys = starts.stream().map(s -> MetricHistory.key("nps", "P1D/P1D", "plan=a|b", s)).toList();

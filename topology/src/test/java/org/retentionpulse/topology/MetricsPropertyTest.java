@@ -262,7 +262,7 @@ class MetricsPropertyTest {
     }
 
     /** The unrounded counts each final record publishes, against the reference model's counts of that window. */
-    private static List<String> componentDifferences(SortedMap<WindowSegment, SegmentCounts> expected, List<MetricUpdate> updates) {
+    static List<String> componentDifferences(SortedMap<WindowSegment, SegmentCounts> expected, List<MetricUpdate> updates) {
         Set<String> differences = new LinkedHashSet<>();
         for (MetricUpdate update : updates) {
             SegmentCounts counts = expected.get(new WindowSegment(update.getWindow(), update.getSegment(), update.getWindowStart()));
@@ -307,7 +307,7 @@ class MetricsPropertyTest {
     }
 
     /** Final cohort cells (section 9) against the reference model's, cell for cell; one final per cell. */
-    private static List<String> cohortDifferences(SortedMap<CohortKey, org.retentionpulse.reference.CohortCell> expected,
+    static List<String> cohortDifferences(SortedMap<CohortKey, org.retentionpulse.reference.CohortCell> expected,
                                                   List<CohortCell> published) {
         SortedMap<CohortKey, org.retentionpulse.reference.CohortCell> finals = new TreeMap<>();
         List<String> differences = new ArrayList<>();
@@ -333,7 +333,7 @@ class MetricsPropertyTest {
     }
 
     /** On a compacted topic the final record must stay the answer: nothing may follow it under its key. */
-    private static List<String> recordsAfterTheFinal(List<MetricUpdate> updates) {
+    static List<String> recordsAfterTheFinal(List<MetricUpdate> updates) {
         Set<MetricKey> closed = new HashSet<>();
         Set<String> differences = new LinkedHashSet<>();
         for (MetricUpdate update : updates) {

@@ -30,6 +30,7 @@ import org.retentionpulse.app.pipeline.ServedPipeline;
 import org.retentionpulse.app.pipeline.StartedPipeline;
 import org.retentionpulse.app.pipeline.TempDirectory;
 import org.retentionpulse.schemas.serde.ChurnRiskAlertSerde;
+import org.retentionpulse.schemas.serde.CohortCellSerde;
 import org.retentionpulse.schemas.serde.MetricUpdateSerde;
 import org.retentionpulse.schemas.serde.WireFormat;
 import org.retentionpulse.tools.broker.EmbeddedKafkaBroker;
@@ -109,7 +110,7 @@ public final class DemoCommand implements Callable<Integer> {
             TopologyConfig topology = startedPipeline.topology();
             List<String> windows = topology.windows().stream().map(Object::toString)
                     .sorted(Comparator.comparing(String::length).thenComparing(Comparator.naturalOrder())).toList();
-            LiveView view = new LiveView(windows, terminal, System.out);
+            LiveView view = new LiveView(windows, topology.cohorts().period().name(), terminal, System.out);
             watch(broker, topology, view, running, served.pipeline(), input.eventsIn(), input.eventTime(), started, terminal);
         } finally {
             System.out.println("\nShutting down...");
@@ -204,10 +205,11 @@ public final class DemoCommand implements Callable<Integer> {
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         MetricUpdateSerde metrics = new MetricUpdateSerde();
         ChurnRiskAlertSerde alerts = new ChurnRiskAlertSerde();
+        CohortCellSerde cohorts = new CohortCellSerde();
         String header = "broker " + broker.bootstrapServers();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = new java.util.ArrayList<>();
-            for (String topic : List.of(topology.topics().metricUpdates(), topology.topics().alerts())) {
+            for (String topic : List.of(topology.topics().metricUpdates(), topology.topics().alerts(), topology.topics().cohorts())) {
                 consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
             }
             consumer.assign(partitions);
@@ -217,6 +219,8 @@ public final class DemoCommand implements Callable<Integer> {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     if (r.topic().equals(topology.topics().metricUpdates())) {
                         view.accept(metrics.decode(r.value()));
+                    } else if (r.topic().equals(topology.topics().cohorts())) {
+                        view.accept(cohorts.decode(r.value()));
                     } else {
                         view.accept(alerts.decode(r.value()));
                     }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.retentionpulse.schemas.ChurnRiskAlert;
+import org.retentionpulse.schemas.CohortCell;
 import org.retentionpulse.schemas.MetricUpdate;
 import org.retentionpulse.schemas.RiskLevel;
 import org.retentionpulse.app.observability.CurrentWindows;
@@ -19,7 +20,7 @@ import org.retentionpulse.topology.metrics.Metric;
 
 /**
  * What the demo shows: for segment {@code all}, the latest value of every metric per window spec, the last
- * closed (final) values, and the latest alerts. Redraws the screen on a terminal, prints one plain line per
+ * closed (final) values, a small cohort triangle ({@link CohortTriangleView}) and the latest alerts. Redraws the screen on a terminal, prints one plain line per
  * refresh otherwise.
  */
 public final class LiveView {
@@ -32,11 +33,14 @@ public final class LiveView {
     private final Map<String, MetricUpdate> lastFinal = new TreeMap<>();
     private final Deque<ChurnRiskAlert> alerts = new ArrayDeque<>();
     private final Map<RiskLevel, Long> alertsByLevel = new EnumMap<>(RiskLevel.class);
+    private final CohortTriangleView triangle;
     private long updates;
     private long finals;
 
-    public LiveView(List<String> windows, boolean terminal, PrintStream out) {
+    /** @param cohortPeriod {@code cohorts.period}, the period of the cells {@link #accept(CohortCell)} receives */
+    public LiveView(List<String> windows, String cohortPeriod, boolean terminal, PrintStream out) {
         this.windows = windows;
+        this.triangle = new CohortTriangleView(cohortPeriod);
         this.terminal = terminal;
         this.out = out;
     }
@@ -69,6 +73,11 @@ public final class LiveView {
         return byStart.get(start);
     }
 
+    /** A cohort cell from {@code retention-cohorts} (update or final), for the triangle. */
+    public void accept(CohortCell cell) {
+        triangle.accept(cell);
+    }
+
     public void accept(ChurnRiskAlert alert) {
         alertsByLevel.merge(alert.getLevel(), 1L, Long::sum);
         alerts.addFirst(alert);
@@ -83,6 +92,9 @@ public final class LiveView {
                     fmt(uptime), eventTime == null ? "-" : eventTime, eventsIn, metricsDay(), rejected, updates, finals, headline(), alertsByLevel);
             if (!alerts.isEmpty()) {
                 out.println("    latest alert: " + line(alerts.peekFirst()));
+            }
+            if (triangle.oldestRow() != null) {
+                out.println("    " + triangle.oldestRow());
             }
             return;
         }
@@ -107,6 +119,7 @@ public final class LiveView {
             MetricUpdate f = lastFinal.get(windows.get(0) + m.key());
             s.append(String.format("%22s%n", f == null ? "…" : value(f.getValue()) + " (" + f.getWindowStart().toString().substring(5, 10) + ")"));
         }
+        s.append('\n').append(triangle.render());
         s.append("\nLatest churn-risk alerts ").append(alertsByLevel.isEmpty() ? "" : alertsByLevel.toString()).append(":\n");
         if (alerts.isEmpty()) {
             s.append("  none yet\n");

@@ -7,7 +7,9 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -18,8 +20,6 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.retentionpulse.schemas.MetricUpdate;
 import org.retentionpulse.schemas.serde.CanonicalJson;
 import org.retentionpulse.topology.TopologyConfig;
-import org.retentionpulse.topology.customer.Dimension;
-import org.retentionpulse.topology.customer.Segment;
 import org.retentionpulse.topology.metrics.Metric;
 import org.retentionpulse.topology.metrics.MetricHistory;
 import org.retentionpulse.topology.time.WindowSpec;
@@ -31,6 +31,8 @@ import org.retentionpulse.topology.time.WindowSpec;
  * latest {@value #RECENT} windows; {@code from}/{@code to} bound the window start (inclusive). {@code current}
  * is the latest value of the current window ({@link WindowSpec#currentIndex}, taking the series' greatest
  * window start as the time: for {@code P30D/P1D} the 30 days ending with that day), whatever the range asked.
+ * {@code churn_reason_share} has a record per reason in each window: {@code values} lists every reason's (or with
+ * {@code reason=price} that reason's) and {@code current} is the list of the current window's records.
  */
 public final class MetricQueries implements ApiServer.Route {
     public static final String PATH = "/api/metrics/";
@@ -49,24 +51,39 @@ public final class MetricQueries implements ApiServer.Route {
         this.server = server;
     }
 
+    /**
+     * One series asked for: a metric, window spec and segment, and for {@code churn_reason_share} (a record per
+     * reason) optionally one reason ({@code reason} null: every reason).
+     */
+    record Series(Metric metric, String window, String segment, String reason) {
+        boolean perReason() {
+            return metric == Metric.CHURN_REASON_SHARE;
+        }
+
+        /** Whether a record in the series' key range is one of the series (segment values may contain '|'). */
+        boolean matches(MetricUpdate u) {
+            return u != null && u.getSegment().equals(segment) && (reason == null || reason.equals(u.getReason()));
+        }
+
+        String first(long windowStartMs) {
+            return MetricHistory.key(metric.key(), window, segment, windowStartMs);
+        }
+
+        String last(long windowStartMs) {
+            return MetricHistory.lastKey(metric.key(), window, segment, windowStartMs);
+        }
+    }
+
     @Override
     public ApiServer.Reply handle(ApiServer.Request request) throws IOException {
-        String name = request.path().substring(PATH.length());
-        Metric metric;
-        try {
-            metric = Metric.fromKey(name);
-        } catch (IllegalArgumentException e) {
-            throw ApiException.notFound("unknown metric '" + name + "'");
-        }
-        String window = window(request.query().get("window"));
-        String segment = segment(request.query().get("segment"));
+        Series series = series(request);
         Long from = instant("from", request.query().get("from"));
         Long to = instant("to", request.query().get("to"));
         if (from != null && to != null && from > to) {
             throw ApiException.badRequest("'from' is after 'to'");
         }
 
-        String probe = MetricHistory.key(metric.key(), window, segment, 0);
+        String probe = MetricHistory.key(series.metric().key(), series.window(), series.segment(), 0);
         KeyQueryMetadata owner;
         try {
             owner = streams.queryMetadataForKey(MetricHistory.STORE, probe, MetricHistory.partitioner());
@@ -74,29 +91,55 @@ public final class MetricQueries implements ApiServer.Route {
             throw ApiException.unavailable("not ready: " + e.getMessage());
         }
         if (owner == null || owner.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
-            throw ApiException.unavailable("the owner of segment '" + segment + "' is not known yet (state " + streams.state() + ")");
+            throw ApiException.unavailable("the owner of segment '" + series.segment() + "' is not known yet (state " + streams.state() + ")");
         }
         if (!forwarder.isSelf(owner.activeHost())) {
             return forwarder.forward(owner.activeHost(), request);
         }
         ReadOnlyKeyValueStore<String, MetricUpdate> store = store(owner.partition());
-        List<MetricUpdate> values = query(store, metric.key(), window, segment, from, to);
-        MetricUpdate current = current(store, metric.key(), window, segment);
         ObjectNode body = ApiServer.JSON.createObjectNode();
-        body.put("metric", metric.key());
-        body.put("window", window);
-        body.put("segment", segment);
-        body.put("served_by", server.advertised());
-        ArrayNode array = body.putArray("values");
-        for (MetricUpdate u : values) {
-            array.add(ApiServer.JSON.readTree(CanonicalJson.formatMetricUpdate(u)));
+        body.put("metric", series.metric().key());
+        body.put("window", series.window());
+        body.put("segment", series.segment());
+        if (series.reason() != null) {
+            body.put("reason", series.reason());
         }
-        if (current == null) {
+        body.put("served_by", server.advertised());
+        body.set("values", json(query(store, series, from, to)));
+        List<MetricUpdate> current = current(store, series);
+        if (series.perReason()) {
+            body.set("current", json(current)); // a record per reason: the current window's, possibly none
+        } else if (current.isEmpty()) {
             body.putNull("current");
         } else {
-            body.set("current", ApiServer.JSON.readTree(CanonicalJson.formatMetricUpdate(current)));
+            body.set("current", ApiServer.JSON.readTree(CanonicalJson.formatMetricUpdate(current.get(0))));
         }
         return ApiServer.Reply.json(200, body);
+    }
+
+    private Series series(ApiServer.Request request) {
+        String name = request.path().substring(PATH.length());
+        Metric metric;
+        try {
+            metric = Metric.fromKey(name);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.notFound("unknown metric '" + name + "'");
+        }
+        String reason = request.query().get("reason");
+        Series series = new Series(metric, window(request.query().get("window")),
+                SegmentParameter.parse(request.query().get("segment"), topology), reason == null || reason.isEmpty() ? null : reason);
+        if (series.reason() != null && !series.perReason()) {
+            throw ApiException.badRequest("'reason' applies to " + Metric.CHURN_REASON_SHARE.key() + " only, not to " + metric.key());
+        }
+        return series;
+    }
+
+    private static ArrayNode json(List<MetricUpdate> updates) throws IOException {
+        ArrayNode array = ApiServer.JSON.createArrayNode();
+        for (MetricUpdate u : updates) {
+            array.add(ApiServer.JSON.readTree(CanonicalJson.formatMetricUpdate(u)));
+        }
+        return array;
     }
 
     private ReadOnlyKeyValueStore<String, MetricUpdate> store(int partition) {
@@ -108,42 +151,52 @@ public final class MetricQueries implements ApiServer.Route {
         }
     }
 
-    /** The value of the current window of the series, or null when the series has none (yet). */
-    private static MetricUpdate current(ReadOnlyKeyValueStore<String, MetricUpdate> store, String metric, String window, String segment) {
+    /**
+     * The records of the current window of the series (one, or one per reason), or none when the series has no window
+     * (yet) or the current window has no record.
+     */
+    private static List<MetricUpdate> current(ReadOnlyKeyValueStore<String, MetricUpdate> store, Series series) {
         MetricUpdate newest = null;
-        try (KeyValueIterator<String, MetricUpdate> it = store.reverseRange(MetricHistory.key(metric, window, segment, Long.MIN_VALUE),
-                MetricHistory.key(metric, window, segment, Long.MAX_VALUE))) {
+        try (KeyValueIterator<String, MetricUpdate> it = store.reverseRange(series.first(Long.MIN_VALUE), series.last(Long.MAX_VALUE))) {
             while (newest == null && it.hasNext()) {
                 MetricUpdate u = it.next().value;
-                if (u != null && u.getSegment().equals(segment)) {
+                if (series.matches(u)) {
                     newest = u;
                 }
             }
-            if (newest == null) {
-                return null;
-            }
-            WindowSpec spec = WindowSpec.parse(window);
-            long start = spec.start(spec.currentIndex(newest.getWindowStart().toEpochMilli()));
-            MetricUpdate u = store.get(MetricHistory.key(metric, window, segment, start));
-            return u != null && u.getSegment().equals(segment) ? u : null;
         } catch (InvalidStateStoreException e) {
             throw ApiException.unavailable("store " + MetricHistory.STORE + " not queryable now: " + e.getMessage());
         }
+        if (newest == null) {
+            return List.of();
+        }
+        WindowSpec spec = WindowSpec.parse(series.window());
+        long start = spec.start(spec.currentIndex(newest.getWindowStart().toEpochMilli()));
+        return query(store, series, start, start);
     }
 
-    private static List<MetricUpdate> query(ReadOnlyKeyValueStore<String, MetricUpdate> store, String metric, String window,
-                                            String segment, Long from, Long to) {
-        String lo = MetricHistory.key(metric, window, segment, from == null ? Long.MIN_VALUE : from);
-        String hi = MetricHistory.key(metric, window, segment, to == null ? Long.MAX_VALUE : to);
+    /**
+     * The series' records with window starts from {@code from} to {@code to} (inclusive, each null: unbounded), by
+     * window start (then reason); without bounds those of the latest {@value #RECENT} windows, else at most
+     * {@value #MAX_VALUES} records.
+     */
+    private static List<MetricUpdate> query(ReadOnlyKeyValueStore<String, MetricUpdate> store, Series series, Long from, Long to) {
+        String lo = series.first(from == null ? Long.MIN_VALUE : from);
+        String hi = series.last(to == null ? Long.MAX_VALUE : to);
         List<MetricUpdate> out = new ArrayList<>();
         boolean recent = from == null && to == null;
+        Set<Instant> windows = new HashSet<>();
         try (KeyValueIterator<String, MetricUpdate> it = recent ? store.reverseRange(lo, hi) : store.range(lo, hi)) {
-            while (it.hasNext() && out.size() < (recent ? RECENT : MAX_VALUES)) {
-                var kv = it.next();
-                // A segment value containing '|' can share a key prefix with another segment: filter exactly.
-                if (kv.value != null && kv.value.getSegment().equals(segment)) {
-                    out.add(kv.value);
+            while (it.hasNext() && out.size() < MAX_VALUES) {
+                MetricUpdate u = it.next().value;
+                if (!series.matches(u)) {
+                    continue;
                 }
+                if (recent && !windows.contains(u.getWindowStart()) && windows.size() == RECENT) {
+                    break; // the records of the latest RECENT windows are in
+                }
+                windows.add(u.getWindowStart());
+                out.add(u);
             }
         } catch (InvalidStateStoreException e) {
             throw ApiException.unavailable("store " + MetricHistory.STORE + " not queryable now: " + e.getMessage());
@@ -168,22 +221,6 @@ public final class MetricQueries implements ApiServer.Route {
             throw ApiException.badRequest("window '" + param + "' is not configured; configured: " + topology.windows());
         }
         return spec.toString();
-    }
-
-    private String segment(String param) {
-        if (param == null || param.isEmpty() || param.equals(Segment.ALL)) {
-            return Segment.ALL;
-        }
-        int eq = param.indexOf('=');
-        if (eq <= 0 || eq == param.length() - 1) {
-            throw ApiException.badRequest("segment '" + param + "' must be 'all' or dimension=value, e.g. plan=pro");
-        }
-        String dimension = param.substring(0, eq);
-        if (topology.dimensions().stream().map(Dimension::key).noneMatch(dimension::equals)) {
-            throw ApiException.badRequest("dimension '" + dimension + "' is not configured; configured: "
-                    + topology.dimensions().stream().map(Dimension::key).toList());
-        }
-        return param;
     }
 
     private static Long instant(String name, String param) {

@@ -31,8 +31,12 @@ public record BuiltFor(SortedMap<String, String> settings) {
      * earlier release is refused (reset) instead of misreading its state.
      */
     public static final String STATE_FORMAT_KEY = "state.format";
-    /** 3: one customer-state value, typed segment-aggregates keys, segment-deltas batches (format 3). */
-    public static final String STATE_FORMAT = "3";
+    /**
+     * 3: one customer-state value, typed segment-aggregates keys, segment-deltas batches (format 3). 4: the cohort
+     * stage's {@code cohort-triangle} store (state of format 3 lacks the cells published before, so its triangles would
+     * miss their finals) and {@code churn_reason_share} entries in {@code metric-history}.
+     */
+    public static final String STATE_FORMAT = "4";
 
     public BuiltFor {
         settings = new TreeMap<>(settings);

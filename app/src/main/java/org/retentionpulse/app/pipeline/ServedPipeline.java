@@ -10,6 +10,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.retentionpulse.app.config.AppDefaults;
 import org.retentionpulse.app.config.PipelineSettings;
 import org.retentionpulse.app.http.ApiServer;
+import org.retentionpulse.app.http.CohortQueries;
 import org.retentionpulse.app.http.CustomerRiskQueries;
 import org.retentionpulse.app.http.HealthRoutes;
 import org.retentionpulse.app.http.ModelQueries;
@@ -70,6 +71,7 @@ public final class ServedPipeline implements AutoCloseable {
             server.route(MetricQueries.PATH, new MetricQueries(pipeline.streams(), topology, server));
             server.route(CustomerRiskQueries.PATH, new CustomerRiskQueries(pipeline.streams(), topology, server));
             server.route(ModelQueries.PATH, new ModelQueries(monitor.modelFits(), topology));
+            server.route(CohortQueries.PATH, CohortQueries.of(pipeline.streams(), topology, server));
             pipeline.start();
             server.start();
             return new ServedPipeline(server, pipeline, registry, meters, monitor);

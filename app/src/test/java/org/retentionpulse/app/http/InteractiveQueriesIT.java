@@ -40,23 +40,33 @@ import org.retentionpulse.app.config.PipelineSettings;
 import org.retentionpulse.app.config.Settings;
 import org.retentionpulse.app.pipeline.ServedPipeline;
 import org.retentionpulse.app.pipeline.TopicProvisioner;
+import org.retentionpulse.reference.CohortCell;
+import org.retentionpulse.reference.CohortKey;
+import org.retentionpulse.reference.CohortPeriodRef;
 import org.retentionpulse.reference.MetricKey;
 import org.retentionpulse.reference.ReferenceModel;
+import org.retentionpulse.reference.ReferenceRules;
 import org.retentionpulse.reference.WindowSpecRef;
 import org.retentionpulse.tools.broker.EmbeddedKafkaBroker;
 import org.retentionpulse.topology.TopologyConfig;
+import org.retentionpulse.topology.cohort.CohortTriangle;
 import org.retentionpulse.topology.customer.CustomerProcessor;
 import org.retentionpulse.topology.metrics.MetricHistory;
+import org.retentionpulse.topology.policy.ChurnPolicy;
 import org.retentionpulse.topology.serde.InputEventDeserializer;
 
 /**
  * The HTTP API with two pipeline instances in one JVM (same application id, separate state directories and
- * ports, three input partitions, two segment-stage partitions): every answer is the same from either
- * instance, comes from the owner of the data, and equals the reference model's finals for the same input.
+ * ports, three input partitions, two segment-stage partitions): every answer (metric series, cohort triangles, risk
+ * profiles) is the same from either instance, comes from the owner of the data, and equals the reference model's
+ * finals for the same input.
  */
 class InteractiveQueriesIT {
     private static final String WINDOWS = "P1D/P1D,P2D/P1D";
     private static final String TOKEN = "it-token";
+    /** Daily cohorts, so the three days of input make a triangle with cells k = 0..2. */
+    private static final String COHORTS_PERIOD = "P1D";
+    private static final int COHORTS_PERIODS = 2;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient http = HttpClient.newHttpClient();
     private static EmbeddedKafkaBroker broker;
@@ -79,6 +89,8 @@ class InteractiveQueriesIT {
         overrides.put(AppDefaults.WINDOWS, WINDOWS);
         overrides.put(AppDefaults.UPDATE_INTERVAL, "PT0.2S");
         overrides.put(AppDefaults.SEGMENT_PARTITIONS, "2");
+        overrides.put(AppDefaults.COHORTS_PERIOD, COHORTS_PERIOD);
+        overrides.put(AppDefaults.COHORTS_PERIODS, Integer.toString(COHORTS_PERIODS));
         overrides.put(AppDefaults.HTTP_PORT, "0");
         overrides.put("streams.commit.interval.ms", "100");
         // The token comes from the environment, as in production.
@@ -111,7 +123,7 @@ class InteractiveQueriesIT {
         }
         for (int c = 0; c < 12; c += 4) {
             lines.add("{\"type\":\"cancellation\",\"event_id\":\"x" + c + "\",\"customer_id\":\"cust-" + c
-                    + "\",\"occurred_at\":\"2024-03-03T09:00:00Z\"}");
+                    + "\",\"occurred_at\":\"2024-03-03T09:00:00Z\",\"reason\":\"" + (c == 8 ? "support" : " Price") + "\"}");
         }
         lines.sort(java.util.Comparator.comparing(l -> l.substring(l.indexOf("occurred_at"))));
         return lines;
@@ -133,7 +145,9 @@ class InteractiveQueriesIT {
             }
 
             List<String> lines = events();
-            ReferenceModel reference = new ReferenceModel(WindowSpecRef.parseAll(WINDOWS));
+            ReferenceModel reference = new ReferenceModel(WindowSpecRef.parseAll(WINDOWS), ReferenceModel.DEFAULT_GRACE,
+                    ReferenceModel.DEFAULT_CURRENCY, ReferenceModel.DEFAULT_DIMENSIONS, new ReferenceRules(null,
+                    ChurnPolicy.DEFAULT_REASONS_CAP, true, CohortPeriodRef.parse(COHORTS_PERIOD), COHORTS_PERIODS));
             lines.forEach(reference::accept);
             produce(topology.topics().inputs().get(0), lines, Instant.parse("2024-03-10T00:00:00Z"));
             SortedMap<MetricKey, BigDecimal> finals = reference.finals();
@@ -181,6 +195,9 @@ class InteractiveQueriesIT {
                 assertEquals(fromA.get("values"), recent.get("values"));
             }
 
+            assertCohortTrianglesAreTheReferenceCells(a, b, reference.cohortCells());
+            assertChurnReasonSharesAreTheReferenceFinals(a, b, finals);
+
             // Customer risk profiles live on the customer-stage task of the customer's partition.
             JsonNode riskA = Eventually.await("risk profile of cust-5", Duration.ofSeconds(30), () -> getJson(a, "/api/customers/cust-5/risk", TOKEN),
                     body -> body.path("purchase_count").asInt() == 3);
@@ -206,6 +223,10 @@ class InteractiveQueriesIT {
                 assertError(p, "/api/metrics/nps?from=yesterday", TOKEN, 400);
                 assertError(p, "/api/metrics/nps?from=2024-03-02T00:00:00Z&to=2024-03-01T00:00:00Z", TOKEN, 400);
                 assertError(p, "/api/metrics/nps", null, 401);
+                assertError(p, "/api/metrics/nps?reason=price", TOKEN, 400);
+                assertError(p, "/api/cohorts?period=P1W", TOKEN, 400);
+                assertError(p, "/api/cohorts?period=P1D&segment=color%3Dred", TOKEN, 400);
+                assertError(p, "/api/cohorts", null, 401);
                 assertError(p, "/api/metrics/nps", "wrong", 401);
                 assertError(p, "/api/customers/cust-1/risk", null, 401);
                 assertEquals(200, get(p, "/health/ready", null, Map.of()).statusCode());
@@ -220,6 +241,91 @@ class InteractiveQueriesIT {
             assertEquals(503, refused.statusCode(), refused.body());
             assertNotEquals(owner, notOwner.url().substring("http://".length()));
         }
+    }
+
+    /**
+     * The triangle of a segment from either instance: served by the owner of the segment's cohort-stage task, every cell
+     * final and exactly the reference model's cell (counts and revenue), no cell the reference does not have.
+     */
+    private static void assertCohortTrianglesAreTheReferenceCells(ServedPipeline a, ServedPipeline b,
+                                                                  SortedMap<CohortKey, CohortCell> cells) throws Exception {
+        for (String segment : List.of("all", "plan=pro", "country=DE", "channel=referral", "plan=free")) {
+            Map<CohortKey, CohortCell> expected = new HashMap<>();
+            cells.forEach((k, v) -> {
+                if (k.segment().equals(segment)) {
+                    expected.put(k, v);
+                }
+            });
+            assertTrue(expected.size() >= 3, "the reference has cells for " + segment);
+            String path = "/api/cohorts?period=" + COHORTS_PERIOD + "&segment=" + enc(segment);
+            JsonNode fromA = Eventually.await("every cohort cell of " + segment + " final", Duration.ofSeconds(90),
+                    () -> getJson(a, path, TOKEN), body -> cellCount(body) == expected.size() && allCellsFinal(body));
+            JsonNode fromB = getJson(b, path, TOKEN);
+            assertEquals(fromA, fromB, "same triangle from either instance for " + segment);
+            KeyQueryMetadata owner = a.pipeline().streams().queryMetadataForKey(CohortTriangle.STORE, segment,
+                    CohortTriangle.ownerPartitioner());
+            assertEquals(owner.activeHost().host() + ":" + owner.activeHost().port(), fromA.get("served_by").asText());
+            for (JsonNode row : fromA.get("cohorts")) {
+                Instant start = Instant.parse(row.get("cohort_start").asText());
+                for (JsonNode cell : row.get("cells")) {
+                    CohortKey key = new CohortKey(COHORTS_PERIOD, segment, start, cell.get("period").asInt());
+                    CohortCell want = expected.get(key);
+                    assertTrue(want != null, "the reference has " + key);
+                    CohortCell got = new CohortCell(cell.get("customers").asLong(), cell.get("retained").asLong(),
+                            cell.get("active").asLong(), new BigDecimal(cell.get("revenue").asText()));
+                    assertTrue(want.sameAs(got), key + ": expected " + want + " but was " + got);
+                    assertEquals(0, want.retention().compareTo(cell.get("retention").decimalValue()), key + " retention");
+                    assertEquals(want.customers(), row.get("customers").asLong(), key + " cohort size");
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code churn_reason_share} has a record per reason: every reason's by window start, or one reason's; {@code current}
+     * lists the current window's records. Values are the reference model's finals.
+     */
+    private static void assertChurnReasonSharesAreTheReferenceFinals(ServedPipeline a, ServedPipeline b,
+                                                                     SortedMap<MetricKey, BigDecimal> finals) throws Exception {
+        String path = "/api/metrics/churn_reason_share?window=P1D/P1D&segment=all&from=2024-02-28T00:00:00Z&to=2024-03-31T00:00:00Z";
+        Map<String, BigDecimal> expected = new java.util.TreeMap<>();
+        finals.forEach((k, v) -> {
+            if (k.metric().equals("churn_reason_share") && k.window().equals("P1D/P1D") && k.segment().equals("all")) {
+                expected.put(k.windowStart() + " " + k.reason(), v);
+            }
+        });
+        assertEquals(java.util.Set.of("2024-03-03T00:00:00Z price", "2024-03-03T00:00:00Z support"), expected.keySet());
+        JsonNode every = Eventually.await("every reason's finals", Duration.ofSeconds(60), () -> getJson(b, path, TOKEN),
+                body -> body.path("values").size() == expected.size() && allFinal(body.path("values")));
+        Map<String, BigDecimal> actual = new java.util.TreeMap<>();
+        every.get("values").forEach(v -> actual.put(v.get("window_start").asText() + " " + v.get("reason").asText(),
+                v.get("value").decimalValue()));
+        assertEquals(expected.keySet(), actual.keySet());
+        expected.forEach((k, v) -> assertEquals(0, v.compareTo(actual.get(k)), k + ": expected " + v + " got " + actual.get(k)));
+        assertEquals(2, every.get("current").size(), "the current window's records, one per reason: " + every.get("current"));
+
+        JsonNode price = getJson(a, path + "&reason=price", TOKEN);
+        assertEquals("price", price.get("reason").asText());
+        assertEquals(1, price.get("values").size());
+        assertEquals(0, new BigDecimal("66.6667").compareTo(price.get("values").get(0).get("value").decimalValue()), "2 of 3 for price");
+        assertEquals(price.get("values"), price.get("current"));
+    }
+
+    private static int cellCount(JsonNode triangle) {
+        int n = 0;
+        for (JsonNode row : triangle.path("cohorts")) {
+            n += row.path("cells").size();
+        }
+        return n;
+    }
+
+    private static boolean allCellsFinal(JsonNode triangle) {
+        for (JsonNode row : triangle.path("cohorts")) {
+            if (!allFinal(row.path("cells"))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean allFinal(JsonNode values) {

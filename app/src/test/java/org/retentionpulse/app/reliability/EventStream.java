@@ -24,9 +24,11 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.retentionpulse.reference.CohortPeriodRef;
 import org.retentionpulse.reference.ReferenceModel;
 import org.retentionpulse.reference.ReferenceRules;
 import org.retentionpulse.topology.policy.ChurnPolicy;
+import org.retentionpulse.topology.time.CohortSpec;
 import org.retentionpulse.reference.WindowSpecRef;
 import org.retentionpulse.tools.generator.EventGenerator;
 import org.retentionpulse.tools.generator.FaultRates;
@@ -107,10 +109,10 @@ final class EventStream {
 
     /** As {@link #reference()}, with the given window specs ({@code size/advance,...}) and segment dimensions. */
     ReferenceModel reference(String windows, List<String> dimensions) {
-        // Sections 4 and 8 under churn.inactivity=none: what the pipeline publishes by default.
+        // Sections 4, 8 and 9 under churn.inactivity=none and the default cohorts: what the pipeline publishes by default.
         ReferenceModel model = new ReferenceModel(WindowSpecRef.parseAll(windows), ReferenceModel.DEFAULT_GRACE,
-                ReferenceModel.DEFAULT_CURRENCY, dimensions,
-                new ReferenceRules(null, ChurnPolicy.DEFAULT_REASONS_CAP, true, null, 12));
+                ReferenceModel.DEFAULT_CURRENCY, dimensions, new ReferenceRules(null, ChurnPolicy.DEFAULT_REASONS_CAP, true,
+                CohortPeriodRef.parse(CohortSpec.DEFAULT.period().name()), CohortSpec.DEFAULT.periods()));
         for (InputRecord r : records) {
             model.accept(new String(r.value(), StandardCharsets.UTF_8));
         }

@@ -131,7 +131,8 @@ class HistoryAndStateIT {
         String newWindows = "P1D/P1D,P2D/P1D";
         try (PipelineRun first = new PipelineRun("built-for", client, 2).createTopics();
              PipelineRun changed = new PipelineRun("built-for", client, 2).with(AppDefaults.WINDOWS, newWindows)
-                     .with(AppDefaults.TOPICS_METRIC_UPDATES, "built-for.metrics-2").with(AppDefaults.TOPICS_ALERTS, "built-for.alerts-2")) {
+                     .with(AppDefaults.TOPICS_METRIC_UPDATES, "built-for.metrics-2").with(AppDefaults.TOPICS_ALERTS, "built-for.alerts-2")
+                     .with(AppDefaults.TOPICS_COHORTS, "built-for.cohorts-2")) {
             stream.produceAll(first.client(), first.inputTopic());
             stream.endInput(first.client(), first.inputTopic());
             try (StartedPipeline pipeline = first.start(state)) {

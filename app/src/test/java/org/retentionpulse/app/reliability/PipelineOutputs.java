@@ -24,12 +24,15 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.retentionpulse.reference.CohortCell;
+import org.retentionpulse.reference.CohortKey;
 import org.retentionpulse.reference.FinalValueComparison;
 import org.retentionpulse.reference.MetricKey;
 import org.retentionpulse.schemas.ChurnRiskAlert;
 import org.retentionpulse.schemas.MetricUpdate;
 import org.retentionpulse.schemas.serde.CanonicalJson;
 import org.retentionpulse.schemas.serde.ChurnRiskAlertSerde;
+import org.retentionpulse.schemas.serde.CohortCellSerde;
 import org.retentionpulse.schemas.serde.ModelFitSerde;
 import org.retentionpulse.schemas.serde.WireFormat;
 import org.retentionpulse.schemas.serde.MetricUpdateSerde;
@@ -39,8 +42,8 @@ import org.retentionpulse.topology.TopologyConfig;
  * What a pipeline run published, read with {@code isolation.level=read_committed}: every final metric record
  * (without {@code computed_at}, which is wall clock), every churn-risk alert (without {@code detected_at}), and
  * the dead-letter and late-event records, and the latest customer-lifetime model fit of each customer task (without
- * {@code fit_micros}).
- * Reading fails if a window has two finals or an alert id repeats, so
+ * {@code fit_micros}), and every final cohort cell.
+ * Reading fails if a window or a cohort cell has two finals or an alert id repeats, so
  * every comparison also checks "nothing counted twice".
  *
  * @param finals      canonical JSON of each final, keyed {@code window|window_start|segment|metric}
@@ -49,10 +52,11 @@ import org.retentionpulse.topology.TopologyConfig;
  * @param deadLetters the dead-letter records
  * @param lateEvents  the late-event records
  * @param models      canonical JSON of the latest model fit per key ({@code segment|partition}), in key order
+ * @param cohorts     the final cohort cells' counts and revenue, as reference-model keys and cells
  */
 record PipelineOutputs(SortedMap<String, String> finals, SortedMap<MetricKey, BigDecimal> values, List<String> alerts,
                        List<ConsumerRecord<byte[], byte[]>> deadLetters, List<ConsumerRecord<byte[], byte[]>> lateEvents,
-                       List<String> models) {
+                       List<String> models, SortedMap<CohortKey, CohortCell> cohorts) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     static PipelineOutputs read(Properties client, TopologyConfig.Topics topics) {
@@ -96,7 +100,24 @@ record PipelineOutputs(SortedMap<String, String> finals, SortedMap<MetricKey, Bi
         }
         List<String> models = List.copyOf(latestFits.values());
         return new PipelineOutputs(finals, values, List.copyOf(alerts), readAll(client, topics.deadLetters()),
-                readAll(client, topics.lateEvents()), List.copyOf(models));
+                readAll(client, topics.lateEvents()), List.copyOf(models), finalCohortCells(client, topics.cohorts()));
+    }
+
+    private static SortedMap<CohortKey, CohortCell> finalCohortCells(Properties client, String topic) {
+        CohortCellSerde serde = new CohortCellSerde();
+        SortedMap<CohortKey, CohortCell> cells = new TreeMap<>();
+        List<CohortKey> twice = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : readAll(client, topic)) {
+            org.retentionpulse.schemas.CohortCell c = serde.decode(r.value());
+            if (c.getFinal$()) {
+                CohortKey key = new CohortKey(c.getCohortPeriod(), c.getSegment(), c.getCohortStart(), c.getPeriod());
+                if (cells.put(key, new CohortCell(c.getCustomers(), c.getRetained(), c.getActive(), c.getRevenue())) != null) {
+                    twice.add(key);
+                }
+            }
+        }
+        assertEquals(List.of(), twice, "cohort cells with more than one final record");
+        return cells;
     }
 
     /** The one comparison of two runs: the same finals and the same alerts, field for field. */
@@ -124,6 +145,24 @@ record PipelineOutputs(SortedMap<String, String> finals, SortedMap<MetricKey, Bi
     void assertMatchesReference(SortedMap<MetricKey, BigDecimal> reference) {
         List<String> differences = FinalValueComparison.differences(reference, values);
         assertTrue(differences.isEmpty(), () -> differences.size() + " differences from the reference model, first:\n"
+                + String.join("\n", differences.subList(0, Math.min(10, differences.size()))));
+    }
+
+    /** The final cohort cells against the reference model's: the same cells, counts and revenue. */
+    void assertCohortsMatchReference(SortedMap<CohortKey, CohortCell> reference) {
+        assertTrue(!reference.isEmpty(), "the reference has cohort cells");
+        List<String> differences = new ArrayList<>();
+        Set<CohortKey> keys = new java.util.TreeSet<>(reference.keySet());
+        keys.addAll(cohorts.keySet());
+        for (CohortKey key : keys) {
+            CohortCell want = reference.get(key);
+            CohortCell got = cohorts.get(key);
+            if (want == null || got == null || !want.sameAs(got)) {
+                differences.add(key + ": expected " + want + " but was " + got);
+            }
+        }
+        assertTrue(differences.isEmpty(), () -> differences.size() + " of " + reference.size()
+                + " cohort cells differ from the reference model, first:\n"
                 + String.join("\n", differences.subList(0, Math.min(10, differences.size()))));
     }
 

@@ -51,6 +51,7 @@ final class PipelineRun implements AutoCloseable {
         s.put(AppDefaults.TOPICS_LATE_EVENTS, name + ".late");
         s.put(AppDefaults.TOPICS_DEAD_LETTERS, name + ".dead-letters");
         s.put(AppDefaults.TOPICS_MODEL, name + ".model");
+        s.put(AppDefaults.TOPICS_COHORTS, name + ".cohorts");
         s.put(AppDefaults.TOPICS_PARTITIONS, String.valueOf(partitions));
         s.put(AppDefaults.UPDATE_INTERVAL, "PT0S");
         // Several pipeline processes run at once on this machine: any free port for their HTTP servers.

@@ -28,6 +28,7 @@ import org.retentionpulse.app.config.AppDefaults;
 import org.retentionpulse.app.pipeline.Pipeline;
 import org.retentionpulse.app.pipeline.StartedPipeline;
 import org.retentionpulse.reference.MetricKey;
+import org.retentionpulse.reference.ReferenceModel;
 import org.retentionpulse.tools.broker.EmbeddedKafkaBroker;
 import org.retentionpulse.tools.generator.FaultRates;
 import org.retentionpulse.topology.RetentionPulseTopology;
@@ -37,7 +38,7 @@ import org.retentionpulse.topology.serde.InputEventDeserializer;
 /**
  * The segment stage on two partitions, fed by several customer partitions, on a real broker: segment changes reach
  * only the partition that owns the segment (plus {@code all}, which every partition keeps), watermarks reach every
- * partition, and the finals still equal the reference model; and with a customer partition far ahead of another,
+ * partition, and the finals and final cohort cells still equal the reference model; and with a customer partition far ahead of another,
  * an event is counted exactly in the windows its own partition had not closed, so "late" and "counted" agree.
  */
 class SegmentPartitionsIT {
@@ -82,7 +83,12 @@ class SegmentPartitionsIT {
             assertEquals(reads.get("1_0").batches(), reads.get("1_1").batches(), "each input record is one batch per partition");
             assertTrue(reads.get("1_0").batches() <= stream.size() + 1, "at most a batch per input record: " + reads);
             assertEquals(reads.get("1_0").watermarks(), reads.get("1_1").watermarks(), "watermarks go to every partition");
-            run.outputs().assertMatchesReference(stream.reference().finals());
+            PipelineOutputs outputs = run.outputs();
+            ReferenceModel reference = stream.reference();
+            outputs.assertMatchesReference(reference.finals());
+            // Cohort cells: each on the task that owns its segment, closed when every customer task's stream time passed it.
+            outputs.assertCohortsMatchReference(reference.cohortCells());
+            System.out.printf("SegmentPartitionsIT: %d final cohort cells equal the reference%n", outputs.cohorts().size());
         }
     }
 

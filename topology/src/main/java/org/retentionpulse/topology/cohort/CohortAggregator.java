@@ -39,7 +39,8 @@ import org.retentionpulse.topology.time.WindowSet;
  * task has passed the period's end plus grace (the windows' closing rule). Cells are published for the periods the
  * input has reached and with at least one member: a period is reached when the event time of a customer task's latest
  * event is inside it or within its grace after it (a period that stream time jumps over, from before its start to
- * beyond its end plus grace, is never open and has no cells).
+ * beyond its end plus grace, is never open and has no cells). Every published cell is also kept, for the HTTP API, in
+ * the queryable {@link CohortTriangle} store.
  */
 public final class CohortAggregator implements Processor<String, SegmentDelta, String, CohortCell> {
     /**
@@ -60,9 +61,13 @@ public final class CohortAggregator implements Processor<String, SegmentDelta, S
     private final int sourcePartitions;
     private final int segmentPartitions;
     private final Duration updateInterval;
+    private final long historyMs;
 
     private ProcessorContext<String, CohortCell> context;
     private KeyValueStore<String, long[]> store;
+    private CohortTriangle triangle;
+    /** Cohorts before this index have left {@link #triangle} (in memory: after a restart the first pass starts anew). */
+    private long prunedBelow = Long.MIN_VALUE;
     private int partition;
     /** period index c+k -> cell -> values; only open periods. */
     private final TreeMap<Long, Map<Cell, long[]>> byPeriod = new TreeMap<>();
@@ -84,9 +89,11 @@ public final class CohortAggregator implements Processor<String, SegmentDelta, S
         }
     }
 
+    /** @param historyRetention how long after a cohort's last cell became final its cells stay in {@link CohortTriangle} */
     public CohortAggregator(CohortSpec spec, WindowSet windows, int sourcePartitions, int segmentPartitions,
-                            Duration updateInterval, ConfidenceLevel confidence) {
+                            Duration updateInterval, Duration historyRetention, ConfidenceLevel confidence) {
         this.confidence = confidence;
+        this.historyMs = historyRetention.toMillis();
         this.spec = spec;
         this.windows = windows;
         this.sourcePartitions = sourcePartitions;
@@ -104,6 +111,7 @@ public final class CohortAggregator implements Processor<String, SegmentDelta, S
     public void init(ProcessorContext<String, CohortCell> context) {
         this.context = context;
         this.store = context.getStateStore(STORE);
+        this.triangle = new CohortTriangle(context.getStateStore(CohortTriangle.STORE));
         this.partition = context.taskId().partition();
         this.streamTimes = new long[sourcePartitions];
         java.util.Arrays.fill(streamTimes, Long.MIN_VALUE);
@@ -166,6 +174,7 @@ public final class CohortAggregator implements Processor<String, SegmentDelta, S
         if (open > firstOpen) {
             close(open);
         }
+        pruneTriangle();
     }
 
     /** The open periods an event at {@code latestEvent} (a task's latest) finds: started, not closed at that time. */
@@ -189,6 +198,8 @@ public final class CohortAggregator implements Processor<String, SegmentDelta, S
             for (Map.Entry<Cell, long[]> cell : byCellOrder(period.getValue()).entrySet()) {
                 if (wasReached && cell.getValue()[CUSTOMERS] > 0) {
                     publish(cell.getKey(), cell.getValue(), true, now);
+                } else {
+                    unpublish(cell.getKey());
                 }
                 store.delete(cell.getKey().key());
                 dirty.remove(cell.getKey());
@@ -205,11 +216,34 @@ public final class CohortAggregator implements Processor<String, SegmentDelta, S
         firstOpen = open;
     }
 
+    /**
+     * Cohort c leaves the triangle when its last period c + K closed more than the history retention ago. O(1) per
+     * watermark unless a cohort leaves (once per period).
+     */
+    private void pruneTriangle() {
+        long min = minStreamTime();
+        if (min == Long.MIN_VALUE) {
+            return;
+        }
+        long below = firstOpenAt(min - historyMs) - spec.periods();
+        if (below > prunedBelow) {
+            triangle.prune(spec.startMs(below));
+            prunedBelow = below;
+        }
+    }
+
+    /** A cell that had members and has none now (they moved to an earlier cohort) is no longer in the triangle. */
+    private void unpublish(Cell cell) {
+        triangle.remove(cell.segment(), spec.startMs(cell.cohort()), cell.k());
+    }
+
     private void publishUpdates(long now) {
         for (Cell cell : dirty) {
             long[] v = byPeriod.getOrDefault(cell.period(), Map.of()).get(cell);
             if (v != null && v[CUSTOMERS] > 0 && reached.contains(cell.period())) {
                 publish(cell, v, false, now);
+            } else if (v == null || v[CUSTOMERS] == 0) {
+                unpublish(cell);
             }
         }
         dirty.clear();
@@ -240,6 +274,7 @@ public final class CohortAggregator implements Processor<String, SegmentDelta, S
                 .setFinal$(isFinal)
                 .setComputedAt(Instant.ofEpochMilli(now))
                 .build();
+        triangle.put(out);
         context.forward(new Record<>(key(out), out, now));
     }
 

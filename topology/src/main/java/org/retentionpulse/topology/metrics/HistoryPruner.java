@@ -45,7 +45,7 @@ final class HistoryPruner {
                 long firstStart = previousCutoff == Long.MIN_VALUE ? Long.MIN_VALUE : previousCutoff - spec.sizeMs() + 1;
                 for (Metric metric : Metric.values()) {
                     deleteRange(MetricHistory.key(metric.key(), spec.toString(), segment, firstStart),
-                            MetricHistory.key(metric.key(), spec.toString(), segment, lastStart));
+                            MetricHistory.lastKey(metric.key(), spec.toString(), segment, lastStart));
                 }
             }
         }

@@ -3,6 +3,7 @@ package org.retentionpulse.topology.metrics;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -66,8 +67,9 @@ final class MetricEmitter {
      * that closed the window ({@code timestamp}); an update of a segment with nothing pending has none.
      */
     void emit(int specIndex, long index, String segment, WindowCounts counts, boolean isFinal, long now, long timestamp) {
-        WindowCounts previous = isFinal ? null
+        WindowCounts last = isFinal ? published[specIndex].getOrDefault(index, Map.of()).get(segment)
                 : published[specIndex].computeIfAbsent(index, k -> new HashMap<>()).put(segment, counts);
+        WindowCounts previous = isFinal ? null : last;
         Long pending = pendingSource.get(segment);
         Long source = pending != null ? pending : isFinal ? Long.valueOf(timestamp) : null;
         WindowSpec spec = windows.get(specIndex);
@@ -78,6 +80,24 @@ final class MetricEmitter {
                     continue; // unchanged since this key's last update: the contract asks for changed values only
                 }
                 publish(spec, index, segment, metric, reason, counts, components, isFinal, now, timestamp, source);
+            }
+            if (last != null) {
+                forgetVanishedReasons(spec, index, segment, metric, last, counts);
+            }
+        }
+    }
+
+    /**
+     * A reason published before whose churned count is 0 now (its cancellation became ineffective, its lapse was
+     * retracted) has no record any more: its {@value MetricHistory#STORE} entry goes, so the history holds the window's
+     * current reasons only (transient like {@link #published}: after a restore a vanished reason's entry may stay).
+     */
+    private void forgetVanishedReasons(WindowSpec spec, long index, String segment, Metric metric, WindowCounts last,
+                                       WindowCounts counts) {
+        List<String> current = metric.reasons(counts);
+        for (String reason : metric.reasons(last)) {
+            if (reason != null && !current.contains(reason)) {
+                history.delete(MetricHistory.key(metric.key(), spec.toString(), segment, spec.start(index), reason));
             }
         }
     }
@@ -91,10 +111,7 @@ final class MetricEmitter {
                 Instant.ofEpochMilli(spec.end(index)), segment, reason, metric.value(counts, reason), null, null, components,
                 isFinal, Instant.ofEpochMilli(now));
         intervals.annotate(metric, update);
-        if (reason == null) {
-            // Per-reason records are not in the queryable history yet (its key has no reason): topic only.
-            history.put(MetricHistory.key(update), update);
-        }
+        history.put(MetricHistory.key(update), update);
         RecordHeaders headers = new RecordHeaders();
         if (source != null) {
             headers.add(OutputHeaders.SOURCE_TIMESTAMP, OutputHeaders.encodeTimestamp(source));

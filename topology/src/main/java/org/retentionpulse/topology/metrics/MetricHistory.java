@@ -13,8 +13,11 @@ import org.retentionpulse.schemas.MetricUpdate;
  * <p>Key layout (a String, so ranges sort by time within one series):
  * {@code metric|window|segment|T} where {@code T} is the window start in epoch milliseconds with the sign
  * bit flipped, as a 20-digit zero-padded unsigned decimal, e.g.
- * {@code nps|P30D/P1D|plan=pro|09223373745614775808}. A series is the range from {@link #key} at
- * {@code Long.MIN_VALUE} to {@link #key} at {@code Long.MAX_VALUE}.
+ * {@code nps|P30D/P1D|plan=pro|09223373745614775808}; a record with a {@code reason} ({@code churn_reason_share}: one
+ * per reason) has {@code |reason} after {@code T}, e.g. {@code churn_reason_share|P30D/P1D|all|09223373745614775808|price},
+ * so a window's reasons follow its start. A series is the range from {@link #key} at {@code Long.MIN_VALUE} to
+ * {@link #lastKey} at {@code Long.MAX_VALUE}; windows from a to b (with their reasons): {@link #key} at a to
+ * {@link #lastKey} at b. Segment and reason values may contain '|': readers compare the record's fields.
  *
  * <p>Entries live on the segment-stage task that owns the segment, which is <em>not</em> the key's hash:
  * use {@link #partitioner()} to find the owner.
@@ -26,9 +29,23 @@ public final class MetricHistory {
     private MetricHistory() {
     }
 
-    /** The store key of one window of one series. */
+    /** The store key of one window of one series (of a record without a reason). */
     public static String key(String metric, String window, String segment, long windowStartMs) {
         return prefix(metric, window, segment) + sortable(windowStartMs);
+    }
+
+    /** The store key of one reason's record of one window ({@code reason} null: {@link #key(String, String, String, long)}). */
+    public static String key(String metric, String window, String segment, long windowStartMs, String reason) {
+        String key = key(metric, window, segment, windowStartMs);
+        return reason == null ? key : key + '|' + reason;
+    }
+
+    /**
+     * The greatest key of one window, after those of all its reasons: an inclusive upper bound for ranges ('}' sorts
+     * after the '|' that starts a reason, and a start's digits end before it).
+     */
+    public static String lastKey(String metric, String window, String segment, long windowStartMs) {
+        return key(metric, window, segment, windowStartMs) + '}';
     }
 
     /** The key prefix shared by all windows of one series. */
@@ -38,10 +55,14 @@ public final class MetricHistory {
 
     /** The key of {@code update}. */
     public static String key(MetricUpdate update) {
-        return key(update.getMetric(), update.getWindow(), update.getSegment(), update.getWindowStart().toEpochMilli());
+        return key(update.getMetric(), update.getWindow(), update.getSegment(), update.getWindowStart().toEpochMilli(),
+                update.getReason());
     }
 
-    /** The segment of a key (between the second and the last '|'; segment values may contain '|'). */
+    /**
+     * The segment of a key without a reason (between the second and the last '|'; segment values may contain '|'): the
+     * probe keys the HTTP API passes to {@link #partitioner()}.
+     */
     public static String segmentOf(String key) {
         int first = key.indexOf('|');
         int second = key.indexOf('|', first + 1);

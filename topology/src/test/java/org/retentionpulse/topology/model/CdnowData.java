@@ -18,7 +18,7 @@ import java.util.function.Consumer;
 import java.util.zip.GZIPInputStream;
 
 /** The CDNOW files in {@code src/test/resources/cdnow/} (see its README), read for the model tests. */
-final class CdnowData {
+public final class CdnowData {
     /** The published summaries' 39-week calibration period ends here (exclusive). */
     static final long CALIBRATION_END = LocalDate.of(1997, 10, 1).atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli();
 
@@ -27,7 +27,7 @@ final class CdnowData {
     }
 
     /** A customer's transactions: times (epoch ms) and amounts (cents). */
-    record Transactions(long[] times, long[] cents) {
+    public record Transactions(long[] times, long[] cents) {
     }
 
     private CdnowData() {
@@ -57,7 +57,7 @@ final class CdnowData {
     }
 
     /** Every transaction of {@code CDNOW_master.txt}, by master id. */
-    static Map<Integer, Transactions> master() {
+    public static Map<Integer, Transactions> master() {
         Map<Integer, List<long[]>> byCustomer = new TreeMap<>();
         lines("/cdnow/CDNOW_master.txt.gz", f -> byCustomer.computeIfAbsent(Integer.parseInt(f[0]), k -> new ArrayList<>())
                 .add(new long[] {LocalDate.parse(f[1], java.time.format.DateTimeFormatter.BASIC_ISO_DATE)

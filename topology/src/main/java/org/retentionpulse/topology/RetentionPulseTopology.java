@@ -76,8 +76,16 @@ public final class RetentionPulseTopology {
     }
 
     public static Topology build(TopologyConfig config) {
-        WindowSet windows = config.windowSet();
         StreamsBuilder builder = new StreamsBuilder();
+        addStores(builder, config);
+        Map<String, KStream<String, CustomerOutput>> branches = customerStage(builder, config);
+        sinkCustomerOutputs(branches, config);
+        KStream<String, SegmentDelta> segmentDeltas = segmentDeltas(branches.get("customer-output-deltas"), config);
+        segmentAndCohortStages(builder, segmentDeltas, config);
+        return builder.build();
+    }
+
+    private static void addStores(StreamsBuilder builder, TopologyConfig config) {
         builder.addStateStore(customerStateStore(config));
         builder.addStateStore(streamTimeStore(config));
         builder.addStateStore(dueIndexStore(config));
@@ -89,44 +97,50 @@ public final class RetentionPulseTopology {
         builder.addStateStore(fitSampleStore(config));
         builder.addStateStore(modelStore());
         builder.addStateStore(DeltaCombiner.storeBuilder());
+    }
 
-        EventSerde outputEvents = new EventSerde(config.outputFormat(), config.reportingCurrency());
+    /** The input topics through the customer stage, its outputs split by kind ({@code customer-output-<kind>}). */
+    private static Map<String, KStream<String, CustomerOutput>> customerStage(StreamsBuilder builder, TopologyConfig config) {
+        WindowSet windows = config.windowSet();
         InputRecordSerde inputRecords = new InputRecordSerde(new EventSerde(WireFormat.AVRO, config.reportingCurrency()),
                 config.futureGuard());
-
-        KStream<String, CustomerOutput> customerOutputs = builder
+        return builder
                 .stream(config.topics().inputs(), Consumed.with(Serdes.String(), (Serde<InputRecord>) inputRecords)
                         .withName("customer-events"))
                 .process(() -> new CustomerProcessor(windows, config.dimensions(), config.dedupHorizon(), config.alerts(),
                                 config.modelFitting(), new CustomerMetrics(), config.churn(), config.cohorts()),
                         Named.as("customer-stage"),
                         CustomerProcessor.STATE_STORE, CustomerProcessor.STREAM_TIME_STORE, ChurnRiskTracker.DUE_INDEX_STORE,
-                        CustomerProcessor.LAPSE_DUE_STORE, FitSampleStore.STORE, ModelRefitter.STORE);
-
-        Map<String, KStream<String, CustomerOutput>> branches = customerOutputs
+                        CustomerProcessor.LAPSE_DUE_STORE, FitSampleStore.STORE, ModelRefitter.STORE)
                 .split(Named.as("customer-output-"))
                 .branch((k, v) -> v instanceof CustomerOutput.Delta, Branched.as("deltas"))
                 .branch((k, v) -> v instanceof CustomerOutput.Alert, Branched.as("alerts"))
                 .branch((k, v) -> v instanceof CustomerOutput.Late, Branched.as("late"))
                 .branch((k, v) -> v instanceof CustomerOutput.Model, Branched.as("model"))
                 .noDefaultBranch();
+    }
 
+    /** Late events, churn-risk alerts and model fits go straight to their topics. */
+    private static void sinkCustomerOutputs(Map<String, KStream<String, CustomerOutput>> branches, TopologyConfig config) {
+        EventSerde outputEvents = new EventSerde(config.outputFormat(), config.reportingCurrency());
         branches.get("customer-output-late")
                 .mapValues(v -> ((CustomerOutput.Late) v).event(), Named.as("late-event"))
                 .to(config.topics().lateEvents(), Produced.with(Serdes.String(), InputRecordSerde.events(outputEvents))
                         .withName("late-events-sink"));
-
         branches.get("customer-output-alerts")
                 .mapValues(v -> ((CustomerOutput.Alert) v).alert(), Named.as("churn-risk-alert"))
                 .to(config.topics().alerts(), Produced.with(Serdes.String(),
                         (Serde<ChurnRiskAlert>) new ChurnRiskAlertSerde(config.outputFormat())).withName("alerts-sink"));
-
         branches.get("customer-output-model")
                 .mapValues(v -> ((CustomerOutput.Model) v).model().toRecord(), Named.as("model-fit"))
                 .to(config.topics().model(), Produced.with(Serdes.String(),
                         (Serde<ModelFit>) new ModelFitSerde(config.outputFormat())).withName("model-sink"));
+    }
 
-        KStream<String, SegmentDelta> segmentDeltas = branches.get("customer-output-deltas")
+    /** The customer stage's segment changes, combined per task, through the {@value #SEGMENT_DELTAS} repartition topic. */
+    private static KStream<String, SegmentDelta> segmentDeltas(KStream<String, CustomerOutput> deltas, TopologyConfig config) {
+        WindowSet windows = config.windowSet();
+        return deltas
                 .mapValues(v -> ((CustomerOutput.Delta) v).delta(), Named.as("segment-delta"))
                 .process(() -> new DeltaCombiner(config.combining(), config.segmentPartitions(), windows), Named.as("delta-combiner"),
                         DeltaCombiner.JOURNAL_STORE)
@@ -136,6 +150,12 @@ public final class RetentionPulseTopology {
                         .withValueSerde(new SegmentDeltaSerde())
                         .withNumberOfPartitions(config.segmentPartitions())
                         .withStreamPartitioner(new SegmentDeltaPartitioner()));
+    }
+
+    /** The segment stage (metric updates, then the metric alert rules) and the cohort stage, on the same deltas. */
+    private static void segmentAndCohortStages(StreamsBuilder builder, KStream<String, SegmentDelta> segmentDeltas,
+                                               TopologyConfig config) {
+        WindowSet windows = config.windowSet();
         KStream<String, MetricUpdate> updates = segmentDeltas
                 .process(() -> new SegmentAggregator(windows, config.sourcePartitions(), config.segmentPartitions(),
                         config.updateInterval(), config.historyRetention(), new MetricIntervals(config.confidence()),
@@ -150,8 +170,6 @@ public final class RetentionPulseTopology {
         updates.to(config.topics().metricUpdates(), Produced.with(Serdes.String(),
                         (Serde<MetricUpdate>) new MetricUpdateSerde(config.outputFormat())).withName("metric-updates-sink"));
         MetricAlertStage.attach(builder, updates, config);
-
-        return builder.build();
     }
 
     /**

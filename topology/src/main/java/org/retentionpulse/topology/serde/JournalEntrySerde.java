@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.errors.SerializationException;
 import org.retentionpulse.topology.combine.JournalEntry;
-import org.retentionpulse.topology.delta.Counter;
 import org.retentionpulse.topology.delta.SegmentDelta;
 
 /**
@@ -50,7 +49,7 @@ public final class JournalEntrySerde extends BinaryCodec<JournalEntry> {
         for (SegmentDelta.BucketChange b : c.buckets()) {
             out.writeShort(segments.indexOf(b.segment()));
             out.writeLong(b.bucket());
-            writeSparse(b.counts(), out);
+            SegmentDeltaSerde.writeCounts(b.counts(), out);
         }
         out.writeInt(c.coverage().size());
         for (SegmentDelta.CoverageChange v : c.coverage()) {
@@ -96,21 +95,6 @@ public final class JournalEntrySerde extends BinaryCodec<JournalEntry> {
         }
     }
 
-    private static void writeSparse(long[] counts, DataOutputStream out) throws IOException {
-        int mask = 0;
-        for (int i = 0; i < counts.length; i++) {
-            if (counts[i] != 0) {
-                mask |= 1 << i;
-            }
-        }
-        out.writeInt(mask);
-        for (long v : counts) {
-            if (v != 0) {
-                out.writeLong(v);
-            }
-        }
-    }
-
     @Override
     JournalEntry read(DataInputStream in, byte version) throws IOException {
         byte kind = in.readByte();
@@ -136,14 +120,7 @@ public final class JournalEntrySerde extends BinaryCodec<JournalEntry> {
         for (int i = 0; i < nb; i++) {
             String segment = segments[in.readShort()];
             long bucket = in.readLong();
-            int mask = in.readInt();
-            long[] counts = new long[Counter.COUNT];
-            for (int k = 0; k < 32; k++) {
-                if ((mask & (1 << k)) != 0) {
-                    counts[k] = in.readLong();
-                }
-            }
-            buckets.add(new SegmentDelta.BucketChange(segment, bucket, counts));
+            buckets.add(new SegmentDelta.BucketChange(segment, bucket, SegmentDeltaSerde.readCounts(in)));
         }
         int nv = in.readInt();
         List<SegmentDelta.CoverageChange> coverage = new ArrayList<>(nv);

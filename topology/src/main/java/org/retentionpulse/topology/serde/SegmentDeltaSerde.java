@@ -52,19 +52,7 @@ public final class SegmentDeltaSerde extends BinaryCodec<SegmentDelta> {
         out.writeInt(changes.buckets().size());
         for (SegmentDelta.BucketChange b : changes.buckets()) {
             out.writeLong(b.bucket());
-            long[] counts = b.counts();
-            int mask = 0;
-            for (int i = 0; i < counts.length; i++) {
-                if (counts[i] != 0) {
-                    mask |= 1 << i;
-                }
-            }
-            out.writeInt(mask);
-            for (long c : counts) {
-                if (c != 0) {
-                    out.writeLong(c);
-                }
-            }
+            writeCounts(b.counts(), out);
         }
         out.writeInt(changes.coverage().size());
         for (SegmentDelta.CoverageChange c : changes.coverage()) {
@@ -89,6 +77,37 @@ public final class SegmentDeltaSerde extends BinaryCodec<SegmentDelta> {
             out.writeLong(c.active());
             out.writeLong(c.revenueCents());
         }
+    }
+
+    /** Bucket counts, sparse: a bit mask of the non-zero counters, then only those values (most are zero). */
+    static void writeCounts(long[] counts, DataOutputStream out) throws IOException {
+        int mask = 0;
+        for (int i = 0; i < counts.length; i++) {
+            if (counts[i] != 0) {
+                mask |= 1 << i;
+            }
+        }
+        out.writeInt(mask);
+        for (long c : counts) {
+            if (c != 0) {
+                out.writeLong(c);
+            }
+        }
+    }
+
+    /** Counts written by {@link #writeCounts}; counters a newer release added beyond {@link Counter#COUNT} are skipped. */
+    static long[] readCounts(DataInputStream in) throws IOException {
+        int mask = in.readInt();
+        long[] counts = new long[Counter.COUNT];
+        for (int c = 0; c < 32; c++) {
+            if ((mask & (1 << c)) != 0) {
+                long value = in.readLong();
+                if (c < counts.length) {
+                    counts[c] = value;
+                }
+            }
+        }
+        return counts;
     }
 
     @Override
@@ -129,17 +148,7 @@ public final class SegmentDeltaSerde extends BinaryCodec<SegmentDelta> {
         List<SegmentDelta.BucketChange> buckets = new ArrayList<>(nb);
         for (int i = 0; i < nb; i++) {
             long bucket = in.readLong();
-            int mask = in.readInt();
-            long[] counts = new long[Counter.COUNT];
-            for (int c = 0; c < 32; c++) {
-                if ((mask & (1 << c)) != 0) {
-                    long value = in.readLong();
-                    if (c < counts.length) {
-                        counts[c] = value;
-                    }
-                }
-            }
-            buckets.add(new SegmentDelta.BucketChange(segment, bucket, counts));
+            buckets.add(new SegmentDelta.BucketChange(segment, bucket, readCounts(in)));
         }
         int nc = in.readInt();
         List<SegmentDelta.CoverageChange> coverage = new ArrayList<>(nc);

@@ -50,7 +50,7 @@ public record BgNbd(double r, double alpha, double a, double b) {
         double maxT = customers.stream().mapToDouble(CustomerSummary::T).max().orElse(0);
         long repeat = customers.stream().filter(c -> c.x() > 0).count();
         if (repeat < MIN_REPEAT_BUYERS || !(maxT > 0)) {
-            throw new ModelFitException(String.format(Locale.ROOT,
+            throw new ModelFitException(ModelFitException.Reason.TOO_FEW_REPEAT_BUYERS, String.format(Locale.ROOT,
                     "BG/NBD needs at least %d customers with a repeat purchase and a positive age; got %d of %d customers"
                             + " (oldest age %s)", MIN_REPEAT_BUYERS, repeat, customers.size(), maxT));
         }

@@ -154,7 +154,7 @@ public final class ModelRefitter {
         }
         // Only when a stored segment is due is the sample read (new values are looked at then too): a task backing
         // off costs one store write per scheduled instant.
-        if (states.values().stream().noneMatch(s -> s.nextAttemptAt() <= boundary)) {
+        if (overall.nextAttemptAt() > boundary && states.values().stream().noneMatch(s -> s.nextAttemptAt() <= boundary)) {
             save(OVERALL, overall.evaluated(boundary));
             return;
         }

@@ -9,7 +9,8 @@ package org.retentionpulse.topology.modelfit;
  *                    scheduled instant the task crossed (the task's schedule position)
  * @param nextAttemptAt the first scheduled instant at which a fit is tried again (after failures: later, see
  *                      {@link ModelRefitter#backoffIntervals})
- * @param failures failed attempts since the latest success (0 after a success)
+ * @param failures failed attempts since the latest success that back off ({@link ModelRefitter#backsOff}; 0 after a
+ *                 success)
  * @param latest the latest successful fit, or null
  * @param failure why the latest attempt failed, or null when it succeeded
  */

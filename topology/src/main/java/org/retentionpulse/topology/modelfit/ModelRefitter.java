@@ -37,8 +37,9 @@ import org.slf4j.LoggerFactory;
  * {@code sample size / min repeat buyers} values qualify at a time (20 with the defaults), which caps the fits per
  * round, the {@code retention-model} keys and the gauges' {@code segment} values.
  *
- * <p><b>Backoff.</b> After {@code n} failures in a row a segment is next tried {@link #backoffIntervals}{@code (n)}
- * intervals later (2, 4, 8, then every {@value #MAX_BACKOFF_INTERVALS}); a success resets it to every interval.
+ * <p><b>Backoff.</b> After {@code n} failures in a row that ran the search ({@link #backsOff}: all but too few
+ * repeat buyers) a segment is next tried {@link #backoffIntervals}{@code (n)} intervals later (2, 4, 8, then every
+ * {@value #MAX_BACKOFF_INTERVALS}); a success resets it to every interval.
  * A backfill passes a day of event time in well under a second, and most failed fits run the optimiser to its
  * evaluation limit, several times the cost of one that converges: refitting daily through a run of failures cost
  * a 300k-event replay more than half of its CPU (BENCHMARKS.md). The backoff counts scheduled instants, never wall
@@ -129,6 +130,16 @@ public final class ModelRefitter {
         return states.getOrDefault(segment, ModelFitState.NONE);
     }
 
+    /**
+     * Whether a failure delays the next attempt. Too few repeat buyers is found before any search, by a count: it
+     * costs nothing worth saving, and it is what a young task sees until its customers come back, so it is retried
+     * at the next instant. Every other reason ran the search (to its limit, for no convergence), and on the same
+     * kind of data it fails the same way the next day.
+     */
+    static boolean backsOff(ModelFitException.Reason reason) {
+        return reason != ModelFitException.Reason.TOO_FEW_REPEAT_BUYERS;
+    }
+
     /** Wait after {@code failures} failures in a row, in fit intervals: 2, 4, 8, then {@value #MAX_BACKOFF_INTERVALS}. */
     static long backoffIntervals(int failures) {
         return failures >= 4 ? MAX_BACKOFF_INTERVALS : 1L << failures;
@@ -216,8 +227,9 @@ public final class ModelRefitter {
     }
 
     private void failed(String segment, ModelFitState s, int customers, long boundary, ModelFitException e) {
-        int inRow = s.failures() + 1;
-        long next = boundary + backoffIntervals(inRow) * fitting.interval().toMillis();
+        boolean backsOff = backsOff(e.reason());
+        int inRow = backsOff ? s.failures() + 1 : s.failures();
+        long next = boundary + (backsOff ? backoffIntervals(inRow) : 1) * fitting.interval().toMillis();
         String why = String.format(Locale.ROOT, "fit of %s as of %s on %d customers failed: %s", segment,
                 Instant.ofEpochMilli(boundary), customers, e.getMessage());
         // One line per run of failures, not one per attempt (a replay passes hundreds of days a minute); the next

@@ -64,19 +64,26 @@ class ModelRefitterTest {
 
     /** BG/NBD's own story over days [0, days): a purchase on day 0-30, then Poisson purchases until a dropout. */
     private static Map<String, PurchaseDays> population(Random random, String prefix, int customers, int days) {
+        return population(random, prefix, customers, days, true);
+    }
+
+    /** The same; without {@code spendLevels} every purchase is 20.00, which leaves Gamma-Gamma unidentified. */
+    private static Map<String, PurchaseDays> population(Random random, String prefix, int customers, int days,
+            boolean spendLevels) {
         Map<String, PurchaseDays> out = new LinkedHashMap<>();
         for (int c = 0; c < customers; c++) {
             double rate = 0.02 + random.nextDouble() * 0.3;
             double dropout = 0.05 + random.nextDouble() * 0.4;
             long spend = 500 + random.nextInt(5_000); // a spend level of its own: what Gamma-Gamma is about
             double t = random.nextDouble() * 30;
-            PurchaseDays d = PurchaseDays.first(Math.round(t * DAY), spend + random.nextInt(1_000));
+            PurchaseDays d = PurchaseDays.first(Math.round(t * DAY), spendLevels ? spend + random.nextInt(1_000) : 2_000);
             while (random.nextDouble() >= dropout) {
-                t += -Math.log(1 - random.nextDouble()) / rate;
+                // without spend levels, one purchase a day at most: every repeat buyer's mean spend is then exactly 20.00
+                t += (spendLevels ? 0 : 1) - Math.log(1 - random.nextDouble()) / rate;
                 if (t >= days) {
                     break;
                 }
-                d.add(Math.round(t * DAY), spend + random.nextInt(1_000), day -> false); // in time order: never asked
+                d.add(Math.round(t * DAY), spendLevels ? spend + random.nextInt(1_000) : 2_000, day -> false); // in time order: never asked
             }
             out.put(prefix + c, d);
         }
@@ -134,34 +141,49 @@ class ModelRefitterTest {
 
     @Test
     void failedFitsBackOffInEventTimeAndASuccessResetsTheSchedule() {
-        population(new Random(1), "c", 300, 1).forEach((id, days) -> sample.offer(id, days, ModelRefitter.OVERALL));
+        // every purchase 20.00: BG/NBD fits, Gamma-Gamma's spend heterogeneity runs off (the search ran: backs off)
+        population(new Random(5), "c", 600, 120, false).forEach((id, days) -> sample.offer(id, days, ModelRefitter.OVERALL));
         ModelRefitter refitter = refitter(new ModelFitting(ModelPolicy.defaults(), Duration.ofDays(1)));
         List<Long> attempts = new ArrayList<>();
-        for (int day = 1; day <= 62; day++) {
+        for (int day = 121; day <= 182; day++) {
             int before = failures.size();
             refitter.advanceTo(day * DAY + 60_000);
             if (failures.size() > before) {
-                attempts.add((long) day);
+                attempts.add((long) day - 121);
             }
             assertEquals(day * DAY, refitter.state().evaluatedAt(), "every scheduled instant is recorded");
         }
-        assertEquals(List.of(1L, 3L, 7L, 15L, 31L, 47L), attempts, "next attempts 2, 4, 8, 16, 16 intervals later");
-        assertTrue(failures.stream().allMatch("all:too_few_repeat_buyers"::equals), failures::toString);
+        assertEquals(List.of(0L, 2L, 6L, 14L, 30L, 46L), attempts, "next attempts 2, 4, 8, 16, 16 intervals later: "
+                + refitter.state());
+        assertTrue(failures.stream().allMatch("all:not_identified"::equals), failures::toString);
         assertEquals(6, refitter.state().failures());
-        assertEquals(63 * DAY, refitter.state().nextAttemptAt());
+        assertEquals(183 * DAY, refitter.state().nextAttemptAt());
         assertEquals(refitter.state(), fits.get(ModelRefitter.OVERALL), "the schedule is in the logged store");
 
-        // the same customers and more, now with repeat purchases over a longer history (entries rewritten as on
-        // their purchases); the first scheduled instant crossed after the backoff is tried
-        population(new Random(5), "c", 600, 120).forEach((id, days) -> sample.offer(id, days, ModelRefitter.OVERALL));
-        refitter.advanceTo(121 * DAY + 60_000);
+        // the same customers with spend levels of their own and purchases to day 190 (entries rewritten as on their
+        // purchases): the first scheduled instant crossed after the backoff is tried, and succeeds
+        population(new Random(5), "c", 600, 190).forEach((id, days) -> sample.offer(id, days, ModelRefitter.OVERALL));
+        refitter.advanceTo(190 * DAY + 60_000);
         assertEquals(0, refitter.state().failures(), "fitted: " + refitter.state().failure());
-        assertEquals(121 * DAY, refitter.state().latest().fittedAt());
-        assertEquals(122 * DAY, refitter.state().nextAttemptAt());
-        refitter.advanceTo(122 * DAY + 60_000);
-        assertEquals(122 * DAY, refitter.state().latest().fittedAt(), "back to every interval");
+        assertEquals(190 * DAY, refitter.state().latest().fittedAt());
+        assertEquals(191 * DAY, refitter.state().nextAttemptAt());
+        refitter.advanceTo(191 * DAY + 60_000);
+        assertEquals(191 * DAY, refitter.state().latest().fittedAt(), "back to every interval");
         assertEquals(2, published.size());
         assertEquals(6, failures.size());
+    }
+
+    @Test
+    void tooFewRepeatBuyersIsRetriedAtEveryInstant() {
+        population(new Random(1), "c", 300, 1).forEach((id, days) -> sample.offer(id, days, ModelRefitter.OVERALL));
+        ModelRefitter refitter = refitter(new ModelFitting(ModelPolicy.defaults(), Duration.ofDays(1)));
+        for (int day = 1; day <= 10; day++) {
+            refitter.advanceTo(day * DAY + 60_000);
+            assertEquals(day, failures.size(), "a count, not a search: no backoff");
+            assertEquals((day + 1) * DAY, refitter.state().nextAttemptAt());
+        }
+        assertTrue(failures.stream().allMatch("all:too_few_repeat_buyers"::equals), failures::toString);
+        assertEquals(0, refitter.state().failures());
     }
 
     @Test

@@ -137,22 +137,15 @@ class ModelInStreamTest {
 
             // published on retention-model, one record per successful daily fit, the latest equal to the stored one
             List<TestRecord<String, ModelFit>> published = pipeline.models();
-            assertTrue(published.size() >= 5, "fits once there is enough data: " + published.size());
+            // a sample of 150: failed fits are retried at the next instant (ModelRefitter.backsOff)
+            assertTrue(published.size() >= 20, "a fit per day once there is enough data: " + published.size());
             TestRecord<String, ModelFit> latest = published.get(published.size() - 1);
             assertEquals("all|0", latest.key());
             assertEquals(fitted.toRecord(), latest.value());
             assertEquals(fitAt, latest.timestamp());
-            // on the daily schedule of event time: the next day after a success; after k failures in a row (each a
-            // search that ran: the young sample's dropout not identified) 2, 4, 8, 16, 16 ... days after the last try
-            java.util.Set<Long> allowedGaps = new java.util.HashSet<>();
-            for (long gap = 1, k = 1; gap < 400; k++) {
-                allowedGaps.add(gap);
-                gap += Math.min(1L << k, 16);
-            }
             for (int i = 1; i < published.size(); i++) {
                 long gap = published.get(i).timestamp() - published.get(i - 1).timestamp();
-                assertTrue(gap % DAY == 0 && allowedGaps.contains(gap / DAY), "gap of " + gap / DAY + " days: "
-                        + published.stream().map(r -> (r.timestamp() - T0.toEpochMilli()) / DAY).toList());
+                assertTrue(gap > 0 && gap % DAY == 0, "on the daily schedule of event time (a day without one failed)");
             }
         }
     }

@@ -37,8 +37,8 @@ import org.slf4j.LoggerFactory;
  * {@code sample size / min repeat buyers} values qualify at a time (20 with the defaults), which caps the fits per
  * round, the {@code retention-model} keys and the gauges' {@code segment} values.
  *
- * <p><b>Backoff.</b> After {@code n} failures in a row that ran the search ({@link #backsOff}: all but too few
- * repeat buyers) a segment is next tried {@link #backoffIntervals}{@code (n)} intervals later (2, 4, 8, then every
+ * <p><b>Backoff.</b> After {@code n} failures in a row that ran the search on at least
+ * {@value #BACKOFF_MIN_CUSTOMERS} customers ({@link #backsOff}) a segment is next tried {@link #backoffIntervals}{@code (n)} intervals later (2, then every
  * {@value #MAX_BACKOFF_INTERVALS}); a success resets it to every interval.
  * A backfill passes a day of event time in well under a second, and most failed fits run the optimiser to its
  * evaluation limit, several times the cost of one that converges: refitting daily through a run of failures cost
@@ -53,8 +53,15 @@ public final class ModelRefitter {
     public static final String STORE = "customer-model";
     /** The key of the fit over all of the task's customers. */
     public static final String OVERALL = "all";
-    /** The longest wait between attempts of a segment that keeps failing, in fit intervals. */
-    static final int MAX_BACKOFF_INTERVALS = 16;
+    /**
+     * The longest wait between attempts of a segment that keeps failing, in fit intervals. It bounds how long a
+     * young task waits for its first fit once its data would allow one (the first weeks fail: dropout not yet
+     * identified) and how stale a failing segment's parameters get, at a few days of a daily schedule; a run of
+     * failures then costs a quarter of the daily attempts.
+     */
+    static final int MAX_BACKOFF_INTERVALS = 4;
+    /** Fits on fewer customers never back off ({@link #backsOff}). */
+    static final int BACKOFF_MIN_CUSTOMERS = 1_000;
 
     private static final Logger LOG = LoggerFactory.getLogger(ModelRefitter.class);
 
@@ -131,18 +138,21 @@ public final class ModelRefitter {
     }
 
     /**
-     * Whether a failure delays the next attempt. Too few repeat buyers is found before any search, by a count: it
-     * costs nothing worth saving, and it is what a young task sees until its customers come back, so it is retried
-     * at the next instant. Every other reason ran the search (to its limit, for no convergence), and on the same
-     * kind of data it fails the same way the next day.
+     * Whether a failure delays the next attempt: only when retrying would cost something worth saving. Too few
+     * repeat buyers is found before any search, by a count, and is what a young task sees until its customers come
+     * back. A search on fewer than {@value #BACKOFF_MIN_CUSTOMERS} customers costs milliseconds even when it fails,
+     * and on such small samples fits fail and succeed from one day to the next (seen: a 40-day stream's tasks of
+     * 130-200 customers fitted only on a few scattered days, which a backoff skipped: CrashRecoveryIT). Every other
+     * failure ran the search (to its limit, for no convergence) on a sample where a search costs a tenth of a
+     * second or more, and on the same kind of data it fails the same way the next day.
      */
-    static boolean backsOff(ModelFitException.Reason reason) {
-        return reason != ModelFitException.Reason.TOO_FEW_REPEAT_BUYERS;
+    static boolean backsOff(ModelFitException.Reason reason, int customers) {
+        return reason != ModelFitException.Reason.TOO_FEW_REPEAT_BUYERS && customers >= BACKOFF_MIN_CUSTOMERS;
     }
 
-    /** Wait after {@code failures} failures in a row, in fit intervals: 2, 4, 8, then {@value #MAX_BACKOFF_INTERVALS}. */
+    /** Wait after {@code failures} failures in a row, in fit intervals: 2, then {@value #MAX_BACKOFF_INTERVALS}. */
     static long backoffIntervals(int failures) {
-        return failures >= 4 ? MAX_BACKOFF_INTERVALS : 1L << failures;
+        return Math.min(1L << Math.min(failures, 30), MAX_BACKOFF_INTERVALS);
     }
 
     /**
@@ -227,7 +237,7 @@ public final class ModelRefitter {
     }
 
     private void failed(String segment, ModelFitState s, int customers, long boundary, ModelFitException e) {
-        boolean backsOff = backsOff(e.reason());
+        boolean backsOff = backsOff(e.reason(), customers);
         int inRow = backsOff ? s.failures() + 1 : s.failures();
         long next = boundary + (backsOff ? backoffIntervals(inRow) : 1) * fitting.interval().toMillis();
         String why = String.format(Locale.ROOT, "fit of %s as of %s on %d customers failed: %s", segment,

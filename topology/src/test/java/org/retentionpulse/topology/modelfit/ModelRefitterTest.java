@@ -142,7 +142,7 @@ class ModelRefitterTest {
     @Test
     void failedFitsBackOffInEventTimeAndASuccessResetsTheSchedule() {
         // every purchase 20.00: BG/NBD fits, Gamma-Gamma's spend heterogeneity runs off (the search ran: backs off)
-        population(new Random(5), "c", 600, 120, false).forEach((id, days) -> sample.offer(id, days, ModelRefitter.OVERALL));
+        population(new Random(5), "c", 1_200, 120, false).forEach((id, days) -> sample.offer(id, days, ModelRefitter.OVERALL));
         ModelRefitter refitter = refitter(new ModelFitting(ModelPolicy.defaults(), Duration.ofDays(1)));
         List<Long> attempts = new ArrayList<>();
         for (int day = 121; day <= 182; day++) {
@@ -153,16 +153,16 @@ class ModelRefitterTest {
             }
             assertEquals(day * DAY, refitter.state().evaluatedAt(), "every scheduled instant is recorded");
         }
-        assertEquals(List.of(0L, 2L, 6L, 14L, 30L, 46L), attempts, "next attempts 2, 4, 8, 16, 16 intervals later: "
-                + refitter.state());
+        assertEquals(List.of(0L, 2L, 6L, 10L, 14L, 18L, 22L, 26L, 30L, 34L, 38L, 42L, 46L, 50L, 54L, 58L), attempts,
+                "next attempts 2, then 4 intervals later: " + refitter.state());
         assertTrue(failures.stream().allMatch("all:not_identified"::equals), failures::toString);
-        assertEquals(6, refitter.state().failures());
+        assertEquals(16, refitter.state().failures());
         assertEquals(183 * DAY, refitter.state().nextAttemptAt());
         assertEquals(refitter.state(), fits.get(ModelRefitter.OVERALL), "the schedule is in the logged store");
 
         // the same customers with spend levels of their own and purchases to day 190 (entries rewritten as on their
         // purchases): the first scheduled instant crossed after the backoff is tried, and succeeds
-        population(new Random(5), "c", 600, 190).forEach((id, days) -> sample.offer(id, days, ModelRefitter.OVERALL));
+        population(new Random(5), "c", 1_200, 190).forEach((id, days) -> sample.offer(id, days, ModelRefitter.OVERALL));
         refitter.advanceTo(190 * DAY + 60_000);
         assertEquals(0, refitter.state().failures(), "fitted: " + refitter.state().failure());
         assertEquals(190 * DAY, refitter.state().latest().fittedAt());
@@ -170,7 +170,19 @@ class ModelRefitterTest {
         refitter.advanceTo(191 * DAY + 60_000);
         assertEquals(191 * DAY, refitter.state().latest().fittedAt(), "back to every interval");
         assertEquals(2, published.size());
-        assertEquals(6, failures.size());
+        assertEquals(16, failures.size());
+    }
+
+    @Test
+    void aSmallSampleIsRetriedAtEveryInstantAfterAFailedSearch() {
+        population(new Random(5), "c", 600, 120, false).forEach((id, days) -> sample.offer(id, days, ModelRefitter.OVERALL));
+        ModelRefitter refitter = refitter(new ModelFitting(ModelPolicy.defaults(), Duration.ofDays(1)));
+        for (int day = 121; day <= 125; day++) {
+            refitter.advanceTo(day * DAY + 60_000);
+        }
+        assertEquals(List.of("all:not_identified", "all:not_identified", "all:not_identified", "all:not_identified",
+                "all:not_identified"), failures, "600 customers: a search costs milliseconds, no backoff");
+        assertEquals(126 * DAY, refitter.state().nextAttemptAt());
     }
 
     @Test
@@ -188,7 +200,7 @@ class ModelRefitterTest {
 
     @Test
     void theBackoffDoublesUpToItsCap() {
-        assertEquals(List.of(2L, 4L, 8L, 16L, 16L, 16L),
+        assertEquals(List.of(2L, 4L, 4L, 4L, 4L, 4L),
                 java.util.stream.IntStream.rangeClosed(1, 6).mapToObj(ModelRefitter::backoffIntervals).toList());
         assertEquals(ModelRefitter.MAX_BACKOFF_INTERVALS, ModelRefitter.backoffIntervals(1_000));
     }

@@ -70,6 +70,10 @@ public final class AppDefaults {
     public static final String MODEL_FIT_SAMPLE_SIZE = "model.fit.sample-size";
     /** Event-time schedule of the in-stream model fit; PT0S: no model in the stream (rules only). */
     public static final String MODEL_FIT_INTERVAL = "model.fit.interval";
+    /** A configured dimension whose values get model fits of their own, or none (the overall fit alone). */
+    public static final String MODEL_FIT_SEGMENT_DIMENSION = "model.fit.segment-dimension";
+    /** Sampled repeat buyers a segment value needs for a fit of its own (else its customers get the overall fit). */
+    public static final String MODEL_FIT_SEGMENT_MIN_CUSTOMERS = "model.fit.segment-min-customers";
     public static final String TOPICS_MODEL = "topics.model";
 
     private AppDefaults() {
@@ -142,6 +146,8 @@ public final class AppDefaults {
         d.put(MODEL_P_ALIVE_WEIGHT, "0.1");
         d.put(MODEL_FIT_SAMPLE_SIZE, "10000");
         d.put(MODEL_FIT_INTERVAL, "P1D");
+        d.put(MODEL_FIT_SEGMENT_DIMENSION, "none");
+        d.put(MODEL_FIT_SEGMENT_MIN_CUSTOMERS, "500");
         d.put(TOPICS_MODEL, "retention-model");
         return d;
     }

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.CommonClientConfigs;
@@ -23,6 +24,7 @@ import org.retentionpulse.topology.confidence.ConfidenceLevel;
 import org.retentionpulse.topology.customer.Dimension;
 import org.retentionpulse.topology.metricalerts.MetricAlertRule;
 import org.retentionpulse.topology.metricalerts.MetricAlertRules;
+import org.retentionpulse.topology.model.BgNbd;
 import org.retentionpulse.topology.model.ModelPolicy;
 import org.retentionpulse.topology.modelfit.ModelFitting;
 import org.retentionpulse.topology.policy.ChurnPolicy;
@@ -218,7 +220,32 @@ public final class PipelineSettings {
             throw new IllegalArgumentException("setting '" + AppDefaults.MODEL_FIT_INTERVAL + "' = '" + interval + "' (from "
                     + settings.origin(AppDefaults.MODEL_FIT_INTERVAL) + ") must be PT0S (no model in the stream) or at least PT1M");
         }
-        return new ModelFitting(modelPolicy(), interval);
+        int minRepeatBuyers = settings.parse(AppDefaults.MODEL_FIT_SEGMENT_MIN_CUSTOMERS, PipelineSettings::segmentMinimum,
+                "a whole number, at least " + BgNbd.MIN_REPEAT_BUYERS);
+        return new ModelFitting(modelPolicy(), interval, modelSegmentDimension(), minRepeatBuyers);
+    }
+
+    /** {@code model.fit.segment-dimension}: {@code none}, or one of the configured {@code dimensions}. */
+    public Optional<Dimension> modelSegmentDimension() {
+        List<String> configured = settings.getList(AppDefaults.DIMENSIONS);
+        return settings.parse(AppDefaults.MODEL_FIT_SEGMENT_DIMENSION, value -> {
+            if (value.trim().equalsIgnoreCase("none")) {
+                return Optional.<Dimension>empty();
+            }
+            Dimension d = Dimension.parse(value);
+            if (configured.stream().noneMatch(c -> c.equalsIgnoreCase(d.key()))) {
+                throw new IllegalArgumentException("'" + d.key() + "' is not in " + AppDefaults.DIMENSIONS + " " + configured);
+            }
+            return Optional.of(d);
+        }, "none or one of the configured dimensions");
+    }
+
+    private static int segmentMinimum(String text) {
+        int value = Integer.parseInt(text.trim());
+        if (value < BgNbd.MIN_REPEAT_BUYERS) {
+            throw new IllegalArgumentException(value + " is below " + BgNbd.MIN_REPEAT_BUYERS + ", what any fit needs");
+        }
+        return value;
     }
 
     private static ModelPolicy checked(String key, Supplier<ModelPolicy> policy) {

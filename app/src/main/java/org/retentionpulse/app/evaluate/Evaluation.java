@@ -51,6 +51,17 @@ public final class Evaluation {
     }
 
     public EvaluationReport run() throws IOException {
+        return run(null);
+    }
+
+    /**
+     * The same with given model parameters instead of a fit at the calibration end ({@code null}: fitted), e.g. a
+     * stream task's fit: the scores are then what the stream's scoring function gives for those parameters. (The
+     * stream scores with its latest daily fit, warm-started on its task's sample of every customer with a purchase;
+     * evaluate fits cold, in batch, on the customers active with a purchase at the calibration end: the parameters
+     * differ, the function does not; {@code StreamScoresMatchEvaluateTest}.)
+     */
+    EvaluationReport run(CustomerModel parameters) throws IOException {
         EventHistories histories = EventHistories.read(options.input(), options.reportingCurrency());
         long calibrationEnd = options.calibrationEnd().toEpochMilli();
         long holdoutEnd = options.holdoutEnd() != null ? options.holdoutEnd().toEpochMilli()
@@ -79,9 +90,10 @@ public final class Evaluation {
         customers.forEach(c -> summaries.put(c.customerId(), c.summary()));
         long started = System.nanoTime();
         List<CustomerSummary> sample = FitSample.of(summaries, modelRisk.policy().fitSampleSize());
-        CustomerModel model = CustomerModel.fit(sample, modelRisk.policy().horizon());
+        CustomerModel model = parameters != null ? parameters : CustomerModel.fit(sample, modelRisk.policy().horizon());
         long fitMillis = (System.nanoTime() - started) / 1_000_000;
-        BgNbd.Fit batch = sample.size() == summaries.size() ? model.purchases() : BgNbd.fit(summaries.values());
+        BgNbd.Fit batch = sample.size() == summaries.size() && parameters == null ? model.purchases()
+                : BgNbd.fit(summaries.values());
         return score(customers, model, batch, calibrationEnd, holdoutEnd, withoutPurchase, notActive, fitMillis);
     }
 

@@ -29,6 +29,7 @@ import org.retentionpulse.topology.model.PurchaseDays;
 import org.retentionpulse.topology.modelfit.FittedModel;
 import org.retentionpulse.topology.modelfit.ModelAssessor;
 import org.retentionpulse.topology.modelfit.ModelFitState;
+import org.retentionpulse.topology.modelfit.ModelFitting;
 import org.retentionpulse.topology.modelfit.ModelRefitter;
 
 /**
@@ -39,7 +40,9 @@ import org.retentionpulse.topology.modelfit.ModelRefitter;
  * stopped buying shows as inactive without an event of its own), or of its latest event if that is later.
  * With a model fitted by the owning task, the assessment is the one alerts are raised on ({@link ModelAssessor}:
  * the rules combined with the model) and {@code model.prediction} has P(alive), expected purchases and spend and
- * the predicted CLV over {@code model.horizon}; {@code model} is null for a customer without a purchase.
+ * the predicted CLV over {@code model.horizon}, and {@code fit_segment}, the fit that scored it (its
+ * {@code model.fit.segment-dimension} value's own fit once it has one, else {@code all}: {@link ModelRefitter#fitFor});
+ * {@code model} is null for a customer without a purchase.
  */
 public final class CustomerRiskQueries implements ApiServer.Route {
     public static final String PATH = "/api/customers/";
@@ -48,13 +51,15 @@ public final class CustomerRiskQueries implements ApiServer.Route {
     private final KafkaStreams streams;
     private final ModelAssessor assessor;
     private final ModelPolicy modelPolicy;
+    private final ModelFitting modelFitting;
     private final OwnerForwarder forwarder;
     private final ApiServer server;
 
     public CustomerRiskQueries(KafkaStreams streams, TopologyConfig topology, ApiServer server) {
         this.streams = streams;
         ChurnRiskScorer scorer = new ChurnRiskScorer(topology.alerts());
-        this.modelPolicy = topology.modelFitting().policy();
+        this.modelFitting = topology.modelFitting();
+        this.modelPolicy = modelFitting.policy();
         this.assessor = new ModelAssessor(scorer, new ModelRisk(modelPolicy, scorer));
         this.forwarder = new OwnerForwarder(server);
         this.server = server;
@@ -93,10 +98,13 @@ public final class CustomerRiskQueries implements ApiServer.Route {
             CustomerState state = store.get(customer);
             profile = state == null ? null : state.profile();
             purchases = state == null ? null : state.purchases();
-            ModelFitState fit = streams.store(StoreQueryParameters.fromNameAndType(ModelRefitter.STORE,
-                    QueryableStoreTypes.<String, ModelFitState>keyValueStore()).withPartition(owner.partition()))
-                    .get(ModelRefitter.OVERALL);
-            model = fit == null ? null : fit.latest();
+            ReadOnlyKeyValueStore<String, ModelFitState> fits = streams.store(StoreQueryParameters.fromNameAndType(
+                    ModelRefitter.STORE, QueryableStoreTypes.<String, ModelFitState>keyValueStore())
+                    .withPartition(owner.partition()));
+            model = profile == null ? null : ModelRefitter.fitFor(modelFitting, profile, segment -> {
+                ModelFitState fit = fits.get(segment);
+                return fit == null ? null : fit.latest();
+            });
             ReadOnlyKeyValueStore<String, Long> clock = streams.store(StoreQueryParameters.fromNameAndType(
                     CustomerProcessor.STREAM_TIME_STORE, QueryableStoreTypes.<String, Long>keyValueStore())
                     .withPartition(owner.partition()));
@@ -138,9 +146,8 @@ public final class CustomerRiskQueries implements ApiServer.Route {
         body.put("alerted_level", p.alertedLevel().name());
         body.put("alerts", p.alerts());
         instant(body, "next_check_at", p.dueAt());
-        ModelAssessor.Assessed assessed = assessor.assess(p, purchases,
-                fitted == null ? null : fitted.model(modelPolicy.horizon()), asOf);
-        model(body, assessed, fitted);
+        ModelAssessor.Assessed assessed = assessor.assess(p, purchases, fitted, asOf);
+        model(body, assessed);
         RiskAssessment a = assessed.assessment();
         ObjectNode risk = body.putObject("risk");
         instant(risk, "as_of", a.asOf());
@@ -159,7 +166,7 @@ public final class CustomerRiskQueries implements ApiServer.Route {
     }
 
     /** The customer's model summary and, once its task has a fit, the model's prediction over the horizon. */
-    private void model(ObjectNode body, ModelAssessor.Assessed assessed, FittedModel fitted) {
+    private void model(ObjectNode body, ModelAssessor.Assessed assessed) {
         if (assessed.summary() == null) {
             body.putNull("model");
             return;
@@ -174,7 +181,8 @@ public final class CustomerRiskQueries implements ApiServer.Route {
             return;
         }
         model.putObject("prediction")
-                .put("fitted_at", Instant.ofEpochMilli(fitted.fittedAt()).toString())
+                .put("fit_segment", assessed.fit().segment())
+                .put("fitted_at", Instant.ofEpochMilli(assessed.fit().fittedAt()).toString())
                 .put("horizon", modelPolicy.horizon().toString())
                 .put("p_alive", prediction.pAlive())
                 .put("expected_purchases", prediction.expectedPurchases())

@@ -5,12 +5,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.retentionpulse.app.observability.ModelFits;
 import org.retentionpulse.schemas.ModelFit;
 import org.retentionpulse.topology.TopologyConfig;
+import org.retentionpulse.topology.customer.Dimension;
 import org.retentionpulse.topology.modelfit.ModelFitting;
 
 /**
- * {@code GET /api/model}: the latest customer-lifetime model fit of every customer task (from the
- * {@code retention-model} topic, so any instance answers for all), with the schedule it is fitted on. Each task
- * scores its own customers with its own fit; {@code fits} is empty until the first fit succeeds (or when
+ * {@code GET /api/model}: the latest customer-lifetime model fits of every customer task (from the
+ * {@code retention-model} topic, so any instance answers for all): its overall fit ({@code segment} {@code all}) and
+ * those of the {@code model.fit.segment-dimension} values with enough repeat buyers ({@code plan=pro}), with the
+ * schedule they are fitted on. Each task scores its own customers with its own fits (a customer with its value's
+ * fit if there is one, else the overall one); {@code fits} is empty until the first fit succeeds (or when
  * {@code model.fit.interval} is {@code PT0S}: no model in the stream).
  */
 public final class ModelQueries implements ApiServer.Route {
@@ -32,6 +35,8 @@ public final class ModelQueries implements ApiServer.Route {
         body.put("enabled", fitting.enabled());
         body.put("fit_interval", fitting.interval().toString());
         body.put("fit_sample_size", fitting.policy().fitSampleSize());
+        body.put("fit_segment_dimension", fitting.segmentDimension().map(Dimension::key).orElse("none"));
+        body.put("fit_segment_min_repeat_buyers", fitting.segmentMinRepeatBuyers());
         body.put("horizon", fitting.policy().horizon().toString());
         body.put("topic", topic);
         ArrayNode list = body.putArray("fits");

@@ -26,7 +26,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The latest customer-lifetime model fit of every customer task, read from the compacted {@code retention-model}
+ * The latest customer-lifetime model fit of every customer task and segment ({@code all}, and with
+ * {@code model.fit.segment-dimension} each value that has a fit: at most sample size / minimum repeat buyers per task
+ * at a time, which caps the {@code segment} label), read from the compacted {@code retention-model}
  * topic from its beginning ({@code read_committed}), so every instance knows every task's fit. Serves
  * {@code GET /api/model} ({@code ModelQueries}) and exports, per fit ({@code segment}, {@code partition} labels):
  * {@code retention_pulse_model_parameter{parameter=r|alpha|a|b|p|q|v}},

@@ -17,13 +17,15 @@ import org.retentionpulse.topology.customer.CustomerMetrics;
  * own client metrics (lag, process rate, restoration) through Micrometer's binder.
  *
  * <p>Prometheus names: {@code retention_pulse_events_total{type}}, {@code retention_pulse_rejected_total{reason}},
- * {@code retention_pulse_duplicates_total}, {@code retention_pulse_late_events_total}, {@code kafka_stream_*} (state-store
+ * {@code retention_pulse_duplicates_total}, {@code retention_pulse_late_events_total},
+ * {@code retention_pulse_model_fit_failures_total{segment, reason}} ({@link ModelFitFailures}), {@code kafka_stream_*} (state-store
  * metrics with one {@code store} label whatever the kind of store: {@link StoreTagFilter}).
  */
 public final class PipelineMeters implements AutoCloseable {
     static final String SENSOR_GROUP = "stream-" + CustomerMetrics.SCOPE + "-metrics";
 
     private final KafkaStreamsMetrics streamsMetrics;
+    private final ModelFitFailures modelFitFailures;
     /** Function counters hold their state weakly: these references keep the totals alive. */
     private final List<StreamsSensorTotal> totals = new java.util.ArrayList<>();
 
@@ -49,6 +51,7 @@ public final class PipelineMeters implements AutoCloseable {
                     .description("Input records sent to the dead-letter topic, by reason code")
                     .tag("reason", reason).register(registry);
         }
+        modelFitFailures = new ModelFitFailures(registry, pipeline.streams()::metrics, true);
         streamsMetrics = new KafkaStreamsMetrics(pipeline.streams());
         streamsMetrics.bindTo(registry);
     }
@@ -64,6 +67,7 @@ public final class PipelineMeters implements AutoCloseable {
 
     @Override
     public void close() {
+        modelFitFailures.close();
         streamsMetrics.close();
     }
 }

@@ -3,6 +3,7 @@ package org.retentionpulse.app.observability;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.streams.KafkaStreams;
@@ -15,19 +16,24 @@ import org.apache.kafka.streams.KafkaStreams;
  * (the new owner counts from there). Reads are cheap (one pass over the client's metrics map per scrape).
  */
 final class StreamsSensorTotal {
-    private final KafkaStreams streams;
+    private final Supplier<Map<MetricName, ? extends Metric>> metrics;
     private final Predicate<MetricName> selects;
     private final Map<MetricName, Double> last = new HashMap<>();
     private double retired;
 
     StreamsSensorTotal(KafkaStreams streams, String group, String name) {
-        this.streams = streams;
-        this.selects = n -> n.group().equals(group) && n.name().equals(name);
+        this(streams::metrics, n -> n.group().equals(group) && n.name().equals(name));
+    }
+
+    /** The sum of the metrics {@code selects} picks out of {@code metrics} (a client's metrics map). */
+    StreamsSensorTotal(Supplier<Map<MetricName, ? extends Metric>> metrics, Predicate<MetricName> selects) {
+        this.metrics = metrics;
+        this.selects = selects;
     }
 
     synchronized double value() {
         Map<MetricName, Double> now = new HashMap<>();
-        for (Map.Entry<MetricName, ? extends Metric> e : streams.metrics().entrySet()) {
+        for (Map.Entry<MetricName, ? extends Metric> e : metrics.get().entrySet()) {
             if (selects.test(e.getKey()) && e.getValue().metricValue() instanceof Number n) {
                 now.put(e.getKey(), n.doubleValue());
             }

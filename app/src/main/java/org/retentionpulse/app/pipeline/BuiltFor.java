@@ -13,6 +13,7 @@ import java.util.stream.Collectors;
 import org.retentionpulse.app.config.AppDefaults;
 import org.retentionpulse.topology.TopologyConfig;
 import org.retentionpulse.topology.customer.Dimension;
+import org.retentionpulse.topology.modelfit.ModelFitting;
 import org.retentionpulse.topology.policy.ChurnPolicy;
 import org.retentionpulse.topology.time.WindowSpec;
 
@@ -37,6 +38,8 @@ public record BuiltFor(SortedMap<String, String> settings) {
      * miss their finals) and {@code churn_reason_share} entries in {@code metric-history}.
      */
     public static final String STATE_FORMAT = "4";
+    /** {@code model.fit.segment-dimension} without per-segment fits. */
+    private static final String NO_SEGMENT_FITS = "none";
 
     public BuiltFor {
         settings = new TreeMap<>(settings);
@@ -56,6 +59,11 @@ public record BuiltFor(SortedMap<String, String> settings) {
         // Each customer's cohort ledger has K + 1 cells of periods of this length (contract section 9).
         s.put(AppDefaults.COHORTS_PERIOD, topology.cohorts().period().name());
         s.put(AppDefaults.COHORTS_PERIODS, Integer.toString(topology.cohorts().periods()));
+        // The fit sample's entries carry the segment value only with a segment dimension, and the fit store has one
+        // entry per value of it; the minimum decides which values have fits that score customers.
+        ModelFitting fitting = topology.modelFitting();
+        s.put(AppDefaults.MODEL_FIT_SEGMENT_DIMENSION, fitting.segmentDimension().map(Dimension::key).orElse(NO_SEGMENT_FITS));
+        s.put(AppDefaults.MODEL_FIT_SEGMENT_MIN_CUSTOMERS, Integer.toString(fitting.segmentMinRepeatBuyers()));
         s.put(STATE_FORMAT_KEY, STATE_FORMAT);
         return new BuiltFor(s);
     }
@@ -65,7 +73,7 @@ public record BuiltFor(SortedMap<String, String> settings) {
      * without them was built for that value, so a change is still refused.
      */
     private static final Map<String, String> BEFORE_RECORDED = Map.of(AppDefaults.CHURN_INACTIVITY,
-            ChurnPolicy.Inactivity.NONE.toString());
+            ChurnPolicy.Inactivity.NONE.toString(), AppDefaults.MODEL_FIT_SEGMENT_DIMENSION, NO_SEGMENT_FITS);
 
     /** One setting whose value differs from the one the state was built for. */
     public record Mismatch(String key, String builtFor, String now) {

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.retentionpulse.topology.customer.Dimension;
 import org.retentionpulse.topology.model.ModelPolicy;
 import org.retentionpulse.topology.modelfit.ModelFitting;
 
@@ -69,5 +71,33 @@ class ModelSettingsTest {
                     Settings.load(null, Map.of("RETENTION_PULSE_MODEL_FIT_INTERVAL", value), Map.of())).modelFitting());
             assertTrue(e.getMessage().contains("'" + AppDefaults.MODEL_FIT_INTERVAL + "'"), e::getMessage);
         }
+    }
+
+    @Test
+    void segmentFitsAreOffByDefaultAndTakeAConfiguredDimension() {
+        ModelFitting overall = new PipelineSettings(Settings.load(null, Map.of(), Map.of())).modelFitting();
+        assertEquals(Optional.empty(), overall.segmentDimension());
+        assertEquals(500, overall.segmentMinRepeatBuyers());
+        ModelFitting byPlan = new PipelineSettings(Settings.load(null, Map.of("RETENTION_PULSE_MODEL_FIT_SEGMENT_DIMENSION",
+                "plan", "RETENTION_PULSE_MODEL_FIT_SEGMENT_MIN_CUSTOMERS", "200"), Map.of())).modelFitting();
+        assertEquals(Optional.of(Dimension.PLAN), byPlan.segmentDimension());
+        assertEquals(200, byPlan.segmentMinRepeatBuyers());
+        assertEquals(byPlan, new PipelineSettings(Settings.load(null, Map.of("RETENTION_PULSE_MODEL_FIT_SEGMENT_DIMENSION",
+                "plan", "RETENTION_PULSE_MODEL_FIT_SEGMENT_MIN_CUSTOMERS", "200"), Map.of())).topology(1).modelFitting());
+    }
+
+    @Test
+    void aSegmentDimensionThatIsNotConfiguredOrABelowMinimumCountIsRefusedNamingItsKey() {
+        Map<Map<String, String>, String> bad = Map.of(
+                Map.of("RETENTION_PULSE_MODEL_FIT_SEGMENT_DIMENSION", "colour"), AppDefaults.MODEL_FIT_SEGMENT_DIMENSION,
+                Map.of("RETENTION_PULSE_DIMENSIONS", "plan,country", "RETENTION_PULSE_MODEL_FIT_SEGMENT_DIMENSION", "channel"),
+                AppDefaults.MODEL_FIT_SEGMENT_DIMENSION,
+                Map.of("RETENTION_PULSE_MODEL_FIT_SEGMENT_MIN_CUSTOMERS", "5"), AppDefaults.MODEL_FIT_SEGMENT_MIN_CUSTOMERS,
+                Map.of("RETENTION_PULSE_MODEL_FIT_SEGMENT_MIN_CUSTOMERS", "many"), AppDefaults.MODEL_FIT_SEGMENT_MIN_CUSTOMERS);
+        bad.forEach((env, key) -> {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> new PipelineSettings(Settings.load(null, env, Map.of())).modelFitting(), env::toString);
+            assertTrue(e.getMessage().contains("'" + key + "'"), e::getMessage);
+        });
     }
 }

@@ -43,8 +43,9 @@ import org.retentionpulse.topology.TopologyConfig;
 
 /**
  * The customer-lifetime model fitted in the stream, seen from outside on a real broker: {@code GET /api/model}
- * lists the task's latest fit, the Prometheus scrape has its parameters, and a customer's risk carries the model's
- * prediction made with that fit.
+ * lists the task's latest fits (overall and per plan), the Prometheus scrape has their parameters and the failure
+ * counter, and a customer's risk carries the model's prediction made with the fit of its plan if it has one, else
+ * with the overall fit.
  */
 class ModelApiIT {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -63,7 +64,10 @@ class ModelApiIT {
         broker.close();
     }
 
-    /** Customers buying the BG/NBD way for 60 days: heterogeneous rates and dropouts, in event-time order. */
+    /**
+     * Customers buying the BG/NBD way for 60 days: heterogeneous rates and dropouts, in event-time order; every tenth
+     * on plan free (too few for a fit of its own), the others on pro.
+     */
     private static List<String[]> events() {
         Random random = new Random(14);
         List<String[]> out = new ArrayList<>();
@@ -72,7 +76,8 @@ class ModelApiIT {
             String id = "m" + c;
             long t = START.toEpochMilli() + random.nextInt(20) * DAY + random.nextInt((int) DAY);
             out.add(new String[] {id, Long.toString(t), "{\"type\":\"signup\",\"event_id\":\"e" + (++ids) + "\",\"customer_id\":\"" + id
-                    + "\",\"occurred_at\":\"" + Instant.ofEpochMilli(t) + "\",\"plan\":\"pro\",\"country\":\"DE\",\"channel\":\"ads\"}"});
+                    + "\",\"occurred_at\":\"" + Instant.ofEpochMilli(t) + "\",\"plan\":\"" + (c % 10 == 0 ? "free" : "pro")
+                    + "\",\"country\":\"DE\",\"channel\":\"ads\"}"});
             double rate = 0.01 - Math.log(1 - random.nextDouble()) * 0.1;
             double u = random.nextDouble();
             for (t += 60_000; t < START.toEpochMilli() + 60 * DAY; t += (long) (-Math.log(1 - random.nextDouble()) / rate * DAY)) {
@@ -97,6 +102,8 @@ class ModelApiIT {
         overrides.put(AppDefaults.TOPICS_PARTITIONS, "1");
         overrides.put(AppDefaults.HTTP_PORT, "0");
         overrides.put("streams.commit.interval.ms", "100");
+        overrides.put(AppDefaults.MODEL_FIT_SEGMENT_DIMENSION, "plan");
+        overrides.put(AppDefaults.MODEL_FIT_SEGMENT_MIN_CUSTOMERS, "50");
         PipelineSettings settings = new PipelineSettings(Settings.load(null, Map.of(), overrides));
         TopologyConfig topology = settings.topology(1);
         try (TopicProvisioner topics = new TopicProvisioner(settings.clientProperties())) {
@@ -114,13 +121,18 @@ class ModelApiIT {
                 producer.flush();
             }
             // the last fit is as of the last midnight the stream time crossed: day 59 (no event on day 60)
-            JsonNode model = Eventually.await("a fit as of 2024-02-29", Duration.ofSeconds(120), () -> getJson(served, "/api/model"),
-                    body -> body.path("fits").size() == 1
-                            && body.path("fits").get(0).path("fitted_at").asText().equals("2024-02-29T00:00:00Z"));
+            JsonNode model = Eventually.await("fits as of 2024-02-29", Duration.ofSeconds(120), () -> getJson(served, "/api/model"),
+                    body -> body.path("fits").size() == 2
+                            && body.path("fits").get(0).path("fitted_at").asText().equals("2024-02-29T00:00:00Z")
+                            && body.path("fits").get(1).path("fitted_at").asText().equals("2024-02-29T00:00:00Z"));
             assertTrue(model.get("enabled").asBoolean());
             assertEquals(Duration.ofDays(1), Duration.parse(model.get("fit_interval").asText()));
+            assertEquals("plan", model.get("fit_segment_dimension").asText());
             JsonNode fit = model.get("fits").get(0);
             assertEquals("all", fit.get("segment").asText());
+            JsonNode pro = model.get("fits").get(1);
+            assertEquals("plan=pro", pro.get("segment").asText(), "plan free has too few repeat buyers: " + model);
+            assertTrue(pro.get("bgnbd").get("customers").asInt() < fit.get("bgnbd").get("customers").asInt(), model.toString());
             assertTrue(fit.get("bgnbd").get("customers").asInt() > 400, fit.toString());
             double r = fit.get("bgnbd").get("r").asDouble();
             assertTrue(r > 0 && fit.get("gamma_gamma").get("q").asDouble() > 1, fit.toString());
@@ -131,10 +143,15 @@ class ModelApiIT {
                     .matcher(scrape);
             assertTrue(exported.find(), scrape);
             assertEquals(r, Double.parseDouble(exported.group(1)), 1e-9 * r, "the scrape exports the fitted r");
+            assertTrue(scrape.contains("retention_pulse_model_parameter{parameter=\"r\",partition=\"0\",segment=\"plan=pro\"}"), scrape);
+            assertTrue(scrape.contains("retention_pulse_model_fit_failures_total{reason=\"no_convergence\",segment=\"all\"}"), scrape);
+            JsonNode free = getJson(served, "/api/customers/m10/risk").path("model").path("prediction");
+            assertEquals("all", free.path("fit_segment").asText(), "plan free is scored by the overall fit: " + free);
 
             JsonNode risk = getJson(served, "/api/customers/m7/risk");
             JsonNode prediction = risk.path("model").path("prediction");
             assertEquals("2024-02-29T00:00:00Z", prediction.path("fitted_at").asText(), risk.toString());
+            assertEquals("plan=pro", prediction.path("fit_segment").asText(), "a pro customer is scored by its plan's fit");
             double pAlive = prediction.path("p_alive").asDouble(-1);
             assertTrue(pAlive >= 0 && pAlive <= 1, risk.toString());
             if (risk.get("model").get("repeat_purchases").asInt() == 0) {

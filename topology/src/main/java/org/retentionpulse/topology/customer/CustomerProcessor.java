@@ -23,6 +23,7 @@ import org.retentionpulse.topology.event.Tick;
 import org.retentionpulse.topology.model.ModelRisk;
 import org.retentionpulse.topology.model.PurchaseDays;
 import org.retentionpulse.topology.modelfit.FitSampleStore;
+import org.retentionpulse.topology.modelfit.ModelFitFailureSensors;
 import org.retentionpulse.topology.modelfit.FittedModel;
 import org.retentionpulse.topology.modelfit.ModelAssessor;
 import org.retentionpulse.topology.modelfit.ModelFitState;
@@ -110,7 +111,7 @@ public final class CustomerProcessor implements Processor<String, InputRecord, S
         ChurnRiskScorer scorer = new ChurnRiskScorer(alertPolicy);
         ModelAssessor model = new ModelAssessor(scorer, new ModelRisk(modelFitting.policy(), scorer));
         this.churnRisk = new ChurnRiskTracker(alertPolicy, inactivity,
-                (id, profile, asOf) -> model.assess(profile, profiles.purchases(id), refitter.current(), asOf).assessment(),
+                (id, profile, asOf) -> model.assess(profile, profiles.purchases(id), refitter.fitFor(profile), asOf).assessment(),
                 new DueIndex(dueIndex), profiles, this::publish, context::currentSystemTimeMs);
         Long stored = streamTimeStore.get(STREAM_TIME_KEY);
         this.streamTime = stored == null ? Long.MIN_VALUE : stored;
@@ -123,7 +124,8 @@ public final class CustomerProcessor implements Processor<String, InputRecord, S
         KeyValueStore<Bytes, byte[]> sampleStore = context.getStateStore(FitSampleStore.STORE);
         KeyValueStore<String, ModelFitState> modelStore = context.getStateStore(ModelRefitter.STORE);
         this.fitSample = new FitSampleStore(sampleStore, modelFitting.policy().fitSampleSize());
-        this.refitter = new ModelRefitter(modelFitting, fitSample, modelStore, partition, this::publishModel, System::nanoTime);
+        this.refitter = new ModelRefitter(modelFitting, fitSample, modelStore, partition, this::publishModel,
+                new ModelFitFailureSensors(context), System::nanoTime);
     }
 
     @Override
@@ -172,7 +174,7 @@ public final class CustomerProcessor implements Processor<String, InputRecord, S
         if (event instanceof CustomerEvent.Purchase purchase) {
             state.addPurchase(time, purchase.amountCents()); // before the insert: it asks the timeline about earlier days
             if (modelFitting.enabled()) {
-                fitSample.offer(customerId, state.purchases());
+                fitSample.offer(customerId, state.purchases(), modelFitting.segmentOf(state.profile()));
             }
         }
         TimelineEntry entry = TimelineEntry.of(event);

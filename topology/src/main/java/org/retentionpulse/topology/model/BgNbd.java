@@ -50,7 +50,7 @@ public record BgNbd(double r, double alpha, double a, double b) {
         double maxT = customers.stream().mapToDouble(CustomerSummary::T).max().orElse(0);
         long repeat = customers.stream().filter(c -> c.x() > 0).count();
         if (repeat < MIN_REPEAT_BUYERS || !(maxT > 0)) {
-            throw new ModelFitException(String.format(Locale.ROOT,
+            throw new ModelFitException(ModelFitException.Reason.TOO_FEW_REPEAT_BUYERS, String.format(Locale.ROOT,
                     "BG/NBD needs at least %d customers with a repeat purchase and a positive age; got %d of %d customers"
                             + " (oldest age %s)", MIN_REPEAT_BUYERS, repeat, customers.size(), maxT));
         }
@@ -96,27 +96,48 @@ public record BgNbd(double r, double alpha, double a, double b) {
         return numerator / denominator;
     }
 
-    /** The summaries as arrays, time multiplied by {@code scale}; the x-only terms are computed once per distinct x. */
+    /**
+     * The summaries as arrays, time multiplied by {@code scale}, each distinct {@code (x, t_x, T)} once with the
+     * number of customers that have it (the likelihood depends on nothing else); the x-only terms are computed once
+     * per distinct x. Summaries built from events are in whole days, so ties are common (every one-time buyer of a
+     * day has the same one): a search evaluates the likelihood hundreds of times, and each evaluation costs the
+     * distinct summaries, not the customers. In key order, so the sums are the same on every run.
+     */
     private static final class Data {
+        private record Key(int x, double tx, double T) implements Comparable<Key> {
+            @Override
+            public int compareTo(Key o) {
+                int c = Integer.compare(x, o.x);
+                c = c != 0 ? c : Double.compare(tx, o.tx);
+                return c != 0 ? c : Double.compare(T, o.T);
+            }
+        }
+
         final int[] x;
         final double[] tx;
         final double[] T;
+        final int[] weight;
         final int[] distinctX;
         final int[] countOfX;
 
         Data(Collection<CustomerSummary> customers, double scale) {
-            int n = customers.size();
+            TreeMap<Key, Integer> distinct = new TreeMap<>();
+            TreeMap<Integer, Integer> counts = new TreeMap<>();
+            for (CustomerSummary c : customers) {
+                distinct.merge(new Key(c.x(), c.tx(), c.T()), 1, Integer::sum);
+                counts.merge(c.x(), 1, Integer::sum);
+            }
+            int n = distinct.size();
             x = new int[n];
             tx = new double[n];
             T = new double[n];
-            TreeMap<Integer, Integer> counts = new TreeMap<>();
+            weight = new int[n];
             int i = 0;
-            for (CustomerSummary c : customers) {
-                x[i] = c.x();
-                tx[i] = c.tx() * scale;
-                T[i] = c.T() * scale;
-                counts.merge(c.x(), 1, Integer::sum);
-                i++;
+            for (var e : distinct.entrySet()) {
+                x[i] = e.getKey().x();
+                tx[i] = e.getKey().tx() * scale;
+                T[i] = e.getKey().T() * scale;
+                weight[i++] = e.getValue();
             }
             distinctX = counts.keySet().stream().mapToInt(Integer::intValue).toArray();
             countOfX = counts.values().stream().mapToInt(Integer::intValue).toArray();
@@ -137,11 +158,11 @@ public record BgNbd(double r, double alpha, double a, double b) {
                 double rx = r + x[i];
                 double a3 = -rx * StrictMath.log(alpha + T[i]);
                 if (x[i] == 0) {
-                    ll += a3;
+                    ll += weight[i] * a3;
                 } else {
                     double a4 = logA - StrictMath.log(b + x[i] - 1) - rx * StrictMath.log(alpha + tx[i]);
                     double max = Math.max(a3, a4);
-                    ll += max + StrictMath.log(Math.exp(a3 - max) + StrictMath.exp(a4 - max));
+                    ll += weight[i] * (max + StrictMath.log(StrictMath.exp(a3 - max) + StrictMath.exp(a4 - max)));
                 }
             }
             return ll;

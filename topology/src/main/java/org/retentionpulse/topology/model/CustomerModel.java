@@ -48,12 +48,12 @@ public record CustomerModel(BgNbd.Fit purchases, GammaGamma.Fit spend, Duration 
      */
     static void requirePredictive(BgNbd m) {
         if (m.a() > MAX_DROPOUT_SHAPE || m.b() > MAX_DROPOUT_SHAPE) {
-            throw new ModelFitException(String.format(Locale.ROOT, "BG/NBD dropout heterogeneity is not identified by"
+            throw new ModelFitException(ModelFitException.Reason.NOT_IDENTIFIED, String.format(Locale.ROOT, "BG/NBD dropout heterogeneity is not identified by"
                     + " this data: a = %.4g, b = %.4g (more than %.0f); more customers or a longer history are needed",
                     m.a(), m.b(), MAX_DROPOUT_SHAPE));
         }
         if (!(m.a() + m.b() > 1)) {
-            throw new ModelFitException(String.format(Locale.ROOT,
+            throw new ModelFitException(ModelFitException.Reason.NOT_PREDICTIVE, String.format(Locale.ROOT,
                     "BG/NBD fit has a + b = %.4g <= 1: expected purchases of one-time buyers are undefined", m.a() + m.b()));
         }
     }

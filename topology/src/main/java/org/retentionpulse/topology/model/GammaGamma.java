@@ -43,7 +43,7 @@ public record GammaGamma(double p, double q, double v) {
     public static Fit fit(Collection<CustomerSummary> customers, GammaGamma start) {
         List<CustomerSummary> buyers = customers.stream().filter(c -> c.x() > 0 && c.meanRepeatSpend() > 0).toList();
         if (buyers.size() < MIN_CUSTOMERS) {
-            throw new ModelFitException(String.format(Locale.ROOT,
+            throw new ModelFitException(ModelFitException.Reason.TOO_FEW_REPEAT_BUYERS, String.format(Locale.ROOT,
                     "Gamma-Gamma needs at least %d customers with a repeat purchase of positive value; got %d of %d",
                     MIN_CUSTOMERS, buyers.size(), customers.size()));
         }
@@ -56,7 +56,7 @@ public record GammaGamma(double p, double q, double v) {
         double[] par = found.parameters();
         GammaGamma model = new GammaGamma(par[0], par[1], par[2] * scale);
         if (!(model.q() > 1)) {
-            throw new ModelFitException(String.format(Locale.ROOT,
+            throw new ModelFitException(ModelFitException.Reason.NOT_PREDICTIVE, String.format(Locale.ROOT,
                     "Gamma-Gamma fit has q = %.4g <= 1: the expected spend per purchase is infinite; log-likelihood %.4f",
                     model.q(), found.logLikelihood()));
         }

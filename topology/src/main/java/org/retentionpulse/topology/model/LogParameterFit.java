@@ -66,7 +66,7 @@ final class LogParameterFit {
                 found = optimizer.optimize(new MaxEval(MAX_EVALUATIONS), objective, GoalType.MAXIMIZE,
                         new InitialGuess(point), new NelderMeadSimplex(point.length, 1.0));
             } catch (TooManyEvaluationsException e) {
-                throw new ModelFitException(String.format(Locale.ROOT,
+                throw new ModelFitException(ModelFitException.Reason.NO_CONVERGENCE, String.format(Locale.ROOT,
                         "%s fit did not converge in %d evaluations; last log-likelihood %s", model, MAX_EVALUATIONS,
                         last[0]), e);
             }
@@ -81,12 +81,12 @@ final class LogParameterFit {
             }
         }
         if (!Double.isFinite(best)) {
-            throw new ModelFitException(model + " fit found no finite log-likelihood; last value " + last[0]
+            throw new ModelFitException(ModelFitException.Reason.NOT_FINITE, model + " fit found no finite log-likelihood; last value " + last[0]
                     + " at " + describe(names, exp(point)));
         }
         for (int i = 0; i < point.length; i++) {
             if (Math.abs(point[i]) > LOG_BOUND) {
-                throw new ModelFitException(String.format(Locale.ROOT,
+                throw new ModelFitException(ModelFitException.Reason.NOT_IDENTIFIED, String.format(Locale.ROOT,
                         "%s fit did not converge: parameter %s ran off to %.3g (the data cannot identify it); "
                                 + "last log-likelihood %.4f at %s", model, names[i], StrictMath.exp(point[i]), best,
                         describe(names, exp(point))));

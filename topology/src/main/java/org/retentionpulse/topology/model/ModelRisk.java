@@ -64,6 +64,15 @@ public final class ModelRisk {
      */
     public RiskAssessment combine(CustomerProfile profile, RiskAssessment rules, CustomerSummary summary,
             CustomerPrediction prediction) {
+        return combine(profile, rules, summary, prediction, null);
+    }
+
+    /**
+     * The same, with the prediction made by the fit of one segment ({@code plan=pro}), named in the explanation of
+     * the model's reason; {@code null} for the overall fit (not named).
+     */
+    public RiskAssessment combine(CustomerProfile profile, RiskAssessment rules, CustomerSummary summary,
+            CustomerPrediction prediction, String segmentFit) {
         if (!profile.active() || summary == null) {
             return rules;
         }
@@ -84,7 +93,7 @@ public final class ModelRisk {
             }
         }
         if (timing > 0) {
-            reasons.add(0, timingReason(inactive, timing, quietMs, summary, prediction));
+            reasons.add(0, timingReason(inactive, timing, quietMs, summary, prediction, segmentFit));
         }
         Optional<RiskReason> lowPAlive = lowPAlive(prediction.pAlive(), summary.x());
         lowPAlive.ifPresent(reasons::add);
@@ -116,7 +125,7 @@ public final class ModelRisk {
     }
 
     private RiskReason timingReason(RiskReason rulesInactive, double timing, long quietMs, CustomerSummary summary,
-            CustomerPrediction prediction) {
+            CustomerPrediction prediction, String segmentFit) {
         Map<String, Double> evidence = new LinkedHashMap<>();
         if (rulesInactive != null) {
             evidence.putAll(rulesInactive.getEvidence());
@@ -128,8 +137,8 @@ public final class ModelRisk {
         evidence.put("horizon_days", horizonDays);
         evidence.put("p_alive", round(prediction.pAlive()));
         evidence.put("predicted_clv", round(prediction.predictedClv()));
-        String model = String.format(Locale.ROOT, "the model expects %.2f purchases in the next %.0f days (%s)",
-                prediction.expectedPurchases(), horizonDays, summary.x() == 0 ? "one purchase so far"
+        String model = String.format(Locale.ROOT, "the model%s expects %.2f purchases in the next %.0f days (%s)",
+                segmentFit == null ? "" : " fitted on " + segmentFit, prediction.expectedPurchases(), horizonDays, summary.x() == 0 ? "one purchase so far"
                         : String.format(Locale.ROOT, "%d repeat purchases, P(alive) %.0f%%", summary.x(), 100 * prediction.pAlive()));
         String explanation = rulesInactive != null ? rulesInactive.getExplanation() + "; " + model
                 : String.format(Locale.ROOT, "Last purchase %.1f days ago; %s", quietMs / DAY, model);

@@ -7,7 +7,10 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
@@ -26,12 +29,22 @@ import org.retentionpulse.topology.model.PurchaseDays;
  * displaces it; its entry is rewritten on each of its purchases. A customer whose hash is above the sample's
  * highest costs one MD5 per purchase and no store access.
  *
+ * <p>Per-segment fits ({@link ModelFitting#segmentDimension}) use the same sample, partitioned by the customer's
+ * value: no second sample and no more state. Why this and not a sample per value: the hash is independent of the
+ * value, so the sampled customers of a value are themselves the bottom-k of that value's customers, a uniform
+ * sample of them; the sample stays bounded by {@code max} whatever the number of values; and the customers of all
+ * per-value fits together are the sample once more, so a round of fits costs at most about twice the overall fit
+ * whatever the number of values. What it gives up: a value with a share {@code s} of the customers has about
+ * {@code s × max} of them sampled, so a small value reaches its fit's minimum later than with a sample of its own
+ * (until then its customers are scored by the overall fit, as the issue asks).
+ *
  * <p>Store {@link #STORE}: key = 8-byte id hash with the sign bit flipped, big-endian (so that byte order is
- * hash order), then the id's UTF-8 bytes; value = the customer's {@link PurchaseDays}. At most {@code max}
- * entries per task: its retention is the bottom-k rule.
+ * hash order), then the id's UTF-8 bytes; value = the customer's {@link PurchaseDays}, then, with a segment
+ * dimension, the customer's segment ({@code plan=pro}) as of its latest purchase (a string; absent without one).
+ * At most {@code max} entries per task: its retention is the bottom-k rule.
  */
 public final class FitSampleStore {
-    /** Id hash + customer_id -> PurchaseDays; at most the fit sample size entries per task. */
+    /** Id hash + customer_id -> PurchaseDays [+ segment]; at most the fit sample size entries per task. */
     public static final String STORE = "customer-model-sample";
 
     private final KeyValueStore<Bytes, byte[]> store;
@@ -56,14 +69,23 @@ public final class FitSampleStore {
         }
     }
 
-    /** Records the customer's summary after a purchase if the customer is (now) in the sample. */
-    public void offer(String customerId, PurchaseDays days) {
+    /** The sample's summaries as of an instant: all of them, and those of each segment value (in name order). */
+    public record Summaries(List<CustomerSummary> all, SortedMap<String, List<CustomerSummary>> bySegment) {
+    }
+
+    /**
+     * Records the customer's summary after a purchase if the customer is (now) in the sample.
+     *
+     * @param segment the customer's segment fit ({@code plan=pro}), or {@link ModelRefitter#OVERALL} without a
+     *                segment dimension (then nothing is stored besides the summary)
+     */
+    public void offer(String customerId, PurchaseDays days, String segment) {
         Bytes key = key(customerId);
         boolean full = keys.size() >= max;
         if (full && key.compareTo(keys.last()) > 0) {
             return;
         }
-        store.put(key, write(days));
+        store.put(key, write(days, segment));
         if (keys.add(key) && full) {
             store.delete(keys.pollLast());
         }
@@ -74,15 +96,22 @@ public final class FitSampleStore {
         return keys.size();
     }
 
-    /** The sample's summaries as observed at {@code at}, in hash order. */
-    public List<CustomerSummary> summariesAsOf(long at) {
+    /** The sample's summaries as observed at {@code at}, in hash order, overall and per segment value. */
+    public Summaries summariesAsOf(long at) {
         List<CustomerSummary> out = new ArrayList<>(keys.size());
+        SortedMap<String, List<CustomerSummary>> bySegment = new TreeMap<>();
         try (KeyValueIterator<Bytes, byte[]> all = store.all()) {
             while (all.hasNext()) {
-                out.add(read(all.next().value).summaryAsOf(at));
+                BinaryDecoder in = DecoderFactory.get().binaryDecoder(all.next().value, null);
+                CustomerSummary summary = read(in).summaryAsOf(at);
+                out.add(summary);
+                String segment = segment(in);
+                if (segment != null) {
+                    bySegment.computeIfAbsent(segment, s -> new ArrayList<>()).add(summary);
+                }
             }
         }
-        return out;
+        return new Summaries(out, bySegment);
     }
 
     static Bytes key(String customerId) {
@@ -91,20 +120,32 @@ public final class FitSampleStore {
                 .put(id).array());
     }
 
-    private static byte[] write(PurchaseDays days) {
+    private static byte[] write(PurchaseDays days, String segment) {
         try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(24);
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream(32);
             BinaryEncoder out = EncoderFactory.get().directBinaryEncoder(bytes, null);
             days.write(out);
+            if (!ModelRefitter.OVERALL.equals(segment)) {
+                out.writeString(segment);
+            }
             return bytes.toByteArray();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private static PurchaseDays read(byte[] value) {
+    private static PurchaseDays read(BinaryDecoder in) {
         try {
-            return PurchaseDays.read(DecoderFactory.get().binaryDecoder(value, null));
+            return PurchaseDays.read(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The segment after the summary, or null when the entry has none (written without a segment dimension). */
+    private static String segment(BinaryDecoder in) {
+        try {
+            return in.isEnd() ? null : in.readString();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

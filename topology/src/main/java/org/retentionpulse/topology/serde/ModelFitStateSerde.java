@@ -21,17 +21,20 @@ import org.retentionpulse.topology.modelfit.ModelFitState;
 /**
  * Format of the {@code customer-model} store (Avro binary encoding, written with Avro's encoder):
  * <pre>
- *  version byte (1)
- *  long attempted_at
+ *  version byte (2)
+ *  long evaluated_at, long next_attempt_at, int failures
  *  boolean fitted, then: string segment, int partition, long fitted_at,
  *          double r, alpha, a, b, log-likelihood, int customers, int evaluations (BG/NBD),
  *          double p, q, v, log-likelihood, int customers, int evaluations (Gamma-Gamma), long fit_micros
  *  boolean failed, then: string failure
  * </pre>
- * Doubles are written bit for bit, so a restored task scores with exactly the parameters it had.
+ * Doubles are written bit for bit, so a restored task scores with exactly the parameters it had. Version 1 (before
+ * the fit backoff) had {@code long attempted_at} alone where version 2 has its first three fields, and is still read:
+ * its segment was tried at every scheduled instant, so it is due at the next one, after one failure if it had one.
  */
 public final class ModelFitStateSerde implements Serde<ModelFitState>, Serializer<ModelFitState>, Deserializer<ModelFitState> {
-    private static final byte VERSION = 1;
+    private static final byte VERSION = 2;
+    private static final byte VERSION_BEFORE_BACKOFF = 1;
 
     @Override
     public byte[] serialize(String topic, ModelFitState state) {
@@ -42,7 +45,9 @@ public final class ModelFitStateSerde implements Serde<ModelFitState>, Serialize
             ByteArrayOutputStream bytes = new ByteArrayOutputStream(160);
             bytes.write(VERSION);
             BinaryEncoder out = EncoderFactory.get().directBinaryEncoder(bytes, null);
-            out.writeLong(state.attemptedAt());
+            out.writeLong(state.evaluatedAt());
+            out.writeLong(state.nextAttemptAt());
+            out.writeInt(state.failures());
             out.writeBoolean(state.latest() != null);
             if (state.latest() != null) {
                 write(state.latest(), out);
@@ -81,16 +86,19 @@ public final class ModelFitStateSerde implements Serde<ModelFitState>, Serialize
         if (data == null) {
             return null;
         }
-        if (data.length == 0 || data[0] != VERSION) {
-            throw new SerializationException("ModelFitStateSerde: format version "
-                    + (data.length == 0 ? "missing" : data[0]) + " is not one this release reads (" + VERSION + ")");
+        if (data.length == 0 || (data[0] != VERSION && data[0] != VERSION_BEFORE_BACKOFF)) {
+            throw new SerializationException("ModelFitStateSerde: format version " + (data.length == 0 ? "missing" : data[0])
+                    + " is not one this release reads (" + VERSION_BEFORE_BACKOFF + ", " + VERSION + ")");
         }
         try {
             BinaryDecoder in = DecoderFactory.get().binaryDecoder(data, 1, data.length - 1, null);
-            long attemptedAt = in.readLong();
+            long evaluatedAt = in.readLong();
+            boolean backoff = data[0] == VERSION;
+            long nextAttemptAt = backoff ? in.readLong() : Long.MIN_VALUE;
+            int failures = backoff ? in.readInt() : 0;
             FittedModel latest = in.readBoolean() ? read(in) : null;
             String failure = in.readBoolean() ? in.readString() : null;
-            return new ModelFitState(attemptedAt, latest, failure);
+            return new ModelFitState(evaluatedAt, nextAttemptAt, backoff || failure == null ? failures : 1, latest, failure);
         } catch (IOException | RuntimeException e) {
             throw new SerializationException("ModelFitStateSerde: corrupt record", e);
         }

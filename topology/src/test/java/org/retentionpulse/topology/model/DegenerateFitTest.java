@@ -1,5 +1,6 @@
 package org.retentionpulse.topology.model;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,6 +19,7 @@ class DegenerateFitTest {
         }
         ModelFitException e = assertThrows(ModelFitException.class, () -> BgNbd.fit(oneTimers));
         assertTrue(e.getMessage().contains("BG/NBD") && e.getMessage().contains("got 0 of 500"), e::getMessage);
+        assertEquals(ModelFitException.Reason.TOO_FEW_REPEAT_BUYERS, e.reason());
     }
 
     @Test
@@ -38,6 +40,7 @@ class DegenerateFitTest {
         }
         ModelFitException e = assertThrows(ModelFitException.class, () -> BgNbd.fit(tireless));
         assertTrue(e.getMessage().contains("did not converge") && e.getMessage().contains("last log-likelihood"), e::getMessage);
+        assertEquals(ModelFitException.Reason.NOT_IDENTIFIED, e.reason(), "a parameter ran off: " + e.getMessage());
     }
 
     @Test
@@ -58,6 +61,9 @@ class DegenerateFitTest {
         ModelFitException small = assertThrows(ModelFitException.class,
                 () -> CustomerModel.requirePredictive(new BgNbd(0.4, 7.7, 0.003, 0.21)));
         assertTrue(small.getMessage().contains("a + b"), small.getMessage());
+        assertEquals(ModelFitException.Reason.NOT_IDENTIFIED, runaway.reason());
+        assertEquals(ModelFitException.Reason.NOT_PREDICTIVE, small.reason());
+        assertEquals("not_predictive", small.reason().code());
         CustomerModel.requirePredictive(new BgNbd(0.243, 4.414, 0.793, 2.426)); // CDNOW's: usable
     }
 }

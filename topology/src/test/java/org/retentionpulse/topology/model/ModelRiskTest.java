@@ -137,4 +137,19 @@ class ModelRiskTest {
         assertEquals(0.1, risk.lowPAlive(0.0, 1).orElseThrow().getWeight());
         assertEquals(0.05, risk.lowPAlive(0.05, 2).orElseThrow().getWeight(), 1e-12);
     }
+
+    @Test
+    void aPredictionOfASegmentsOwnFitSaysSoAndScoresTheSame() {
+        CustomerProfile p = signedUp(0);
+        long[] days = {0, 10, 20};
+        Scored overall = score(p, days, 120 * DAY);
+        CustomerSummary summary = CustomerSummary.fromPurchases(new long[] {0, 10 * DAY, 20 * DAY},
+                new long[] {2_000, 2_000, 2_000}, 120 * DAY);
+        RiskAssessment byPlan = risk.combine(p, overall.rules(), summary, overall.prediction(), "plan=basic");
+
+        assertEquals(overall.combined().score(), byPlan.score());
+        String explanation = byPlan.reasons().get(0).getExplanation();
+        assertTrue(explanation.contains("the model fitted on plan=basic expects"), explanation);
+        assertTrue(overall.reason(RiskSignal.INACTIVE).orElseThrow().getExplanation().contains("the model expects"));
+    }
 }

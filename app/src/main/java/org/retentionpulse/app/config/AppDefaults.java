@@ -81,6 +81,16 @@ public final class AppDefaults {
 
     static Map<String, String> values() {
         Map<String, String> d = new LinkedHashMap<>();
+        pipeline(d);
+        topicsAndPartitions(d);
+        httpAndTicks(d);
+        inputAndChurnPolicy(d);
+        alerts(d);
+        confidenceRulesAndModel(d);
+        return d;
+    }
+
+    private static void pipeline(Map<String, String> d) {
         d.put(APPLICATION_ID, "retention-pulse");
         // Not under the OS temp directory, which the OS may clear (Kafka Streams warns about it): a restart then restores
         // from the changelogs instead of resuming from its checkpoints.
@@ -92,6 +102,9 @@ public final class AppDefaults {
         d.put(DIMENSIONS, "plan,country,channel");
         d.put(REPORTING_CURRENCY, "EUR");
         d.put(UPDATE_INTERVAL, "PT1S");
+    }
+
+    private static void topicsAndPartitions(Map<String, String> d) {
         d.put(OUTPUT_FORMAT, "avro");
         d.put(TOPICS_INPUTS, "customer-signups,customer-purchases,customer-cancellations,customer-surveys");
         d.put(TOPICS_METRIC_UPDATES, "retention-metric-updates");
@@ -108,6 +121,9 @@ public final class AppDefaults {
         d.put(SEGMENT_COMBINE_MAX_EVENTS, "10000");
         d.put(STREAM_THREADS, "1");
         d.put(TOPICS_INPUT_TIMESTAMP_TYPE, "CreateTime");
+    }
+
+    private static void httpAndTicks(Map<String, String> d) {
         d.put(HTTP_PORT, "8080");
         d.put(HTTP_BIND, "127.0.0.1");
         d.put(HTTP_TOKEN, "");            // empty: the API is open (bind to localhost, the default)
@@ -116,12 +132,18 @@ public final class AppDefaults {
         d.put(API_HISTORY, "P90D");
         d.put(TICKS_INTERVAL, "PT0S");
         d.put(TICKS_LAG, "PT0S");
+    }
+
+    private static void inputAndChurnPolicy(Map<String, String> d) {
         d.put(INPUT_MAX_FUTURE, "PT1H");
         // Contract sections 7-9: org.retentionpulse.topology.policy.ChurnPolicy, org.retentionpulse.topology.time.CohortSpec.
         d.put(CHURN_INACTIVITY, "none");
         d.put(CHURN_REASONS_CAP, "20");
         d.put(COHORTS_PERIOD, "P1W");
         d.put(COHORTS_PERIODS, "12");
+    }
+
+    private static void alerts(Map<String, String> d) {
         // Churn-risk defaults and their reasoning: org.retentionpulse.topology.alerts.AlertPolicy.
         d.put(ALERTS_INACTIVITY_MULTIPLIER, "3.0");
         d.put(ALERTS_INACTIVITY_FLOOR, "P14D");
@@ -136,6 +158,9 @@ public final class AppDefaults {
         d.put(ALERTS_THRESHOLD_MEDIUM, "0.4");
         d.put(ALERTS_THRESHOLD_HIGH, "0.7");
         d.put(ALERTS_PROFILE_RETENTION, "P180D");
+    }
+
+    private static void confidenceRulesAndModel(Map<String, String> d) {
         d.put(CONFIDENCE, "0.95");
         d.put(ALERTS_RULES, "");
         d.put(TOPICS_METRIC_ALERTS, "retention-metric-alerts");
@@ -149,6 +174,5 @@ public final class AppDefaults {
         d.put(MODEL_FIT_SEGMENT_DIMENSION, "none");
         d.put(MODEL_FIT_SEGMENT_MIN_CUSTOMERS, "500");
         d.put(TOPICS_MODEL, "retention-model");
-        return d;
     }
 }

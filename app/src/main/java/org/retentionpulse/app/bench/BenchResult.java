@@ -132,17 +132,7 @@ public record BenchResult(
             m.put("yardstick", y);
         }
         if (latency != null) {
-            Map<String, Object> l = new LinkedHashMap<>();
-            l.put("offered_events_per_s", round(latency.offeredEventsPerSecond()));
-            l.put("load_fraction_of_max", latency.load());
-            l.put("events_produced", latency.eventsProduced());
-            l.put("seconds", round3(latency.seconds()));
-            Map<String, Object> outputs = new LinkedHashMap<>();
-            latency.byOutput().forEach((k, v) -> outputs.put(k, v.json()));
-            l.put("outputs", outputs);
-            l.put("all_outputs", latency.all().json());
-            l.put("outputs_without_source_header", latency.outputsWithoutHeader());
-            m.put("latency", l);
+            m.put("latency", latencyJson());
         }
         m.put("state_disk_bytes", stateDiskBytes());
         m.put("state_disk_bytes_by_store", stateDiskBytesByStore);
@@ -152,6 +142,20 @@ public record BenchResult(
         m.put("machine", machine);
         m.put("settings", settings);
         return m;
+    }
+
+    private Map<String, Object> latencyJson() {
+        Map<String, Object> l = new LinkedHashMap<>();
+        l.put("offered_events_per_s", round(latency.offeredEventsPerSecond()));
+        l.put("load_fraction_of_max", latency.load());
+        l.put("events_produced", latency.eventsProduced());
+        l.put("seconds", round3(latency.seconds()));
+        Map<String, Object> outputs = new LinkedHashMap<>();
+        latency.byOutput().forEach((k, v) -> outputs.put(k, v.json()));
+        l.put("outputs", outputs);
+        l.put("all_outputs", latency.all().json());
+        l.put("outputs_without_source_header", latency.outputsWithoutHeader());
+        return l;
     }
 
     private static Map<String, Object> coldRunJson(ColdRun.Result r) {

@@ -20,6 +20,7 @@ import org.retentionpulse.topology.confidence.MetricSamples;
 import org.retentionpulse.topology.customer.Segment;
 import org.retentionpulse.topology.metrics.ComponentSum;
 import org.retentionpulse.topology.metrics.Metric;
+import org.retentionpulse.topology.metrics.MetricKey;
 
 /**
  * {@code retention_pulse_metric_value{metric,window,segment}}: the value of every metric in the current window
@@ -78,24 +79,12 @@ final class BusinessGauges {
      * Whether the record with this metric-updates key can change a gauge: false for a window older than the current one
      * of its spec (the finals of closing windows and the updates of the other open windows, most records in a backfill),
      * so the monitor need not decode it. Keys are {@code metric|window|segment|window_start} ({@code MetricKey}); a
-     * {@code churn_reason_share} key ends with a reason that may hold '|', so those are always decoded.
+     * {@code churn_reason_share} key ends with a reason that may hold '|', so those are always decoded ({@link MetricKey#windowOf}).
      */
     synchronized boolean mayChange(String key) {
-        int first = key.indexOf('|');
-        int second = first < 0 ? -1 : key.indexOf('|', first + 1);
-        int last = key.lastIndexOf('|');
-        if (second < 0 || last <= second || key.startsWith(Metric.CHURN_REASON_SHARE.key() + '|')) {
-            return true;
-        }
-        Instant currentStart = current.currentStart(key.substring(first + 1, second));
-        if (currentStart == null) {
-            return true;
-        }
-        try {
-            return !Instant.parse(key.substring(last + 1)).isBefore(currentStart);
-        } catch (java.time.format.DateTimeParseException e) {
-            return true;
-        }
+        MetricKey.WindowOf window = MetricKey.windowOf(key);
+        Instant currentStart = window == null ? null : current.currentStart(window.window());
+        return currentStart == null || !window.windowStart().isBefore(currentStart);
     }
 
     synchronized void accept(MetricUpdate update) {

@@ -1,5 +1,7 @@
 package org.retentionpulse.topology.metrics;
 
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import org.retentionpulse.schemas.MetricUpdate;
 
 /**
@@ -10,6 +12,28 @@ import org.retentionpulse.schemas.MetricUpdate;
  */
 public final class MetricKey {
     private MetricKey() {
+    }
+
+    /** The window and window start a key names; a {@code churn_reason_share} key (its reason may hold '|') is not read. */
+    public record WindowOf(String window, Instant windowStart) {
+    }
+
+    /**
+     * The window of a key of this layout, or null for a {@code churn_reason_share} key or one that is not of this
+     * layout (segment values may hold '|': the window is the second field, the start the last).
+     */
+    public static WindowOf windowOf(String key) {
+        int first = key.indexOf('|');
+        int second = first < 0 ? -1 : key.indexOf('|', first + 1);
+        int last = key.lastIndexOf('|');
+        if (second < 0 || last <= second || key.startsWith(Metric.CHURN_REASON_SHARE.key() + '|')) {
+            return null;
+        }
+        try {
+            return new WindowOf(key.substring(first + 1, second), Instant.parse(key.substring(last + 1)));
+        } catch (DateTimeParseException e) {
+            return null;
+        }
     }
 
     public static String of(MetricUpdate update) {

@@ -1,8 +1,6 @@
 package org.retentionpulse.app.observability;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.MultiGauge;
-import io.micrometer.core.instrument.Tags;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -42,12 +40,13 @@ import org.retentionpulse.topology.metrics.MetricKey;
  */
 final class BusinessGauges {
     static final String OTHER = "other";
+    private static final String[] SERIES_LABELS = {"metric", "window", "segment"};
 
     private final int cap;
-    private final MultiGauge gauge;
-    private final MultiGauge ciLow;
-    private final MultiGauge ciHigh;
-    private final MultiGauge reasonShare;
+    private final GaugeSeries gauge;
+    private final GaugeSeries ciLow;
+    private final GaugeSeries ciHigh;
+    private final GaugeSeries reasonShare;
     private final MetricIntervals intervals;
     private final CurrentWindows current = new CurrentWindows();
     /** metric|window|segment -> window start -> latest update; windows before the current one are dropped. */
@@ -61,18 +60,14 @@ final class BusinessGauges {
     BusinessGauges(MeterRegistry registry, int cap, ConfidenceLevel confidence) {
         this.cap = cap;
         this.intervals = new MetricIntervals(confidence);
-        this.gauge = MultiGauge.builder("retention.pulse.metric.value")
-                .description("Current value of each retention metric in the latest window per window spec and segment")
-                .register(registry);
-        this.ciLow = MultiGauge.builder("retention.pulse.metric.ci.low")
-                .description("Lower bound of the confidence interval of each rate's current value (docs/METRICS.md section 10)")
-                .register(registry);
-        this.ciHigh = MultiGauge.builder("retention.pulse.metric.ci.high")
-                .description("Upper bound of the confidence interval of each rate's current value (docs/METRICS.md section 10)")
-                .register(registry);
-        this.reasonShare = MultiGauge.builder("retention.pulse.churn.reason.share")
-                .description("Current churn_reason_share per reason in the latest window per window spec and segment (docs/METRICS.md section 8)")
-                .register(registry);
+        this.gauge = new GaugeSeries(registry, "retention.pulse.metric.value",
+                "Current value of each retention metric in the latest window per window spec and segment", SERIES_LABELS);
+        this.ciLow = new GaugeSeries(registry, "retention.pulse.metric.ci.low",
+                "Lower bound of the confidence interval of each rate's current value (docs/METRICS.md section 10)", SERIES_LABELS);
+        this.ciHigh = new GaugeSeries(registry, "retention.pulse.metric.ci.high",
+                "Upper bound of the confidence interval of each rate's current value (docs/METRICS.md section 10)", SERIES_LABELS);
+        this.reasonShare = new GaugeSeries(registry, "retention.pulse.churn.reason.share",
+                "Current churn_reason_share per reason in the latest window per window spec and segment (docs/METRICS.md section 8)", "metric", "window", "segment", "reason");
     }
 
     /**
@@ -120,8 +115,8 @@ final class BusinessGauges {
     }
 
     /** The current window's reason shares of segment all and of the segments with their own series. */
-    private List<MultiGauge.Row<?>> reasonRows() {
-        List<MultiGauge.Row<?>> rows = new ArrayList<>();
+    private Map<List<String>, Double> reasonRows() {
+        Map<List<String>, Double> rows = new HashMap<>();
         for (TreeMap<Instant, Map<String, MetricUpdate>> byStart : reasonSeries.values()) {
             MetricUpdate any = byStart.firstEntry().getValue().values().iterator().next();
             Instant start = current.currentStart(any.getWindow());
@@ -132,8 +127,7 @@ final class BusinessGauges {
             }
             for (MetricUpdate u : byReason.values()) {
                 if (u.getValue() != null) {
-                    rows.add(MultiGauge.Row.of(Tags.of("metric", u.getMetric(), "window", u.getWindow(), "segment", u.getSegment(),
-                            "reason", u.getReason()), u.getValue().doubleValue()));
+                    rows.put(List.of(u.getMetric(), u.getWindow(), u.getSegment(), u.getReason()), u.getValue().doubleValue());
                 }
             }
         }
@@ -147,15 +141,15 @@ final class BusinessGauges {
                 || admitted.getOrDefault(segment.substring(0, eq), Set.of()).contains(segment.substring(eq + 1));
     }
 
-    /** Re-registers the rows when anything changed since the last call. */
+    /** Sets the gauges' series to the current windows' values when anything changed since the last call. */
     synchronized void publish() {
         if (!changed) {
             return;
         }
         changed = false;
-        List<MultiGauge.Row<?>> rows = new ArrayList<>();
-        List<MultiGauge.Row<?>> lows = new ArrayList<>();
-        List<MultiGauge.Row<?>> highs = new ArrayList<>();
+        Map<List<String>, Double> rows = new HashMap<>();
+        Map<List<String>, Double> lows = new HashMap<>();
+        Map<List<String>, Double> highs = new HashMap<>();
         // series (metric|window|dimension) -> the folded segments' latest updates
         Map<String, List<MetricUpdate>> folded = new TreeMap<>();
         for (MetricUpdate u : currentUpdates()) {
@@ -182,10 +176,10 @@ final class BusinessGauges {
                 add(highs, parts[0], parts[1], other, interval.high());
             }
         });
-        gauge.register(rows, true);
-        ciLow.register(lows, true);
-        ciHigh.register(highs, true);
-        reasonShare.register(reasonRows(), true);
+        gauge.publish(rows);
+        ciLow.publish(lows);
+        ciHigh.publish(highs);
+        reasonShare.publish(reasonRows());
     }
 
     /** The latest update of the current window of every series that has one; drops windows that are no longer current. */
@@ -204,9 +198,9 @@ final class BusinessGauges {
         return out;
     }
 
-    private static void add(List<MultiGauge.Row<?>> rows, String metric, String window, String segment, BigDecimal value) {
+    private static void add(Map<List<String>, Double> rows, String metric, String window, String segment, BigDecimal value) {
         if (value != null) {
-            rows.add(MultiGauge.Row.of(Tags.of("metric", metric, "window", window, "segment", segment), value.doubleValue()));
+            rows.put(List.of(metric, window, segment), value.doubleValue());
         }
     }
 }

@@ -1,10 +1,7 @@
 package org.retentionpulse.app.observability;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.MultiGauge;
-import io.micrometer.core.instrument.Tags;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -22,10 +19,11 @@ import org.retentionpulse.topology.customer.Segment;
  * {@code segmentCap} values seen (the cells of later values are not exported).
  */
 final class CohortGauges {
+    private static final String[] LABELS = {"period", "segment", "cohort_start", "k"};
     private final int segmentCap;
     private final int cohorts;
-    private final MultiGauge retention;
-    private final MultiGauge activeShare;
+    private final GaugeSeries retention;
+    private final GaugeSeries activeShare;
     /** period|segment -> cohort start -> k -> latest record. */
     private final Map<String, TreeMap<Instant, Map<Integer, CohortCell>>> cells = new HashMap<>();
     private final Map<String, Set<String>> admitted = new HashMap<>();
@@ -34,12 +32,10 @@ final class CohortGauges {
     CohortGauges(MeterRegistry registry, int segmentCap, int cohorts) {
         this.segmentCap = segmentCap;
         this.cohorts = cohorts;
-        this.retention = MultiGauge.builder("retention.pulse.cohort.retention")
-                .description("Cohort retention: 100 * members who bought in period c+k / members (docs/METRICS.md section 9)")
-                .register(registry);
-        this.activeShare = MultiGauge.builder("retention.pulse.cohort.active.share")
-                .description("Cohort active share: 100 * members active at the end of period c+k / members (docs/METRICS.md section 9)")
-                .register(registry);
+        this.retention = new GaugeSeries(registry, "retention.pulse.cohort.retention",
+                "Cohort retention: 100 * members who bought in period c+k / members (docs/METRICS.md section 9)", LABELS);
+        this.activeShare = new GaugeSeries(registry, "retention.pulse.cohort.active.share",
+                "Cohort active share: 100 * members active at the end of period c+k / members (docs/METRICS.md section 9)", LABELS);
     }
 
     synchronized void accept(CohortCell cell) {
@@ -68,25 +64,25 @@ final class CohortGauges {
         return values.contains(value);
     }
 
-    /** Re-registers the rows when anything changed since the last call. */
+    /** Sets the gauges' series to the latest cells when anything changed since the last call. */
     synchronized void publish() {
         if (!changed) {
             return;
         }
         changed = false;
-        List<MultiGauge.Row<?>> retentionRows = new ArrayList<>();
-        List<MultiGauge.Row<?>> activeRows = new ArrayList<>();
+        Map<List<String>, Double> retentionRows = new HashMap<>();
+        Map<List<String>, Double> activeRows = new HashMap<>();
         for (TreeMap<Instant, Map<Integer, CohortCell>> byStart : cells.values()) {
             for (Map<Integer, CohortCell> byK : byStart.values()) {
                 for (CohortCell c : byK.values()) {
-                    Tags tags = Tags.of("period", c.getCohortPeriod(), "segment", c.getSegment(),
-                            "cohort_start", c.getCohortStart().toString(), "k", Integer.toString(c.getPeriod()));
-                    retentionRows.add(MultiGauge.Row.of(tags, c.getRetention().doubleValue()));
-                    activeRows.add(MultiGauge.Row.of(tags, c.getActiveShare().doubleValue()));
+                    List<String> labels = List.of(c.getCohortPeriod(), c.getSegment(), c.getCohortStart().toString(),
+                            Integer.toString(c.getPeriod()));
+                    retentionRows.put(labels, c.getRetention().doubleValue());
+                    activeRows.put(labels, c.getActiveShare().doubleValue());
                 }
             }
         }
-        retention.register(retentionRows, true);
-        activeShare.register(activeRows, true);
+        retention.publish(retentionRows);
+        activeShare.publish(activeRows);
     }
 }

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
@@ -54,6 +55,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class OutputMonitor implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(OutputMonitor.class);
+    /**
+     * How often the gauges take the values seen since: a scrape every few seconds needs no fresher values, and under
+     * load a poll returns every few milliseconds (when the topics go quiet, the next empty poll publishes at once).
+     */
+    static final Duration GAUGE_PUBLISH_INTERVAL = Duration.ofSeconds(1);
 
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final TopologyConfig topology;
@@ -133,13 +139,19 @@ public final class OutputMonitor implements AutoCloseable {
     }
 
     private void run() {
+        long lastPublished = System.nanoTime();
         try {
             while (running.get()) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(500));
+                for (ConsumerRecord<byte[], byte[]> record : records) {
                     observe(record, System.currentTimeMillis());
                 }
-                gauges.publish();
-                cohortGauges.publish();
+                long now = System.nanoTime();
+                if (records.isEmpty() || now - lastPublished >= GAUGE_PUBLISH_INTERVAL.toNanos()) {
+                    gauges.publish();
+                    cohortGauges.publish();
+                    lastPublished = now;
+                }
             }
         } catch (WakeupException | InterruptException e) {
             // closing

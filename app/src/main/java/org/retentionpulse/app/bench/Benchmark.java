@@ -375,7 +375,8 @@ public final class Benchmark {
                 produced++;
                 if (now - lastReport > REPORT_NANOS) {
                     lastReport = now;
-                    progress.printf(Locale.ROOT, "  latency: %,d events produced, outputs sampled %s%n", produced, probe.counts());
+                    progress.printf(Locale.ROOT, "  latency: %,d events produced, outputs sampled %s; p50/p99 since the last line %s%n",
+                            produced, probe.counts(), probe.recent());
                 }
             }
             sink.flush();

@@ -26,6 +26,8 @@ import org.retentionpulse.topology.OutputHeaders;
 public final class LatencyProbe implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Map<String, LatencyStats> byTopic = new LinkedHashMap<>();
+    /** The samples since the last {@link #recent} call, per topic: how the latency moves during the phase. */
+    private final Map<String, LatencyStats> sinceLastReport = new LinkedHashMap<>();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread thread;
     private volatile long since = Long.MAX_VALUE;
@@ -44,6 +46,7 @@ public final class LatencyProbe implements AutoCloseable {
         List<TopicPartition> partitions = new ArrayList<>();
         for (String topic : topics) {
             byTopic.put(topic, new LatencyStats());
+            sinceLastReport.put(topic, new LatencyStats());
             consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
         }
         consumer.assign(partitions);
@@ -71,6 +74,7 @@ public final class LatencyProbe implements AutoCloseable {
                             beforePhase++;
                         } else {
                             byTopic.get(r.topic()).add(r.timestamp() - source);
+                            sinceLastReport.get(r.topic()).add(r.timestamp() - source);
                         }
                     }
                 }
@@ -88,6 +92,18 @@ public final class LatencyProbe implements AutoCloseable {
     public synchronized Map<String, Integer> counts() {
         Map<String, Integer> out = new LinkedHashMap<>();
         byTopic.forEach((t, s) -> out.put(t, s.count()));
+        return out;
+    }
+
+    /** Per topic, "p50/p99 ms" of the outputs sampled since the previous call (those without samples left out). */
+    public synchronized Map<String, String> recent() {
+        Map<String, String> out = new LinkedHashMap<>();
+        sinceLastReport.forEach((topic, s) -> {
+            if (s.count() > 0) {
+                out.put(topic, s.percentile(50) + "/" + s.percentile(99) + " ms");
+            }
+        });
+        sinceLastReport.replaceAll((topic, s) -> new LatencyStats());
         return out;
     }
 

@@ -5,6 +5,10 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
 import org.apache.kafka.common.errors.SerializationException;
 import org.retentionpulse.topology.delta.Counter;
 import org.retentionpulse.topology.delta.SegmentDelta;
@@ -16,6 +20,15 @@ import org.retentionpulse.topology.delta.SegmentDelta;
  * sparse (a bit mask of the non-zero counters and only those values), its distinct-customer entries (P1, P2 and,
  * from version 3, respondents), from version 3 its churn reason entries and its cohort cell entries; versions 2 and 3
  * sent one record per segment ({@code CHANGES}), still read. A {@link SegmentDelta.Contribution} never leaves its task.
+ *
+ * <p><b>Version 6</b> writes a batch's fields as Avro's zig-zag varints ({@link BinaryEncoder}) instead of fixed-width
+ * integers, and each entry's key (bucket, window index, cohort) as the difference from the previous entry's of the same
+ * list (the lists are sorted, so most differences are 0 or 1): an entry of the distinct-customer counts went from 22
+ * bytes to about 5. Why it matters: at 100 ms of combining a batch holds a task's changes to every open window of
+ * every touched segment, and the repartition topic carried about three times the input's bytes. During a backfill
+ * the consumer fetches the same number of bytes of each partition per request and no new request to a broker while a
+ * partition it leads still holds fetched records, so the segment stage's partition got a small share and the segment
+ * stage fell behind (BENCHMARKS.md). Watermarks keep their fixed layout.
  */
 public final class SegmentDeltaSerde extends BinaryCodec<SegmentDelta> {
     /** Versions 2 and 3: the changes of one segment per record. */
@@ -24,19 +37,21 @@ public final class SegmentDeltaSerde extends BinaryCodec<SegmentDelta> {
     private static final byte WATERMARK = 2;
 
     public SegmentDeltaSerde() {
-        super(5);
+        super(6);
     }
 
     @Override
     void write(SegmentDelta delta, DataOutputStream out) throws IOException {
         if (delta instanceof SegmentDelta.Batch b) {
             out.writeByte(BATCH);
-            out.writeInt(b.partition());
-            out.writeInt(b.sourcePartition());
-            out.writeInt(b.changes().size());
+            BinaryEncoder enc = EncoderFactory.get().directBinaryEncoder(out, null);
+            enc.writeInt(b.partition());
+            enc.writeInt(b.sourcePartition());
+            enc.writeInt(b.changes().size());
             for (SegmentDelta.Changes c : b.changes()) {
-                writeChanges(c, out);
+                writeChanges(c, enc);
             }
+            enc.flush();
         } else if (delta instanceof SegmentDelta.Watermark w) {
             out.writeByte(WATERMARK);
             out.writeInt(w.sourcePartition());
@@ -47,31 +62,45 @@ public final class SegmentDeltaSerde extends BinaryCodec<SegmentDelta> {
         }
     }
 
-    private static void writeChanges(SegmentDelta.Changes changes, DataOutputStream out) throws IOException {
-        out.writeUTF(changes.segment());
+    private static void writeChanges(SegmentDelta.Changes changes, BinaryEncoder out) throws IOException {
+        out.writeString(changes.segment());
         out.writeInt(changes.buckets().size());
+        long previous = 0;
         for (SegmentDelta.BucketChange b : changes.buckets()) {
-            out.writeLong(b.bucket());
-            writeCounts(b.counts(), out);
+            out.writeLong(b.bucket() - previous);
+            previous = b.bucket();
+            int mask = nonZeroMask(b.counts());
+            out.writeInt(mask);
+            for (long c : b.counts()) {
+                if (c != 0) {
+                    out.writeLong(c);
+                }
+            }
         }
         out.writeInt(changes.coverage().size());
+        previous = 0;
         for (SegmentDelta.CoverageChange c : changes.coverage()) {
-            out.writeShort(c.spec());
-            out.writeLong(c.windowIndex());
+            out.writeInt(c.spec());
+            out.writeLong(c.windowIndex() - previous);
+            previous = c.windowIndex();
             out.writeInt(c.purchasers());
             out.writeInt(c.repeatPurchasers());
             out.writeInt(c.respondents());
         }
         out.writeInt(changes.reasons().size());
+        previous = 0;
         for (SegmentDelta.ReasonChange r : changes.reasons()) {
-            out.writeLong(r.bucket());
-            out.writeUTF(r.reason());
+            out.writeLong(r.bucket() - previous);
+            previous = r.bucket();
+            out.writeString(r.reason());
             out.writeLong(r.churned());
         }
         out.writeInt(changes.cohorts().size());
+        previous = 0;
         for (SegmentDelta.CohortChange c : changes.cohorts()) {
-            out.writeLong(c.cohort());
-            out.writeShort(c.k());
+            out.writeLong(c.cohort() - previous);
+            previous = c.cohort();
+            out.writeInt(c.k());
             out.writeLong(c.customers());
             out.writeLong(c.retained());
             out.writeLong(c.active());
@@ -79,15 +108,20 @@ public final class SegmentDeltaSerde extends BinaryCodec<SegmentDelta> {
         }
     }
 
-    /** Bucket counts, sparse: a bit mask of the non-zero counters, then only those values (most are zero). */
-    static void writeCounts(long[] counts, DataOutputStream out) throws IOException {
+    /** Bit {@code i} set when counter {@code i} is not zero. */
+    private static int nonZeroMask(long[] counts) {
         int mask = 0;
         for (int i = 0; i < counts.length; i++) {
             if (counts[i] != 0) {
                 mask |= 1 << i;
             }
         }
-        out.writeInt(mask);
+        return mask;
+    }
+
+    /** Bucket counts, sparse: a bit mask of the non-zero counters, then only those values (most are zero). */
+    static void writeCounts(long[] counts, DataOutputStream out) throws IOException {
+        out.writeInt(nonZeroMask(counts));
         for (long c : counts) {
             if (c != 0) {
                 out.writeLong(c);
@@ -118,7 +152,7 @@ public final class SegmentDeltaSerde extends BinaryCodec<SegmentDelta> {
         }
         byte kind = in.readByte();
         return switch (kind) {
-            case BATCH -> readBatch(in, version);
+            case BATCH -> version >= 6 ? readCompactBatch(DecoderFactory.get().directBinaryDecoder(in, null)) : readBatch(in, version);
             case CHANGES -> readChanges(in, version);
             case WATERMARK -> watermark(in, version);
             default -> throw new SerializationException("unknown segment delta kind " + kind);
@@ -134,6 +168,63 @@ public final class SegmentDeltaSerde extends BinaryCodec<SegmentDelta> {
             changes.add(readChanges(in, version));
         }
         return new SegmentDelta.Batch(partition, sourcePartition, changes);
+    }
+
+    /** A batch of version 6 (see the class comment). */
+    private static SegmentDelta.Batch readCompactBatch(BinaryDecoder in) throws IOException {
+        int partition = in.readInt();
+        int sourcePartition = in.readInt();
+        int n = in.readInt();
+        List<SegmentDelta.Changes> changes = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            changes.add(readCompactChanges(in));
+        }
+        return new SegmentDelta.Batch(partition, sourcePartition, changes);
+    }
+
+    private static SegmentDelta.Changes readCompactChanges(BinaryDecoder in) throws IOException {
+        String segment = in.readString();
+        int nb = in.readInt();
+        List<SegmentDelta.BucketChange> buckets = new ArrayList<>(nb);
+        long previous = 0;
+        for (int i = 0; i < nb; i++) {
+            previous += in.readLong();
+            int mask = in.readInt();
+            long[] counts = new long[Counter.COUNT];
+            for (int c = 0; c < 32; c++) {
+                if ((mask & (1 << c)) != 0) {
+                    long value = in.readLong();
+                    if (c < counts.length) { // counters a newer release added are skipped
+                        counts[c] = value;
+                    }
+                }
+            }
+            buckets.add(new SegmentDelta.BucketChange(segment, previous, counts));
+        }
+        int nc = in.readInt();
+        List<SegmentDelta.CoverageChange> coverage = new ArrayList<>(nc);
+        previous = 0;
+        for (int i = 0; i < nc; i++) {
+            int spec = in.readInt();
+            previous += in.readLong();
+            coverage.add(new SegmentDelta.CoverageChange(segment, spec, previous, in.readInt(), in.readInt(), in.readInt()));
+        }
+        int nr = in.readInt();
+        List<SegmentDelta.ReasonChange> reasons = new ArrayList<>(nr);
+        previous = 0;
+        for (int i = 0; i < nr; i++) {
+            previous += in.readLong();
+            reasons.add(new SegmentDelta.ReasonChange(segment, previous, in.readString(), in.readLong()));
+        }
+        int nh = in.readInt();
+        List<SegmentDelta.CohortChange> cohorts = new ArrayList<>(nh);
+        previous = 0;
+        for (int i = 0; i < nh; i++) {
+            previous += in.readLong();
+            cohorts.add(new SegmentDelta.CohortChange(segment, previous, in.readInt(), in.readLong(), in.readLong(),
+                    in.readLong(), in.readLong()));
+        }
+        return new SegmentDelta.Changes(segment, buckets, coverage, reasons, cohorts);
     }
 
     private static SegmentDelta.Watermark watermark(DataInputStream in, byte version) throws IOException {

@@ -29,7 +29,8 @@ public record BenchResult(
         Long restoredRecords,
         Map<String, Object> machine,
         Map<String, Object> settings,
-        Map<String, SegmentStageMetrics.TaskReads> segmentTasks) {
+        Map<String, SegmentStageMetrics.TaskReads> segmentTasks,
+        long repartitionBytesRead) {
 
     /** The latency phase: offered load and the latency of each output (and of all outputs together). */
     public record Latency(double offeredEventsPerSecond, double load, long eventsProduced, double seconds,
@@ -125,6 +126,8 @@ public record BenchResult(
         segmentTasks.forEach((task, reads) -> tasks.put(task, Map.of("records_read", reads.records(),
                 "batches_read", reads.batches(), "segment_changes_read", reads.segmentChanges(), "watermarks_read", reads.watermarks())));
         m.put("segment_tasks", tasks);
+        m.put("repartition_bytes_read", repartitionBytesRead);
+        m.put("repartition_bytes_per_event", round3((double) repartitionBytesRead / events));
         if (yardstick != null) {
             Map<String, Object> y = new LinkedHashMap<>();
             y.put("passthrough", coldRunJson(yardstick.passthrough()));

@@ -22,6 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.CloseOptions;
@@ -157,7 +159,7 @@ public final class Benchmark {
             return new BenchResult(options.events(), customersSeen, options.customers(), options.partitions(), throughput.raw(),
                     throughput.rawRate(), throughput.rawPerCpu(), throughput.pipeline(), throughput.monitorCpuSeconds(),
                     throughput.yardstick(), latency, disk, live, restore.seconds(), restore.records(),
-                    machine(loadBefore, loadAfter), settingsJson(run), throughput.segmentTasks());
+                    machine(loadBefore, loadAfter), settingsJson(run), throughput.segmentTasks(), throughput.repartitionBytes());
         }
     }
 
@@ -167,7 +169,8 @@ public final class Benchmark {
 
     /** The throughput phases' figures. */
     private record Throughput(List<Double> raw, double rawRate, double rawPerCpu, ColdRun.Result pipeline, double monitorCpuSeconds,
-                              Yardstick.Result yardstick, Map<String, SegmentStageMetrics.TaskReads> segmentTasks) {
+                              Yardstick.Result yardstick, Map<String, SegmentStageMetrics.TaskReads> segmentTasks,
+                              long repartitionBytes) {
     }
 
     /**
@@ -193,11 +196,15 @@ public final class Benchmark {
         long monitorCpuBefore = ThreadCpu.nanos(OUTPUT_MONITOR_THREAD);
         long monitorCpuAfter;
         Map<String, SegmentStageMetrics.TaskReads> segmentTasks;
+        long repartitionBytes;
         try (Started started = start(run)) {
             pipeline = run.clock().measure("pipeline", started::streams, run.applicationId(), List.of(run.repartition()), cpuMarkers);
             monitorCpuAfter = ThreadCpu.nanos(OUTPUT_MONITOR_THREAD);
             segmentTasks = SegmentStageMetrics.readsByTask(started.streams().metrics());
+            repartitionBytes = bytesConsumed(started.streams().metrics(), run.repartition());
         }
+        progress.printf(Locale.ROOT, "  %s: %,d bytes read by the segment stage, %.1f per input event%n", run.repartition(),
+                repartitionBytes, (double) repartitionBytes / options.events());
         segmentTasks.forEach((task, reads) -> progress.printf(Locale.ROOT,
                 "  segment task %s read %,d records (%,d batches holding %,d segment changes, %,d watermarks)%n",
                 task, reads.records(), reads.batches(), reads.segmentChanges(), reads.watermarks()));
@@ -207,7 +214,22 @@ public final class Benchmark {
         progress.printf(Locale.ROOT, "  per CPU second: raw consume %,.0f events, pipeline %,.0f events%n", rawPerCpuRate,
                 pipeline.eventsPerCpuSecond());
         return new Throughput(raw, rawRate, rawPerCpuRate, pipeline, (monitorCpuAfter - monitorCpuBefore) / 1e9, yardstick,
-                segmentTasks);
+                segmentTasks, repartitionBytes);
+    }
+
+    /** The bytes the main consumers of a Kafka Streams client fetched of {@code topic} (the consumers' per-topic metric). */
+    static long bytesConsumed(Map<MetricName, ? extends Metric> metrics, String topic) {
+        String tag = topic.replace('.', '_'); // the consumer's metric tags spell a topic's dots as underscores
+        long total = 0;
+        for (Map.Entry<MetricName, ? extends Metric> e : metrics.entrySet()) {
+            MetricName name = e.getKey();
+            if (name.name().equals("bytes-consumed-total") && name.group().equals("consumer-fetch-manager-metrics")
+                    && tag.equals(name.tags().get("topic")) && !name.tags().getOrDefault("client-id", "").endsWith("restore-consumer")
+                    && e.getValue().metricValue() instanceof Number n) {
+                total += n.longValue();
+            }
+        }
+        return total;
     }
 
     /**

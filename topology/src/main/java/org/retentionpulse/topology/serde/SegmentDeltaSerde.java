@@ -69,13 +69,7 @@ public final class SegmentDeltaSerde extends BinaryCodec<SegmentDelta> {
         for (SegmentDelta.BucketChange b : changes.buckets()) {
             out.writeLong(b.bucket() - previous);
             previous = b.bucket();
-            int mask = nonZeroMask(b.counts());
-            out.writeInt(mask);
-            for (long c : b.counts()) {
-                if (c != 0) {
-                    out.writeLong(c);
-                }
-            }
+            writeCounts(b.counts(), out);
         }
         out.writeInt(changes.coverage().size());
         previous = 0;
@@ -119,14 +113,29 @@ public final class SegmentDeltaSerde extends BinaryCodec<SegmentDelta> {
         return mask;
     }
 
-    /** Bucket counts, sparse: a bit mask of the non-zero counters, then only those values (most are zero). */
-    static void writeCounts(long[] counts, DataOutputStream out) throws IOException {
+    /** Bucket counts, sparse, as varints (format 6, and the journal's format 2): the mask, then the non-zero values. */
+    static void writeCounts(long[] counts, BinaryEncoder out) throws IOException {
         out.writeInt(nonZeroMask(counts));
         for (long c : counts) {
             if (c != 0) {
                 out.writeLong(c);
             }
         }
+    }
+
+    /** Counts written by {@link #writeCounts(long[], BinaryEncoder)}; counters beyond {@link Counter#COUNT} are skipped. */
+    static long[] readCounts(BinaryDecoder in) throws IOException {
+        int mask = in.readInt();
+        long[] counts = new long[Counter.COUNT];
+        for (int c = 0; c < 32; c++) {
+            if ((mask & (1 << c)) != 0) {
+                long value = in.readLong();
+                if (c < counts.length) { // a counter a newer release added
+                    counts[c] = value;
+                }
+            }
+        }
+        return counts;
     }
 
     /** Counts written by {@link #writeCounts}; counters a newer release added beyond {@link Counter#COUNT} are skipped. */
@@ -189,17 +198,7 @@ public final class SegmentDeltaSerde extends BinaryCodec<SegmentDelta> {
         long previous = 0;
         for (int i = 0; i < nb; i++) {
             previous += in.readLong();
-            int mask = in.readInt();
-            long[] counts = new long[Counter.COUNT];
-            for (int c = 0; c < 32; c++) {
-                if ((mask & (1 << c)) != 0) {
-                    long value = in.readLong();
-                    if (c < counts.length) { // counters a newer release added are skipped
-                        counts[c] = value;
-                    }
-                }
-            }
-            buckets.add(new SegmentDelta.BucketChange(segment, previous, counts));
+            buckets.add(new SegmentDelta.BucketChange(segment, previous, readCounts(in)));
         }
         int nc = in.readInt();
         List<SegmentDelta.CoverageChange> coverage = new ArrayList<>(nc);

@@ -31,6 +31,10 @@ import org.retentionpulse.topology.time.WindowSet;
  * exactly what the customer stage had closed when it decided. The watermark follows the changes it covers (one
  * producer, one partition: Kafka keeps the order). Unsent changes are kept in the {@link DeltaJournal} for
  * exactly-once.
+ *
+ * <p>While the task is behind ({@link DeltaCombining#BEHIND}: catching up on a backlog) the wall-clock flush comes every
+ * {@link DeltaCombining#backlogInterval} instead: when changes are sent does not change what is counted, only how
+ * many bytes the repartition topic carries per record.
  */
 public final class DeltaCombiner implements Processor<String, SegmentDelta, String, SegmentDelta> {
     public static final String JOURNAL_STORE = DeltaJournal.STORE;
@@ -45,6 +49,10 @@ public final class DeltaCombiner implements Processor<String, SegmentDelta, Stri
     private SegmentDelta.Watermark unsent;
     /** The timestamp of the earliest combined record (the batches carry it: the age of their oldest change). */
     private long earliest = Long.MAX_VALUE;
+    /** The timestamp of the newest combined record: how far behind the wall clock the task is. */
+    private long newest = Long.MIN_VALUE;
+    /** The wall-clock time of the last punctuation that flushed (or found nothing to flush). */
+    private long lastFlushAt;
 
     public DeltaCombiner(DeltaCombining combining, int segmentPartitions, WindowSet windows) {
         this.combining = combining;
@@ -70,7 +78,7 @@ public final class DeltaCombiner implements Processor<String, SegmentDelta, Stri
         this.journal = new DeltaJournal(context.getStateStore(JOURNAL_STORE), combining.maxEvents());
         journal.restore(this::combine);
         if (combining.combines()) {
-            context.schedule(combining.interval(), PunctuationType.WALL_CLOCK_TIME, now -> flush());
+            context.schedule(combining.interval(), PunctuationType.WALL_CLOCK_TIME, this::tick);
         }
     }
 
@@ -120,10 +128,20 @@ public final class DeltaCombiner implements Processor<String, SegmentDelta, Stri
                 || windows.gridCell(pendingLatest) != windows.gridCell(next.latestEvent());
     }
 
+    /** The wall-clock punctuation: a flush, unless the task is behind and the last flush is recent. */
+    private void tick(long now) {
+        boolean behind = newest != Long.MIN_VALUE && now - newest > DeltaCombining.BEHIND.toMillis();
+        if (!behind || now - lastFlushAt >= combining.backlogInterval().toMillis()) {
+            flush();
+            lastFlushAt = now;
+        }
+    }
+
     private void combine(JournalEntry.Changes entry) {
         SegmentDelta.Contribution c = entry.contribution();
         pending.add(c);
         earliest = Math.min(earliest, entry.timestamp());
+        newest = Math.max(newest, entry.timestamp());
         unsent = new SegmentDelta.Watermark(c.sourcePartition(), c.streamTime(), c.latestEvent());
     }
 

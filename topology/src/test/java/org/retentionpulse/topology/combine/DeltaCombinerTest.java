@@ -62,7 +62,11 @@ class DeltaCombinerTest {
         }
 
         void punctuate() {
-            context.scheduledPunctuators().forEach(p -> p.getPunctuator().punctuate(0));
+            punctuateAt(0);
+        }
+
+        void punctuateAt(long wallClock) {
+            context.scheduledPunctuators().forEach(p -> p.getPunctuator().punctuate(wallClock));
         }
     }
 
@@ -107,6 +111,28 @@ class DeltaCombinerTest {
         assertEquals(new SegmentDelta.Watermark(2, DAY + 7, DAY + 7), out.get(1), "the watermark after the last record");
         task.punctuate();
         assertEquals(List.of(), task.forwarded(), "an idle punctuation sends nothing");
+    }
+
+    @Test
+    void aTaskBehindTheWallClockFlushesEveryBacklogIntervalAndALiveRecordAtTheNextPunctuation() {
+        MockProcessorContext<String, SegmentDelta> owner = new MockProcessorContext<>();
+        Task task = new Task(new DeltaCombining(Duration.ofMillis(100), 1000), journal(owner));
+        long wallClock = DAY + 60_000; // a minute after the records below were appended: a backlog
+        task.started();
+        task.punctuateAt(wallClock);
+        task.send(DAY + 5);
+        task.send(DAY + 9);
+        task.punctuateAt(wallClock + 100);
+        assertEquals(List.of(), task.forwarded(), "behind: not every interval");
+        task.punctuateAt(wallClock + DeltaCombining.BEHIND.toMillis() - 1);
+        assertEquals(List.of(), task.forwarded());
+        task.punctuateAt(wallClock + DeltaCombining.BEHIND.toMillis());
+        assertEquals(2, orders(task.forwarded()), "behind: every backlog interval");
+
+        long now = wallClock + DeltaCombining.BEHIND.toMillis() + 100;
+        task.send(now - 50); // appended 50 ms ago: caught up
+        task.punctuateAt(now);
+        assertEquals(1, orders(task.forwarded()), "live: at the next punctuation");
     }
 
     @Test

@@ -101,7 +101,8 @@ public record BgNbd(double r, double alpha, double a, double b) {
      * number of customers that have it (the likelihood depends on nothing else); the x-only terms are computed once
      * per distinct x. Summaries built from events are in whole days, so ties are common (every one-time buyer of a
      * day has the same one): a search evaluates the likelihood hundreds of times, and each evaluation costs the
-     * distinct summaries, not the customers. In key order, so the sums are the same on every run.
+     * distinct summaries, not the customers. In key order, so the sums are the same on every run. The x-only terms
+     * go by {@link DistinctCounts}, as in {@link GammaGamma}.
      */
     private static final class Data {
         private record Key(int x, double tx, double T) implements Comparable<Key> {
@@ -117,15 +118,12 @@ public record BgNbd(double r, double alpha, double a, double b) {
         final double[] tx;
         final double[] T;
         final int[] weight;
-        final int[] distinctX;
-        final int[] countOfX;
+        final DistinctCounts counts;
 
         Data(Collection<CustomerSummary> customers, double scale) {
             TreeMap<Key, Integer> distinct = new TreeMap<>();
-            TreeMap<Integer, Integer> counts = new TreeMap<>();
             for (CustomerSummary c : customers) {
                 distinct.merge(new Key(c.x(), c.tx(), c.T()), 1, Integer::sum);
-                counts.merge(c.x(), 1, Integer::sum);
             }
             int n = distinct.size();
             x = new int[n];
@@ -139,8 +137,7 @@ public record BgNbd(double r, double alpha, double a, double b) {
                 T[i] = e.getKey().T() * scale;
                 weight[i++] = e.getValue();
             }
-            distinctX = counts.keySet().stream().mapToInt(Integer::intValue).toArray();
-            countOfX = counts.values().stream().mapToInt(Integer::intValue).toArray();
+            counts = DistinctCounts.of(customers.stream().mapToInt(CustomerSummary::x));
         }
 
         double logLikelihood(double r, double alpha, double a, double b) {
@@ -148,9 +145,9 @@ public record BgNbd(double r, double alpha, double a, double b) {
             double lgR = logGamma(r);
             double lgB = logGamma(b);
             double lgAB = logGamma(a + b);
-            for (int k = 0; k < distinctX.length; k++) {
-                int xk = distinctX[k];
-                ll += countOfX[k] * (logGamma(r + xk) - lgR + r * StrictMath.log(alpha)
+            for (int k = 0; k < counts.size(); k++) {
+                int xk = counts.value(k);
+                ll += counts.customers(k) * (logGamma(r + xk) - lgR + r * StrictMath.log(alpha)
                         + lgAB + logGamma(b + xk) - lgB - logGamma(a + b + xk));
             }
             double logA = StrictMath.log(a);

@@ -57,8 +57,8 @@ public record BgNbd(double r, double alpha, double a, double b) {
         double scale = 10 / maxT;
         Data scaled = new Data(customers, scale);
         LogParameterFit.Result found = LogParameterFit.maximise("BG/NBD", NAMES,
-                p -> scaled.logLikelihood(p[0], p[1], p[2], p[3]),
-                start == null ? new double[] {1, 1, 1, 1} : new double[] {start.r, start.alpha * scale, start.a, start.b});
+                p -> scaled.logLikelihood(p[0], p[1], p[2], p[3]), new double[] {1, 1, 1, 1},
+                start == null ? null : new double[] {start.r, start.alpha * scale, start.a, start.b});
         double[] p = found.parameters();
         BgNbd model = new BgNbd(p[0], p[1] / scale, p[2], p[3]);
         return new Fit(model, model.logLikelihood(customers), customers.size(), found.evaluations());

@@ -50,8 +50,8 @@ public record GammaGamma(double p, double q, double v) {
         double scale = buyers.stream().mapToDouble(CustomerSummary::meanRepeatSpend).average().orElseThrow();
         Data scaled = new Data(buyers, scale);
         LogParameterFit.Result found = LogParameterFit.maximise("Gamma-Gamma", NAMES,
-                par -> scaled.logLikelihood(par[0], par[1], par[2]),
-                start == null ? new double[] {1, 1, 1} : new double[] {start.p, start.q, start.v / scale});
+                par -> scaled.logLikelihood(par[0], par[1], par[2]), new double[] {1, 1, 1},
+                start == null ? null : new double[] {start.p, start.q, start.v / scale});
         double[] par = found.parameters();
         GammaGamma model = new GammaGamma(par[0], par[1], par[2] * scale);
         if (!(model.q() > 1)) {

@@ -42,8 +42,9 @@ public record BgNbd(double r, double alpha, double a, double b) {
     }
 
     /**
-     * The same fit started from {@code start} instead (a warm start from the previous fit: a refit on mostly the
-     * same customers then needs fewer evaluations); {@code null} starts from the defaults.
+     * The same fit warm-started from {@code start} (the previous fit: a refit on mostly the same customers then needs
+     * fewer evaluations), unless {@code start} or the search from it nears the edge of the parameter space, where the
+     * cold fit decides ({@link LogParameterFit#WARM_BOUND}); {@code null}: the cold fit.
      *
      * @throws ModelFitException when the data cannot identify the model or the search does not converge
      */

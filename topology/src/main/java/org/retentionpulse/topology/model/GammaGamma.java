@@ -39,7 +39,11 @@ public record GammaGamma(double p, double q, double v) {
         return fit(customers, null);
     }
 
-    /** The same fit started from {@code start} (a warm start from the previous fit); {@code null}: the defaults. */
+    /**
+     * The same fit warm-started from {@code start} (the previous fit), unless {@code start} or the search from it
+     * nears the edge of the parameter space, where the cold fit decides ({@link LogParameterFit#WARM_BOUND});
+     * {@code null}: the cold fit.
+     */
     public static Fit fit(Collection<CustomerSummary> customers, GammaGamma start) {
         List<CustomerSummary> buyers = buyers(customers);
         if (buyers.size() < MIN_CUSTOMERS) {

@@ -2,6 +2,7 @@ package org.retentionpulse.topology.model;
 
 import static org.apache.commons.math3.special.Gamma.logGamma;
 
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Locale;
 import java.util.TreeMap;
@@ -41,8 +42,9 @@ public record BgNbd(double r, double alpha, double a, double b) {
     }
 
     /**
-     * The same fit started from {@code start} instead (a warm start from the previous fit: a refit on mostly the
-     * same customers then needs fewer evaluations); {@code null} starts from the defaults.
+     * The same fit warm-started from {@code start} (the previous fit: a refit on mostly the same customers then needs
+     * fewer evaluations), unless {@code start} or the search from it nears the edge of the parameter space, where the
+     * cold fit decides ({@link LogParameterFit#WARM_BOUND}); {@code null}: the cold fit.
      *
      * @throws ModelFitException when the data cannot identify the model or the search does not converge
      */
@@ -57,8 +59,8 @@ public record BgNbd(double r, double alpha, double a, double b) {
         double scale = 10 / maxT;
         Data scaled = new Data(customers, scale);
         LogParameterFit.Result found = LogParameterFit.maximise("BG/NBD", NAMES,
-                p -> scaled.logLikelihood(p[0], p[1], p[2], p[3]),
-                start == null ? new double[] {1, 1, 1, 1} : new double[] {start.r, start.alpha * scale, start.a, start.b});
+                p -> scaled.logLikelihood(p[0], p[1], p[2], p[3]), new double[] {1, 1, 1, 1},
+                start == null ? null : new double[] {start.r, start.alpha * scale, start.a, start.b});
         double[] p = found.parameters();
         BgNbd model = new BgNbd(p[0], p[1] / scale, p[2], p[3]);
         return new Fit(model, model.logLikelihood(customers), customers.size(), found.evaluations());
@@ -98,10 +100,17 @@ public record BgNbd(double r, double alpha, double a, double b) {
 
     /**
      * The summaries as arrays, time multiplied by {@code scale}, each distinct {@code (x, t_x, T)} once with the
-     * number of customers that have it (the likelihood depends on nothing else); the x-only terms are computed once
-     * per distinct x. Summaries built from events are in whole days, so ties are common (every one-time buyer of a
-     * day has the same one): a search evaluates the likelihood hundreds of times, and each evaluation costs the
-     * distinct summaries, not the customers. In key order, so the sums are the same on every run.
+     * number of customers that have it (the likelihood depends on nothing else). Summaries built from events are in
+     * whole days, so ties are common (every one-time buyer of a day has the same one): a search evaluates the
+     * likelihood hundreds of times, and each evaluation costs the distinct summaries, not the customers. In key
+     * order, so the sums are the same on every run.
+     *
+     * <p>Per evaluation the terms of one variable are computed once per distinct value of it: those of x alone
+     * ({@link DistinctCounts}, as in {@link GammaGamma}), {@code ln(alpha + T)} and {@code ln(alpha + t_x)} (a few
+     * hundred distinct days, against thousands of distinct summaries: 199 and 199 for 6,643 in a generated
+     * 10,000-customer sample), which leaves one exp and one log per distinct summary with a repeat purchase, for the
+     * log of the sum of the two likelihood terms. The same operations on the same values as computing each term per
+     * summary, so the same sums to the last bit.
      */
     private static final class Data {
         private record Key(int x, double tx, double T) implements Comparable<Key> {
@@ -114,23 +123,25 @@ public record BgNbd(double r, double alpha, double a, double b) {
         }
 
         final int[] x;
-        final double[] tx;
-        final double[] T;
         final int[] weight;
-        final int[] distinctX;
-        final int[] countOfX;
+        final DistinctCounts counts;
+        /** Per distinct summary: the index of its x in {@link #counts}, of its T in {@link #ages}, of its t_x in {@link #recencies}. */
+        final int[] xIndex;
+        final int[] ageIndex;
+        final int[] recencyIndex;
+        /** The distinct T and t_x, ascending (scaled). */
+        final double[] ages;
+        final double[] recencies;
 
         Data(Collection<CustomerSummary> customers, double scale) {
             TreeMap<Key, Integer> distinct = new TreeMap<>();
-            TreeMap<Integer, Integer> counts = new TreeMap<>();
             for (CustomerSummary c : customers) {
                 distinct.merge(new Key(c.x(), c.tx(), c.T()), 1, Integer::sum);
-                counts.merge(c.x(), 1, Integer::sum);
             }
             int n = distinct.size();
             x = new int[n];
-            tx = new double[n];
-            T = new double[n];
+            double[] tx = new double[n];
+            double[] T = new double[n];
             weight = new int[n];
             int i = 0;
             for (var e : distinct.entrySet()) {
@@ -139,8 +150,18 @@ public record BgNbd(double r, double alpha, double a, double b) {
                 T[i] = e.getKey().T() * scale;
                 weight[i++] = e.getValue();
             }
-            distinctX = counts.keySet().stream().mapToInt(Integer::intValue).toArray();
-            countOfX = counts.values().stream().mapToInt(Integer::intValue).toArray();
+            counts = DistinctCounts.of(customers.stream().mapToInt(CustomerSummary::x));
+            xIndex = new int[n];
+            for (int j = 0, k = 0; j < n; j++) { // both ascending in x
+                while (counts.value(k) != x[j]) {
+                    k++;
+                }
+                xIndex[j] = k;
+            }
+            ages = Arrays.stream(T).distinct().sorted().toArray();
+            recencies = Arrays.stream(tx).distinct().sorted().toArray();
+            ageIndex = Arrays.stream(T).mapToInt(t -> Arrays.binarySearch(ages, t)).toArray();
+            recencyIndex = Arrays.stream(tx).mapToInt(t -> Arrays.binarySearch(recencies, t)).toArray();
         }
 
         double logLikelihood(double r, double alpha, double a, double b) {
@@ -148,24 +169,38 @@ public record BgNbd(double r, double alpha, double a, double b) {
             double lgR = logGamma(r);
             double lgB = logGamma(b);
             double lgAB = logGamma(a + b);
-            for (int k = 0; k < distinctX.length; k++) {
-                int xk = distinctX[k];
-                ll += countOfX[k] * (logGamma(r + xk) - lgR + r * StrictMath.log(alpha)
+            double rLogAlpha = r * StrictMath.log(alpha);
+            double[] logB = new double[counts.size()];
+            for (int k = 0; k < counts.size(); k++) {
+                int xk = counts.value(k);
+                ll += counts.customers(k) * (logGamma(r + xk) - lgR + rLogAlpha
                         + lgAB + logGamma(b + xk) - lgB - logGamma(a + b + xk));
+                logB[k] = StrictMath.log(b + xk - 1);
             }
+            double[] logAge = logOfSum(alpha, ages);
+            double[] logRecency = logOfSum(alpha, recencies);
             double logA = StrictMath.log(a);
             for (int i = 0; i < x.length; i++) {
                 double rx = r + x[i];
-                double a3 = -rx * StrictMath.log(alpha + T[i]);
+                double a3 = -rx * logAge[ageIndex[i]];
                 if (x[i] == 0) {
                     ll += weight[i] * a3;
                 } else {
-                    double a4 = logA - StrictMath.log(b + x[i] - 1) - rx * StrictMath.log(alpha + tx[i]);
+                    double a4 = logA - logB[xIndex[i]] - rx * logRecency[recencyIndex[i]];
                     double max = Math.max(a3, a4);
-                    ll += weight[i] * (max + StrictMath.log(StrictMath.exp(a3 - max) + StrictMath.exp(a4 - max)));
+                    // ln(e^a3 + e^a4) = max + ln(1 + e^(min - max)): the term at the max is exp(0) = 1 exactly
+                    ll += weight[i] * (max + StrictMath.log(1 + StrictMath.exp(Math.min(a3, a4) - max)));
                 }
             }
             return ll;
+        }
+
+        private static double[] logOfSum(double alpha, double[] values) {
+            double[] out = new double[values.length];
+            for (int j = 0; j < values.length; j++) {
+                out[j] = StrictMath.log(alpha + values[j]);
+            }
+            return out;
         }
     }
 }

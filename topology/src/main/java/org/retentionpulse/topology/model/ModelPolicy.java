@@ -19,10 +19,11 @@ import java.util.Objects;
  * purchases instead.</li>
  * <li><b>fit sample</b> at most {@code 10,000} customers ({@link FitSample}; in the stream, per customer task,
  * refitted every {@code model.fit.interval} of event time). Measured on this project's 2-core machine, warm: a
- * successful fit costs about 12 µs per customer (about 300 likelihood evaluations whatever the size: 10,000
- * customers in 0.1-0.2 s, 50,000 in 0.6 s); fits that fail (parameters running off) cost several times more. A
- * live stream fits once a day, so only a replay, which passes days of event time in seconds, feels it: a 1M-event,
- * 90-day replay (158,000 customers, one task, load average 10) took 131 s without the model, 168 s with a
+ * successful fit of 10,000 customers costs about 46 ms (about 270 likelihood evaluations of the two models; the cost
+ * of an evaluation grows with the distinct summaries and repeat buyers: BENCHMARKS.md, "Fit cost (session 6)"), 0.1-0.2
+ * s before that session's cheaper likelihoods; fits that fail (parameters running off) cost several times more. A
+ * live stream fits once a day, so only a replay, which passes days of event time in seconds, feels it: with the earlier
+ * fit a 1M-event, 90-day replay (158,000 customers, one task, load average 10) took 131 s without the model, 168 s with a
  * 5,000 sample, 187 s with 10,000 and 240 s with 50,000. 10,000 keeps fitting under a third of such a replay;
  * its standard errors are {@code √(10,000 / 2,357)}, about 2 times smaller than those of the published
  * 2,357-customer CDNOW fit, below the differences between customers worth acting on.</li>

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
@@ -50,22 +49,26 @@ public final class FitSampleStore {
     private final KeyValueStore<Bytes, byte[]> store;
     private final int max;
     /**
-     * The keys in the store, in memory (at most {@code max}, a few MB for 50,000): membership and the highest key
-     * without a store read. Iterating a RocksDB store from its end after every eviction walked the tombstones of
-     * all earlier evictions and made a 1M-event replay crawl. Rebuilt from the store at init (restart-safe).
+     * The store's entries, in memory, in the store's (byte) order: membership and the highest key without a store
+     * read, and the sample a refit reads. At most {@code max} entries, some 150 bytes each with the map (about 1.5 MB
+     * for 10,000). Iterating a RocksDB store from its end after every eviction walked the tombstones of all earlier
+     * evictions and made a 1M-event replay crawl, and reading a sample of 10,000 from the store for every refit took
+     * 6-9 ms, 0.5-0.6 from here (BENCHMARKS.md, "Fit cost (session 6)"). Rebuilt from the store at init
+     * (restart-safe).
      */
-    private final TreeSet<Bytes> keys = new TreeSet<>();
+    private final TreeMap<Bytes, byte[]> entries = new TreeMap<>();
 
     public FitSampleStore(KeyValueStore<Bytes, byte[]> store, int max) {
         this.store = store;
         this.max = max;
         try (KeyValueIterator<Bytes, byte[]> all = store.all()) {
             while (all.hasNext()) {
-                keys.add(all.next().key);
+                var entry = all.next();
+                entries.put(entry.key, entry.value);
             }
         }
-        while (keys.size() > max) { // the sample size setting was lowered since the store was written
-            store.delete(keys.pollLast());
+        while (entries.size() > max) { // the sample size setting was lowered since the store was written
+            store.delete(entries.pollLastEntry().getKey());
         }
     }
 
@@ -81,34 +84,34 @@ public final class FitSampleStore {
      */
     public void offer(String customerId, PurchaseDays days, String segment) {
         Bytes key = key(customerId);
-        boolean full = keys.size() >= max;
-        if (full && key.compareTo(keys.last()) > 0) {
+        boolean full = entries.size() >= max;
+        if (full && key.compareTo(entries.lastKey()) > 0) {
             return;
         }
-        store.put(key, write(days, segment));
-        if (keys.add(key) && full) {
-            store.delete(keys.pollLast());
+        byte[] value = write(days, segment);
+        store.put(key, value);
+        if (entries.put(key, value) == null && full) {
+            store.delete(entries.pollLastEntry().getKey());
         }
     }
 
     /** Customers in the sample. */
     public int size() {
-        return keys.size();
+        return entries.size();
     }
 
     /** The sample's summaries as observed at {@code at}, in hash order, overall and per segment value. */
     public Summaries summariesAsOf(long at) {
-        List<CustomerSummary> out = new ArrayList<>(keys.size());
+        List<CustomerSummary> out = new ArrayList<>(entries.size());
         SortedMap<String, List<CustomerSummary>> bySegment = new TreeMap<>();
-        try (KeyValueIterator<Bytes, byte[]> all = store.all()) {
-            while (all.hasNext()) {
-                BinaryDecoder in = DecoderFactory.get().binaryDecoder(all.next().value, null);
-                CustomerSummary summary = read(in).summaryAsOf(at);
-                out.add(summary);
-                String segment = segment(in);
-                if (segment != null) {
-                    bySegment.computeIfAbsent(segment, s -> new ArrayList<>()).add(summary);
-                }
+        BinaryDecoder in = null;
+        for (byte[] value : entries.values()) {
+            in = DecoderFactory.get().binaryDecoder(value, in);
+            CustomerSummary summary = read(in).summaryAsOf(at);
+            out.add(summary);
+            String segment = segment(in);
+            if (segment != null) {
+                bySegment.computeIfAbsent(segment, s -> new ArrayList<>()).add(summary);
             }
         }
         return new Summaries(out, bySegment);

@@ -45,6 +45,7 @@ import org.retentionpulse.tools.generator.EventGenerator;
 import org.retentionpulse.tools.generator.GeneratedEvent;
 import org.retentionpulse.tools.generator.GeneratorConfig;
 import org.retentionpulse.tools.generator.KafkaEventSink;
+import org.retentionpulse.topology.combine.DeltaCombining;
 import org.retentionpulse.tools.generator.TopicNames;
 import org.retentionpulse.topology.TopologyConfig;
 import org.retentionpulse.topology.metrics.SegmentStageMetrics;
@@ -64,6 +65,7 @@ import org.retentionpulse.topology.metrics.SegmentStageMetrics;
  * </ol>
  */
 public final class Benchmark {
+    private static final Duration QUIET = Duration.ofSeconds(2).plus(DeltaCombining.BEHIND);
     private static final long REPORT_NANOS = TimeUnit.SECONDS.toNanos(System.console() != null ? 2 : 5);
     /** The generator is sized for this many times the pre-loaded events; the rest feeds the latency phase. */
     private static final double GENERATED_MARGIN = 1.2;
@@ -420,12 +422,16 @@ public final class Benchmark {
         return new BenchResult.Latency(rate, options.latencyLoad(), produced, seconds, byOutput, BenchResult.Summary.of(all), withoutHeader);
     }
 
-    /** Waits until the output counts have not changed for two seconds (coalesced updates come up to a second after their input). */
+    /**
+     * Waits until the output counts have not changed for {@link #QUIET}: a coalesced update comes up to an update
+     * interval after its input reached the segment stage, and a customer task that was behind sends its changes up to
+     * {@link DeltaCombining#BEHIND} late (the committed offsets of the repartition topic do not cover changes not yet sent).
+     */
     private void awaitQuiet(LatencyProbe probe) throws InterruptedException {
         Map<String, Integer> last = probe.counts();
         long stableSince = System.nanoTime();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() - stableSince < TimeUnit.SECONDS.toNanos(2) && System.nanoTime() < deadline) {
+        while (System.nanoTime() - stableSince < QUIET.toNanos() && System.nanoTime() < deadline) {
             TimeUnit.MILLISECONDS.sleep(200);
             Map<String, Integer> now = probe.counts();
             if (!now.equals(last)) {

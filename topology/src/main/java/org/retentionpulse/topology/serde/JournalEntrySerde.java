@@ -15,8 +15,8 @@ import org.retentionpulse.topology.delta.SegmentDelta;
 
 /**
  * Format of the {@code segment-delta-journal} store. Version 2 (written): a kind byte, then every field as Avro's
- * zig-zag varints ({@link BinaryEncoder}) and each entry's key (bucket, window index, cohort) as the difference from
- * the previous entry's of the same list, like {@code segment-deltas} format 6: the journal takes one entry per input
+ * zig-zag varints, the changes in {@link CompactChanges} with each entry's segment as its index in the entry's
+ * segment table, like {@code segment-deltas} format 6: the journal takes one entry per input
  * record, and its changelog carried about 14 times the input's bytes in fixed-width integers. Version 1 (still read
  * from a changelog it left): the same fields fixed-width: a kind byte; a {@link JournalEntry.Flushed} is its
  * cycle and stream time; a {@link JournalEntry.Changes} is its cycle, the record timestamp, the contribution's source partition, stream
@@ -55,51 +55,8 @@ public final class JournalEntrySerde extends BinaryCodec<JournalEntry> {
         for (String s : segments) {
             out.writeString(s);
         }
-        writeChanges(c, segments, out);
+        CompactChanges.write(c.buckets(), c.coverage(), c.reasons(), c.cohorts(), CompactChanges.SegmentRef.indexed(segments), out);
         out.flush();
-    }
-
-    private static void writeChanges(SegmentDelta.Contribution c, List<String> segments, BinaryEncoder out) throws IOException {
-        out.writeInt(c.buckets().size());
-        long previous = 0;
-        for (SegmentDelta.BucketChange b : c.buckets()) {
-            out.writeInt(segments.indexOf(b.segment()));
-            out.writeLong(b.bucket() - previous);
-            previous = b.bucket();
-            SegmentDeltaSerde.writeCounts(b.counts(), out);
-        }
-        out.writeInt(c.coverage().size());
-        previous = 0;
-        for (SegmentDelta.CoverageChange v : c.coverage()) {
-            out.writeInt(segments.indexOf(v.segment()));
-            out.writeInt(v.spec());
-            out.writeLong(v.windowIndex() - previous);
-            previous = v.windowIndex();
-            out.writeInt(v.purchasers());
-            out.writeInt(v.repeatPurchasers());
-            out.writeInt(v.respondents());
-        }
-        out.writeInt(c.reasons().size());
-        previous = 0;
-        for (SegmentDelta.ReasonChange r : c.reasons()) {
-            out.writeInt(segments.indexOf(r.segment()));
-            out.writeLong(r.bucket() - previous);
-            previous = r.bucket();
-            out.writeString(r.reason());
-            out.writeLong(r.churned());
-        }
-        out.writeInt(c.cohorts().size());
-        previous = 0;
-        for (SegmentDelta.CohortChange h : c.cohorts()) {
-            out.writeInt(segments.indexOf(h.segment()));
-            out.writeLong(h.cohort() - previous);
-            previous = h.cohort();
-            out.writeInt(h.k());
-            out.writeLong(h.customers());
-            out.writeLong(h.retained());
-            out.writeLong(h.active());
-            out.writeLong(h.revenueCents());
-        }
     }
 
     /** The distinct segments of a contribution in order of first use (a handful: a linear list is the cheapest). */
@@ -143,46 +100,14 @@ public final class JournalEntrySerde extends BinaryCodec<JournalEntry> {
         int sourcePartition = in.readInt();
         long streamTime = in.readLong();
         long latestEvent = in.readLong();
-        String[] segments = new String[in.readInt()];
-        for (int i = 0; i < segments.length; i++) {
-            segments[i] = in.readString();
+        int n = in.readInt();
+        List<String> segments = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            segments.add(in.readString());
         }
-        int nb = in.readInt();
-        List<SegmentDelta.BucketChange> buckets = new ArrayList<>(nb);
-        long previous = 0;
-        for (int i = 0; i < nb; i++) {
-            String segment = segments[in.readInt()];
-            previous += in.readLong();
-            buckets.add(new SegmentDelta.BucketChange(segment, previous, SegmentDeltaSerde.readCounts(in)));
-        }
-        int nv = in.readInt();
-        List<SegmentDelta.CoverageChange> coverage = new ArrayList<>(nv);
-        previous = 0;
-        for (int i = 0; i < nv; i++) {
-            String segment = segments[in.readInt()];
-            int spec = in.readInt();
-            previous += in.readLong();
-            coverage.add(new SegmentDelta.CoverageChange(segment, spec, previous, in.readInt(), in.readInt(), in.readInt()));
-        }
-        int nr = in.readInt();
-        List<SegmentDelta.ReasonChange> reasons = new ArrayList<>(nr);
-        previous = 0;
-        for (int i = 0; i < nr; i++) {
-            String segment = segments[in.readInt()];
-            previous += in.readLong();
-            reasons.add(new SegmentDelta.ReasonChange(segment, previous, in.readString(), in.readLong()));
-        }
-        int nh = in.readInt();
-        List<SegmentDelta.CohortChange> cohorts = new ArrayList<>(nh);
-        previous = 0;
-        for (int i = 0; i < nh; i++) {
-            String segment = segments[in.readInt()];
-            previous += in.readLong();
-            cohorts.add(new SegmentDelta.CohortChange(segment, previous, in.readInt(), in.readLong(), in.readLong(),
-                    in.readLong(), in.readLong()));
-        }
-        return new JournalEntry.Changes(cycle, timestamp,
-                new SegmentDelta.Contribution(sourcePartition, streamTime, buckets, coverage, reasons, cohorts, latestEvent));
+        CompactChanges.Lists lists = CompactChanges.read(CompactChanges.SegmentRef.indexed(segments), in);
+        return new JournalEntry.Changes(cycle, timestamp, new SegmentDelta.Contribution(sourcePartition, streamTime,
+                lists.buckets(), lists.coverage(), lists.reasons(), lists.cohorts(), latestEvent));
     }
 
     /** An entry of version 1. */

@@ -21,9 +21,8 @@ import org.retentionpulse.topology.delta.SegmentDelta;
  * from version 3, respondents), from version 3 its churn reason entries and its cohort cell entries; versions 2 and 3
  * sent one record per segment ({@code CHANGES}), still read. A {@link SegmentDelta.Contribution} never leaves its task.
  *
- * <p><b>Version 6</b> writes a batch's fields as Avro's zig-zag varints ({@link BinaryEncoder}) instead of fixed-width
- * integers, and each entry's key (bucket, window index, cohort) as the difference from the previous entry's of the same
- * list (the lists are sorted, so most differences are 0 or 1): an entry of the distinct-customer counts went from 22
+ * <p><b>Version 6</b> writes a batch's fields as Avro's zig-zag varints instead of fixed-width integers, each segment's
+ * changes in {@link CompactChanges} (keys as differences from the previous entry's): an entry of the distinct-customer counts went from 22
  * bytes to about 5. Why it matters: at 100 ms of combining a batch holds a task's changes to every open window of
  * every touched segment, and the repartition topic carried about three times the input's bytes. During a backfill
  * the consumer fetches the same number of bytes of each partition per request and no new request to a broker while a
@@ -64,93 +63,13 @@ public final class SegmentDeltaSerde extends BinaryCodec<SegmentDelta> {
 
     private static void writeChanges(SegmentDelta.Changes changes, BinaryEncoder out) throws IOException {
         out.writeString(changes.segment());
-        out.writeInt(changes.buckets().size());
-        long previous = 0;
-        for (SegmentDelta.BucketChange b : changes.buckets()) {
-            out.writeLong(b.bucket() - previous);
-            previous = b.bucket();
-            writeCounts(b.counts(), out);
-        }
-        out.writeInt(changes.coverage().size());
-        previous = 0;
-        for (SegmentDelta.CoverageChange c : changes.coverage()) {
-            out.writeInt(c.spec());
-            out.writeLong(c.windowIndex() - previous);
-            previous = c.windowIndex();
-            out.writeInt(c.purchasers());
-            out.writeInt(c.repeatPurchasers());
-            out.writeInt(c.respondents());
-        }
-        out.writeInt(changes.reasons().size());
-        previous = 0;
-        for (SegmentDelta.ReasonChange r : changes.reasons()) {
-            out.writeLong(r.bucket() - previous);
-            previous = r.bucket();
-            out.writeString(r.reason());
-            out.writeLong(r.churned());
-        }
-        out.writeInt(changes.cohorts().size());
-        previous = 0;
-        for (SegmentDelta.CohortChange c : changes.cohorts()) {
-            out.writeLong(c.cohort() - previous);
-            previous = c.cohort();
-            out.writeInt(c.k());
-            out.writeLong(c.customers());
-            out.writeLong(c.retained());
-            out.writeLong(c.active());
-            out.writeLong(c.revenueCents());
-        }
+        CompactChanges.write(changes.buckets(), changes.coverage(), changes.reasons(), changes.cohorts(),
+                CompactChanges.SegmentRef.implied(changes.segment()), out);
     }
 
-    /** Bit {@code i} set when counter {@code i} is not zero. */
-    private static int nonZeroMask(long[] counts) {
-        int mask = 0;
-        for (int i = 0; i < counts.length; i++) {
-            if (counts[i] != 0) {
-                mask |= 1 << i;
-            }
-        }
-        return mask;
-    }
-
-    /** Bucket counts, sparse, as varints (format 6, and the journal's format 2): the mask, then the non-zero values. */
-    static void writeCounts(long[] counts, BinaryEncoder out) throws IOException {
-        out.writeInt(nonZeroMask(counts));
-        for (long c : counts) {
-            if (c != 0) {
-                out.writeLong(c);
-            }
-        }
-    }
-
-    /** Counts written by {@link #writeCounts(long[], BinaryEncoder)}; counters beyond {@link Counter#COUNT} are skipped. */
-    static long[] readCounts(BinaryDecoder in) throws IOException {
-        int mask = in.readInt();
-        long[] counts = new long[Counter.COUNT];
-        for (int c = 0; c < 32; c++) {
-            if ((mask & (1 << c)) != 0) {
-                long value = in.readLong();
-                if (c < counts.length) { // a counter a newer release added
-                    counts[c] = value;
-                }
-            }
-        }
-        return counts;
-    }
-
-    /** Counts written by {@link #writeCounts}; counters a newer release added beyond {@link Counter#COUNT} are skipped. */
+    /** Counts of format 5 and older, as written by fixed-width integers; counters beyond {@link Counter#COUNT} are skipped. */
     static long[] readCounts(DataInputStream in) throws IOException {
-        int mask = in.readInt();
-        long[] counts = new long[Counter.COUNT];
-        for (int c = 0; c < 32; c++) {
-            if ((mask & (1 << c)) != 0) {
-                long value = in.readLong();
-                if (c < counts.length) {
-                    counts[c] = value;
-                }
-            }
-        }
-        return counts;
+        return CompactChanges.counts(in.readInt(), in::readLong);
     }
 
     @Override
@@ -193,37 +112,8 @@ public final class SegmentDeltaSerde extends BinaryCodec<SegmentDelta> {
 
     private static SegmentDelta.Changes readCompactChanges(BinaryDecoder in) throws IOException {
         String segment = in.readString();
-        int nb = in.readInt();
-        List<SegmentDelta.BucketChange> buckets = new ArrayList<>(nb);
-        long previous = 0;
-        for (int i = 0; i < nb; i++) {
-            previous += in.readLong();
-            buckets.add(new SegmentDelta.BucketChange(segment, previous, readCounts(in)));
-        }
-        int nc = in.readInt();
-        List<SegmentDelta.CoverageChange> coverage = new ArrayList<>(nc);
-        previous = 0;
-        for (int i = 0; i < nc; i++) {
-            int spec = in.readInt();
-            previous += in.readLong();
-            coverage.add(new SegmentDelta.CoverageChange(segment, spec, previous, in.readInt(), in.readInt(), in.readInt()));
-        }
-        int nr = in.readInt();
-        List<SegmentDelta.ReasonChange> reasons = new ArrayList<>(nr);
-        previous = 0;
-        for (int i = 0; i < nr; i++) {
-            previous += in.readLong();
-            reasons.add(new SegmentDelta.ReasonChange(segment, previous, in.readString(), in.readLong()));
-        }
-        int nh = in.readInt();
-        List<SegmentDelta.CohortChange> cohorts = new ArrayList<>(nh);
-        previous = 0;
-        for (int i = 0; i < nh; i++) {
-            previous += in.readLong();
-            cohorts.add(new SegmentDelta.CohortChange(segment, previous, in.readInt(), in.readLong(), in.readLong(),
-                    in.readLong(), in.readLong()));
-        }
-        return new SegmentDelta.Changes(segment, buckets, coverage, reasons, cohorts);
+        CompactChanges.Lists lists = CompactChanges.read(CompactChanges.SegmentRef.implied(segment), in);
+        return new SegmentDelta.Changes(segment, lists.buckets(), lists.coverage(), lists.reasons(), lists.cohorts());
     }
 
     private static SegmentDelta.Watermark watermark(DataInputStream in, byte version) throws IOException {

@@ -34,7 +34,8 @@ public record BenchResult(
 
     /** The latency phase: offered load and the latency of each output (and of all outputs together). */
     public record Latency(double offeredEventsPerSecond, double load, long eventsProduced, double seconds,
-                          Map<String, Summary> byOutput, Summary all, long outputsWithoutHeader) {
+                          Map<String, Summary> byOutput, Summary all, long outputsWithoutHeader,
+                          long restartOutputs, long outputsFromBeforePhase, boolean generatorRanOut) {
     }
 
     /** Percentiles of one output's latencies. */
@@ -158,6 +159,9 @@ public record BenchResult(
         l.put("outputs", outputs);
         l.put("all_outputs", latency.all().json());
         l.put("outputs_without_source_header", latency.outputsWithoutHeader());
+        l.put("restart_outputs_before_phase", latency.restartOutputs());
+        l.put("outputs_from_before_phase", latency.outputsFromBeforePhase());
+        l.put("generator_ran_out", latency.generatorRanOut());
         return l;
     }
 

@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
@@ -67,8 +68,14 @@ import org.retentionpulse.topology.metrics.SegmentStageMetrics;
 public final class Benchmark {
     private static final Duration QUIET = Duration.ofSeconds(2).plus(DeltaCombining.BEHIND);
     private static final long REPORT_NANOS = TimeUnit.SECONDS.toNanos(System.console() != null ? 2 : 5);
-    /** The generator is sized for this many times the pre-loaded events; the rest feeds the latency phase. */
+    /** The generator is sized for this many times the pre-loaded events, plus what the latency phase takes. */
     private static final double GENERATED_MARGIN = 1.2;
+    /**
+     * A pipeline rate above any measured here (13k events/s at 1M on 2 cores): the generator holds enough events for the
+     * latency phase at its load of this rate. With 1.2 times the pre-load only, the 1M bench's 30 s phase ran out of
+     * events after 25 s, and a tiny run's after half a second.
+     */
+    private static final double LATENCY_RATE_CEILING = 20_000;
     /** The name of {@code OutputMonitor}'s thread: its CPU is part of what `run` costs (BenchIT checks that it is found). */
     private static final String OUTPUT_MONITOR_THREAD = "retention-pulse-output-monitor";
 
@@ -312,11 +319,13 @@ public final class Benchmark {
 
     /**
      * The generator, sized so that its whole period holds about {@value #GENERATED_MARGIN} times the pre-loaded
-     * events for the configured customers: the period is found from small samples of the same population.
+     * events for the configured customers, plus the latency phase's: the period is found from small samples of the same
+     * population.
      */
     private GeneratorConfig generatorConfig() {
         int sample = Math.min(options.customers(), 2000);
-        double wanted = GENERATED_MARGIN * options.events() / options.customers();
+        double latencyEvents = options.skipLatency() ? 0 : options.latencySeconds() * options.latencyLoad() * LATENCY_RATE_CEILING;
+        double wanted = (GENERATED_MARGIN * options.events() + latencyEvents) / options.customers();
         int days = 90;
         for (int i = 0; i < 4; i++) {
             GeneratorConfig probe = GeneratorConfig.builder().seed(options.seed()).customers(sample).days(days).build();
@@ -380,9 +389,12 @@ public final class Benchmark {
         double seconds;
         Map<String, LatencyStats> stats;
         long withoutHeader;
+        long restartOutputs;
+        long fromBeforePhase;
         try (LatencyProbe probe = new LatencyProbe(run.client(), new ArrayList<>(outputs.keySet()));
              KafkaEventSink sink = KafkaEventSink.create(bootstrap, topicNames(run.inputs()), WireFormat.AVRO,
                      producerOverrides(run.client(), 0))) {
+            restartOutputs = settle(probe);
             probe.sampleFrom(System.currentTimeMillis());
             long start = System.nanoTime();
             long end = start + TimeUnit.SECONDS.toNanos(options.latencySeconds());
@@ -409,9 +421,10 @@ public final class Benchmark {
                 progress.printf(Locale.ROOT, "  the generated stream ended after %.1f s of the latency phase%n", seconds);
             }
             run.clock().awaitCommitted(run.applicationId(), List.of(run.repartition()), "latency drain", 0);
-            awaitQuiet(probe);
+            awaitQuiet(probe::counts);
             stats = probe.stop();
             withoutHeader = probe.outputsWithoutHeader();
+            fromBeforePhase = probe.outputsFromBacklog() - restartOutputs;
         }
         Map<String, BenchResult.Summary> byOutput = new LinkedHashMap<>();
         LatencyStats all = new LatencyStats();
@@ -419,26 +432,42 @@ public final class Benchmark {
             byOutput.put(outputs.get(topic), BenchResult.Summary.of(s));
             all.addAll(s);
         });
-        return new BenchResult.Latency(rate, options.latencyLoad(), produced, seconds, byOutput, BenchResult.Summary.of(all), withoutHeader);
+        return new BenchResult.Latency(rate, options.latencyLoad(), produced, seconds, byOutput, BenchResult.Summary.of(all), withoutHeader,
+                restartOutputs, fromBeforePhase, !generator.hasNext());
     }
 
     /**
-     * Waits until the output counts have not changed for {@link #QUIET}: a coalesced update comes up to an update
-     * interval after its input reached the segment stage, and a customer task that was behind sends its changes up to
-     * {@link DeltaCombining#BEHIND} late (the committed offsets of the repartition topic do not cover changes not yet sent).
+     * Waits, before the measured phase, until the restarted pipeline's own outputs are out: its first update publishes
+     * every metric again, and its combiners send the changes they had journaled but not sent when the previous run
+     * stopped. An update that folds those changes in carries their (old) source timestamp, so phase inputs folded into
+     * the same update would not be sampled; a short phase could sample no update at all. Returns how many outputs the
+     * restart wrote.
      */
-    private void awaitQuiet(LatencyProbe probe) throws InterruptedException {
-        Map<String, Integer> last = probe.counts();
+    private long settle(LatencyProbe probe) throws InterruptedException {
+        long written = awaitQuiet(probe::outputsRead);
+        progress.printf(Locale.ROOT, "  the restarted pipeline wrote %,d outputs before the phase%n", written);
+        return written;
+    }
+
+    /**
+     * Waits until {@code counts} has not changed for {@link #QUIET} (at most 30 s) and returns its last value: a
+     * coalesced update comes up to an update interval after its input reached the segment stage, and a customer task
+     * that was behind sends its changes up to {@link DeltaCombining#BEHIND} late (the committed offsets of the
+     * repartition topic do not cover changes not yet sent).
+     */
+    private static <T> T awaitQuiet(Supplier<T> counts) throws InterruptedException {
+        T last = counts.get();
         long stableSince = System.nanoTime();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() - stableSince < QUIET.toNanos() && System.nanoTime() < deadline) {
             TimeUnit.MILLISECONDS.sleep(200);
-            Map<String, Integer> now = probe.counts();
+            T now = counts.get();
             if (!now.equals(last)) {
                 last = now;
                 stableSince = System.nanoTime();
             }
         }
+        return last;
     }
 
     /** RUNNING, and every restoration that started has ended. */

@@ -126,6 +126,15 @@ public final class LatencyProbe implements AutoCloseable {
         return beforePhase;
     }
 
+    /** Every output read so far, sampled or not. */
+    public synchronized long outputsRead() {
+        long sampled = 0;
+        for (LatencyStats s : byTopic.values()) {
+            sampled += s.count();
+        }
+        return sampled + beforePhase + withoutHeader;
+    }
+
     @Override
     public void close() throws InterruptedException {
         if (thread.isAlive()) {

@@ -68,14 +68,12 @@ import org.retentionpulse.topology.metrics.SegmentStageMetrics;
 public final class Benchmark {
     private static final Duration QUIET = Duration.ofSeconds(2).plus(DeltaCombining.BEHIND);
     private static final long REPORT_NANOS = TimeUnit.SECONDS.toNanos(System.console() != null ? 2 : 5);
-    /** The generator is sized for this many times the pre-loaded events, plus what the latency phase takes. */
-    private static final double GENERATED_MARGIN = 1.2;
     /**
-     * A pipeline rate above any measured here (13k events/s at 1M on 2 cores): the generator holds enough events for the
-     * latency phase at its load of this rate. With 1.2 times the pre-load only, the 1M bench's 30 s phase ran out of
-     * events after 25 s, and a tiny run's after half a second.
+     * The generator is sized for this many times the pre-loaded events; the rest feeds the latency phase, which ends
+     * early when it runs out (reported). The size defines the bench's stream (199 days for 1M events and 100k
+     * customers), so it is not grown for the phase: at 1M the 30 s phase gets about 25 s of events.
      */
-    private static final double LATENCY_RATE_CEILING = 20_000;
+    private static final double GENERATED_MARGIN = 1.2;
     /** The name of {@code OutputMonitor}'s thread: its CPU is part of what `run` costs (BenchIT checks that it is found). */
     private static final String OUTPUT_MONITOR_THREAD = "retention-pulse-output-monitor";
 
@@ -319,13 +317,11 @@ public final class Benchmark {
 
     /**
      * The generator, sized so that its whole period holds about {@value #GENERATED_MARGIN} times the pre-loaded
-     * events for the configured customers, plus the latency phase's: the period is found from small samples of the same
-     * population.
+     * events for the configured customers: the period is found from small samples of the same population.
      */
     private GeneratorConfig generatorConfig() {
         int sample = Math.min(options.customers(), 2000);
-        double latencyEvents = options.skipLatency() ? 0 : options.latencySeconds() * options.latencyLoad() * LATENCY_RATE_CEILING;
-        double wanted = (GENERATED_MARGIN * options.events() + latencyEvents) / options.customers();
+        double wanted = GENERATED_MARGIN * options.events() / options.customers();
         int days = 90;
         for (int i = 0; i < 4; i++) {
             GeneratorConfig probe = GeneratorConfig.builder().seed(options.seed()).customers(sample).days(days).build();

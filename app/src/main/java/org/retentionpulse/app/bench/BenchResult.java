@@ -35,7 +35,7 @@ public record BenchResult(
     /** The latency phase: offered load and the latency of each output (and of all outputs together). */
     public record Latency(double offeredEventsPerSecond, double load, long eventsProduced, double seconds,
                           Map<String, Summary> byOutput, Summary all, long outputsWithoutHeader,
-                          long restartOutputs, long outputsFromBeforePhase, boolean generatorRanOut) {
+                          long restartOutputs, long outputsFromBeforePhase, boolean generatorRanOut, Summary toRepartition) {
     }
 
     /** Percentiles of one output's latencies. */
@@ -162,6 +162,9 @@ public record BenchResult(
         l.put("restart_outputs_before_phase", latency.restartOutputs());
         l.put("outputs_from_before_phase", latency.outputsFromBeforePhase());
         l.put("generator_ran_out", latency.generatorRanOut());
+        // The customer stage's share of an update's latency: a segment-deltas batch read (read_committed) minus the
+        // append time of the oldest input it sums.
+        l.put("input_to_repartition", latency.toRepartition().json());
         return l;
     }
 
@@ -222,6 +225,7 @@ public record BenchResult(
                     latency.offeredEventsPerSecond(), 100 * latency.load(), latency.seconds(), latency.eventsProduced()));
             latency.byOutput().forEach((name, s) -> row(t, "latency " + name, summary(s)));
             row(t, "latency all outputs", summary(latency.all()));
+            row(t, "latency to repartition", summary(latency.toRepartition()) + " (input to segment-deltas batch: the customer stage)");
         }
         row(t, "state on disk", String.format(Locale.ROOT, "%,.0f bytes/customer (%,d bytes: %s)", stateBytesPerCustomer(), stateDiskBytes(),
                 stateDiskBytesByStore));

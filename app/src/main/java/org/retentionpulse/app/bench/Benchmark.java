@@ -387,7 +387,7 @@ public final class Benchmark {
         long withoutHeader;
         long restartOutputs;
         long fromBeforePhase;
-        try (LatencyProbe probe = new LatencyProbe(run.client(), new ArrayList<>(outputs.keySet()));
+        try (LatencyProbe probe = new LatencyProbe(run.client(), new ArrayList<>(outputs.keySet()), run.repartition());
              KafkaEventSink sink = KafkaEventSink.create(bootstrap, topicNames(run.inputs()), WireFormat.AVRO,
                      producerOverrides(run.client(), 0))) {
             restartOutputs = settle(probe);
@@ -424,12 +424,12 @@ public final class Benchmark {
         }
         Map<String, BenchResult.Summary> byOutput = new LinkedHashMap<>();
         LatencyStats all = new LatencyStats();
-        stats.forEach((topic, s) -> {
-            byOutput.put(outputs.get(topic), BenchResult.Summary.of(s));
-            all.addAll(s);
+        outputs.forEach((topic, name) -> {
+            byOutput.put(name, BenchResult.Summary.of(stats.get(topic)));
+            all.addAll(stats.get(topic));
         });
         return new BenchResult.Latency(rate, options.latencyLoad(), produced, seconds, byOutput, BenchResult.Summary.of(all), withoutHeader,
-                restartOutputs, fromBeforePhase, !generator.hasNext());
+                restartOutputs, fromBeforePhase, !generator.hasNext(), BenchResult.Summary.of(stats.get(run.repartition())));
     }
 
     /**

@@ -34,8 +34,18 @@ public final class LatencyProbe implements AutoCloseable {
     private long withoutHeader;
     private long beforePhase;
     private volatile RuntimeException failure;
+    private final String repartition;
 
     public LatencyProbe(Properties client, List<String> topics) {
+        this(client, topics, null);
+    }
+
+    /**
+     * Also reads {@code repartition} (the segment-deltas topic, {@code CreateTime}: a batch's timestamp is the append
+     * time of the oldest input it sums), sampling its read time minus its timestamp: the customer stage's share of an
+     * update's latency (combining, the customer task's commit, the fetch; probe's own fetch wait included).
+     */
+    public LatencyProbe(Properties client, List<String> topics, String repartition) {
         Properties props = new Properties();
         props.putAll(client);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString().toLowerCase(Locale.ROOT));
@@ -44,7 +54,12 @@ public final class LatencyProbe implements AutoCloseable {
         props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
         consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> partitions = new ArrayList<>();
-        for (String topic : topics) {
+        this.repartition = repartition;
+        List<String> read = new ArrayList<>(topics);
+        if (repartition != null) {
+            read.add(repartition);
+        }
+        for (String topic : read) {
             byTopic.put(topic, new LatencyStats());
             sinceLastReport.put(topic, new LatencyStats());
             consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
@@ -66,15 +81,17 @@ public final class LatencyProbe implements AutoCloseable {
         try {
             while (running.get()) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-                    long source = OutputHeaders.sourceTimestamp(r.headers());
+                    boolean staged = r.topic().equals(repartition);
+                    long source = staged ? r.timestamp() : OutputHeaders.sourceTimestamp(r.headers());
+                    long at = staged ? System.currentTimeMillis() : r.timestamp();
                     synchronized (this) {
                         if (source < 0) {
                             withoutHeader++;
                         } else if (source < since) {
-                            beforePhase++;
+                            beforePhase += staged ? 0 : 1;
                         } else {
-                            byTopic.get(r.topic()).add(r.timestamp() - source);
-                            sinceLastReport.get(r.topic()).add(r.timestamp() - source);
+                            byTopic.get(r.topic()).add(at - source);
+                            sinceLastReport.get(r.topic()).add(at - source);
                         }
                     }
                 }
@@ -126,11 +143,11 @@ public final class LatencyProbe implements AutoCloseable {
         return beforePhase;
     }
 
-    /** Every output read so far, sampled or not. */
+    /** Every output read so far, sampled or not (the repartition topic's records left out). */
     public synchronized long outputsRead() {
         long sampled = 0;
-        for (LatencyStats s : byTopic.values()) {
-            sampled += s.count();
+        for (Map.Entry<String, LatencyStats> e : byTopic.entrySet()) {
+            sampled += e.getKey().equals(repartition) ? 0 : e.getValue().count();
         }
         return sampled + beforePhase + withoutHeader;
     }

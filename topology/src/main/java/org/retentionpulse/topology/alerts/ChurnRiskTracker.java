@@ -62,7 +62,7 @@ public final class ChurnRiskTracker {
     private final Alerts alerts;
     private final LongSupplier wallClock;
     private final ChurnPolicy.Inactivity inactivity;
-    /** Due checks are done up to (exclusive) this instant; transient, checks are idempotent after a restart. */
+    /** Due checks are done up to (exclusive) this instant; the caller keeps it across restarts ({@link #resume}). */
     private long checkedUpTo = Long.MIN_VALUE;
 
     /** By the {@link ChurnRiskScorer} of {@code policy} alone. */
@@ -90,6 +90,20 @@ public final class ChurnRiskTracker {
     /** Index entries visited by due checks since start: the work is proportional to this, not to the customer count. */
     public long dueEntriesVisited() {
         return due.visited();
+    }
+
+    /** Due checks are done before this instant ({@code Long.MIN_VALUE}: none yet). */
+    public long checkedUpTo() {
+        return checkedUpTo;
+    }
+
+    /**
+     * After a restart: the checks before {@code t} were done (the caller stored {@link #checkedUpTo}). The next scan
+     * seeks to {@code t} instead of starting at the first key: on RocksDB that first key is behind the tombstones of
+     * every entry handled since the last compaction, a scan that costs seconds on a restored store.
+     */
+    public void resume(long t) {
+        checkedUpTo = t;
     }
 
     /** Checks every customer due before {@code t}; {@code sourceTimestamp} is the input record that moved time. */

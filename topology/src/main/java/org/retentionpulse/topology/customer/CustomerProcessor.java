@@ -57,6 +57,13 @@ public final class CustomerProcessor implements Processor<String, InputRecord, S
     public static final String STREAM_TIME_KEY = "stream-time";
     /** Key of the same store: this task's latest accepted event time (stream time without ticks: cohort periods reached). */
     public static final String LATEST_EVENT_KEY = "latest-event";
+    /**
+     * Keys of the same store: the instants before which the churn-risk due checks and the lapses are done, so that a
+     * restarted task resumes its scans of {@link ChurnRiskTracker#DUE_INDEX_STORE} and {@link #LAPSE_DUE_STORE} there
+     * (each changes at most once per record, with the stream time).
+     */
+    static final String DUE_CHECKED_KEY = "due-checked-before";
+    static final String LAPSES_HANDLED_KEY = "lapses-handled-before";
     /** The customers' pending lapses under {@code churn.inactivity}, layout and retention in {@link LapseSchedule#STORE}. */
     public static final String LAPSE_DUE_STORE = LapseSchedule.STORE;
 
@@ -85,6 +92,8 @@ public final class CustomerProcessor implements Processor<String, InputRecord, S
     private int partition;
     private long streamTime = Long.MIN_VALUE;
     private long latestEvent = Long.MIN_VALUE;
+    /** The due checks' position last written to {@value #STREAM_TIME_STORE}. */
+    private long checkedStored = Long.MIN_VALUE;
 
     public CustomerProcessor(WindowSet windows, List<Dimension> dimensions, Duration dedupHorizon, AlertPolicy alertPolicy,
             ModelFitting modelFitting, CustomerMetrics metrics, ChurnPolicy churn, CohortSpec cohortSpec) {
@@ -117,6 +126,15 @@ public final class CustomerProcessor implements Processor<String, InputRecord, S
         this.streamTime = stored == null ? Long.MIN_VALUE : stored;
         Long latest = streamTimeStore.get(LATEST_EVENT_KEY);
         this.latestEvent = latest == null ? Long.MIN_VALUE : latest;
+        Long checked = streamTimeStore.get(DUE_CHECKED_KEY);
+        if (checked != null) {
+            churnRisk.resume(checked);
+            checkedStored = checked;
+        }
+        Long handled = streamTimeStore.get(LAPSES_HANDLED_KEY);
+        if (handled != null) {
+            lapses.resume(handled);
+        }
         metrics.init(context);
     }
 
@@ -143,8 +161,7 @@ public final class CustomerProcessor implements Processor<String, InputRecord, S
                 new CustomerOutput.Delta(SegmentDelta.watermark(partition, streamTime, latestEvent))));
         if (!tick.endOfInput()) {
             refitter.advanceTo(streamTime);
-            churnRisk.checkDue(streamTime, record.timestamp());
-            reachLapses(record.timestamp());
+            checkDueAndLapses(record.timestamp());
             profiles.release();
         }
     }
@@ -185,8 +202,7 @@ public final class CustomerProcessor implements Processor<String, InputRecord, S
         context.forward(record.withKey(customerId).<CustomerOutput>withValue(new CustomerOutput.Delta(delta)));
 
         profiles.holding(customerId, state);
-        churnRisk.checkDue(streamTime, record.timestamp());
-        reachLapses(record.timestamp());
+        checkDueAndLapses(record.timestamp());
         state.profile(churnRisk.apply(state.profile(), event, streamTime, record.timestamp()));
         if (lapses.moved(customerId, changes.pendingBefore(), changes.pendingAfter())) {
             state.profile(churnRisk.lapsed(customerId, state.profile(), changes.pendingAfter().at(), record.timestamp()));
@@ -207,14 +223,26 @@ public final class CustomerProcessor implements Processor<String, InputRecord, S
         return delta;
     }
 
-    /** The lapses stream time has reached end their customers' churn-risk tracking with a CHURNED alert. */
-    private void reachLapses(long sourceTimestamp) {
+    /**
+     * The churn-risk checks due before stream time, then the lapses it has reached (each ends its customer's tracking
+     * with a CHURNED alert); stores how far both are done when that moved.
+     */
+    private void checkDueAndLapses(long sourceTimestamp) {
+        churnRisk.checkDue(streamTime, sourceTimestamp);
+        long handledBefore = lapses.handledBefore();
         lapses.reach(streamTime, (customerId, at) -> {
             CustomerProfile profile = profiles.get(customerId);
             if (profile != null && profile.active()) {
                 profiles.put(customerId, churnRisk.lapsed(customerId, profile, at, sourceTimestamp));
             }
         });
+        if (lapses.handledBefore() != handledBefore) {
+            streamTimeStore.put(LAPSES_HANDLED_KEY, lapses.handledBefore());
+        }
+        if (churnRisk.checkedUpTo() != checkedStored) {
+            checkedStored = churnRisk.checkedUpTo();
+            streamTimeStore.put(DUE_CHECKED_KEY, checkedStored);
+        }
     }
 
     private void late(Record<String, InputRecord> record, CustomerEvent event) {

@@ -21,11 +21,25 @@ final class LapseSchedule {
     static final String STORE = "customer-lapse-due";
 
     private final DueIndex due;
-    /** Lapses before this instant are handled; transient: after a restart the scan starts at the first entry. */
+    /** Lapses before this instant are handled; the caller keeps it across restarts ({@link #resume}). */
     private long handledBefore = Long.MIN_VALUE;
 
     LapseSchedule(DueIndex due) {
         this.due = due;
+    }
+
+    /** Lapses before this instant are handled ({@code Long.MIN_VALUE}: none yet). */
+    long handledBefore() {
+        return handledBefore;
+    }
+
+    /**
+     * After a restart: the lapses before {@code t} were handled. Without it the next scan would start at the first key
+     * (behind the tombstones of every handled entry, on RocksDB), and an activity that moves a lapse before stream time
+     * would be scheduled instead of handled at once, one record later than without the restart.
+     */
+    void resume(long t) {
+        handledBefore = t;
     }
 
     /**

@@ -30,12 +30,14 @@ public record BenchResult(
         Map<String, Object> machine,
         Map<String, Object> settings,
         Map<String, SegmentStageMetrics.TaskReads> segmentTasks,
-        long repartitionBytesRead) {
+        long repartitionBytesRead,
+        double pipelineStreamThreadsCpuSeconds) {
 
     /** The latency phase: offered load and the latency of each output (and of all outputs together). */
     public record Latency(double offeredEventsPerSecond, double load, long eventsProduced, double seconds,
                           Map<String, Summary> byOutput, Summary all, long outputsWithoutHeader,
-                          long restartOutputs, long outputsFromBeforePhase, boolean generatorRanOut, Summary toRepartition) {
+                          long restartOutputs, long outputsFromBeforePhase, boolean generatorRanOut, Summary toRepartition,
+                          double streamThreadCpuSeconds) {
     }
 
     /** Percentiles of one output's latencies. */
@@ -129,6 +131,9 @@ public record BenchResult(
         m.put("segment_tasks", tasks);
         m.put("repartition_bytes_read", repartitionBytesRead);
         m.put("repartition_bytes_per_event", round3((double) repartitionBytesRead / events));
+        // The Kafka Streams threads alone (pipeline_cpu_seconds adds their producers' network threads and the monitor),
+        // per event: compare with latency.stream_threads_cpu_us_per_event.
+        m.put("pipeline_stream_threads_cpu_us_per_event", round(1e6 * pipelineStreamThreadsCpuSeconds / events));
         if (yardstick != null) {
             Map<String, Object> y = new LinkedHashMap<>();
             y.put("passthrough", coldRunJson(yardstick.passthrough()));
@@ -165,6 +170,11 @@ public record BenchResult(
         // The customer stage's share of an update's latency: a segment-deltas batch read (read_committed) minus the
         // append time of the oldest input it sums.
         l.put("input_to_repartition", latency.toRepartition().json());
+        // The Kafka Streams threads' CPU while the phase produced, per event: against pipeline_cpu_seconds / events, what
+        // a live event costs compared with one of the backfill.
+        l.put("stream_threads_cpu_seconds", round3(latency.streamThreadCpuSeconds()));
+        l.put("stream_threads_cpu_us_per_event", latency.eventsProduced() == 0 ? null
+                : round(1e6 * latency.streamThreadCpuSeconds() / latency.eventsProduced()));
         return l;
     }
 

@@ -166,7 +166,8 @@ public final class Benchmark {
             return new BenchResult(options.events(), customersSeen, options.customers(), options.partitions(), throughput.raw(),
                     throughput.rawRate(), throughput.rawPerCpu(), throughput.pipeline(), throughput.monitorCpuSeconds(),
                     throughput.yardstick(), latency, disk, live, restore.seconds(), restore.records(),
-                    machine(loadBefore, loadAfter), settingsJson(run), throughput.segmentTasks(), throughput.repartitionBytes());
+                    machine(loadBefore, loadAfter), settingsJson(run), throughput.segmentTasks(), throughput.repartitionBytes(),
+                    throughput.streamThreadsCpuSeconds());
         }
     }
 
@@ -177,7 +178,7 @@ public final class Benchmark {
     /** The throughput phases' figures. */
     private record Throughput(List<Double> raw, double rawRate, double rawPerCpu, ColdRun.Result pipeline, double monitorCpuSeconds,
                               Yardstick.Result yardstick, Map<String, SegmentStageMetrics.TaskReads> segmentTasks,
-                              long repartitionBytes) {
+                              long repartitionBytes, double streamThreadsCpuSeconds) {
     }
 
     /**
@@ -204,11 +205,13 @@ public final class Benchmark {
         long monitorCpuAfter;
         Map<String, SegmentStageMetrics.TaskReads> segmentTasks;
         long repartitionBytes;
+        double streamCpu;
         try (Started started = start(run)) {
             pipeline = run.clock().measure("pipeline", started::streams, run.applicationId(), List.of(run.repartition()), cpuMarkers);
             monitorCpuAfter = ThreadCpu.nanos(OUTPUT_MONITOR_THREAD);
             segmentTasks = SegmentStageMetrics.readsByTask(started.streams().metrics());
             repartitionBytes = bytesConsumed(started.streams().metrics(), run.repartition());
+            streamCpu = ThreadCpu.streamThreadNanos(run.applicationId()) / 1e9; // from a cold start: no restore in it
         }
         progress.printf(Locale.ROOT, "  %s: %,d bytes read by the segment stage, %.1f per input event%n", run.repartition(),
                 repartitionBytes, (double) repartitionBytes / options.events());
@@ -221,7 +224,7 @@ public final class Benchmark {
         progress.printf(Locale.ROOT, "  per CPU second: raw consume %,.0f events, pipeline %,.0f events%n", rawPerCpuRate,
                 pipeline.eventsPerCpuSecond());
         return new Throughput(raw, rawRate, rawPerCpuRate, pipeline, (monitorCpuAfter - monitorCpuBefore) / 1e9, yardstick,
-                segmentTasks, repartitionBytes);
+                segmentTasks, repartitionBytes, streamCpu);
     }
 
     /** The bytes the main consumers of a Kafka Streams client fetched of {@code topic} (the consumers' per-topic metric). */
@@ -387,32 +390,18 @@ public final class Benchmark {
         long withoutHeader;
         long restartOutputs;
         long fromBeforePhase;
+        double streamCpuSeconds;
         try (LatencyProbe probe = new LatencyProbe(run.client(), new ArrayList<>(outputs.keySet()), run.repartition());
              KafkaEventSink sink = KafkaEventSink.create(bootstrap, topicNames(run.inputs()), WireFormat.AVRO,
                      producerOverrides(run.client(), 0))) {
             restartOutputs = settle(probe);
             probe.sampleFrom(System.currentTimeMillis());
             long start = System.nanoTime();
-            long end = start + TimeUnit.SECONDS.toNanos(options.latencySeconds());
-            long lastReport = start;
-            double nanosPerEvent = 1e9 / rate;
-            while (System.nanoTime() < end && generator.hasNext()) {
-                long due = start + (long) (produced * nanosPerEvent);
-                long now = System.nanoTime();
-                if (now < due) {
-                    LockSupport.parkNanos(due - now);
-                    continue;
-                }
-                sink.write(generator.next());
-                produced++;
-                if (now - lastReport > REPORT_NANOS) {
-                    lastReport = now;
-                    progress.printf(Locale.ROOT, "  latency: %,d events produced, outputs sampled %s; p50/p99 since the last line %s%n",
-                            produced, probe.counts(), probe.recent());
-                }
-            }
+            long cpuAtStart = ThreadCpu.streamThreadNanos(run.applicationId());
+            produced = producePaced(generator, sink, probe, rate, run.applicationId());
             sink.flush();
             seconds = (System.nanoTime() - start) / 1e9;
+            streamCpuSeconds = (ThreadCpu.streamThreadNanos(run.applicationId()) - cpuAtStart) / 1e9;
             if (!generator.hasNext()) {
                 progress.printf(Locale.ROOT, "  the generated stream ended after %.1f s of the latency phase%n", seconds);
             }
@@ -429,7 +418,40 @@ public final class Benchmark {
             all.addAll(stats.get(topic));
         });
         return new BenchResult.Latency(rate, options.latencyLoad(), produced, seconds, byOutput, BenchResult.Summary.of(all), withoutHeader,
-                restartOutputs, fromBeforePhase, !generator.hasNext(), BenchResult.Summary.of(stats.get(run.repartition())));
+                restartOutputs, fromBeforePhase, !generator.hasNext(), BenchResult.Summary.of(stats.get(run.repartition())),
+                streamCpuSeconds);
+    }
+
+    /**
+     * Writes the generator's next events at {@code rate} until the phase ends or the generator does; every progress
+     * line gives the latency since the previous one and the share of a core the stream threads used meanwhile (near
+     * 100 % per thread: the offered load is at the pipeline's capacity, and the latency is queueing).
+     */
+    private long producePaced(EventGenerator generator, KafkaEventSink sink, LatencyProbe probe, double rate, String applicationId) {
+        long start = System.nanoTime();
+        long end = start + TimeUnit.SECONDS.toNanos(options.latencySeconds());
+        long lastReport = start;
+        long lastCpu = ThreadCpu.streamThreadNanos(applicationId);
+        double nanosPerEvent = 1e9 / rate;
+        long produced = 0;
+        while (System.nanoTime() < end && generator.hasNext()) {
+            long due = start + (long) (produced * nanosPerEvent);
+            long now = System.nanoTime();
+            if (now < due) {
+                LockSupport.parkNanos(due - now);
+                continue;
+            }
+            sink.write(generator.next());
+            produced++;
+            if (now - lastReport > REPORT_NANOS) {
+                long cpu = ThreadCpu.streamThreadNanos(applicationId);
+                progress.printf(Locale.ROOT, "  latency: %,d events produced, outputs sampled %s; since the last line: stream threads busy %.0f %%"
+                                + " of a core, p50/p99 %s%n", produced, probe.counts(), 100.0 * (cpu - lastCpu) / (now - lastReport), probe.recent());
+                lastReport = now;
+                lastCpu = cpu;
+            }
+        }
+        return produced;
     }
 
     /**

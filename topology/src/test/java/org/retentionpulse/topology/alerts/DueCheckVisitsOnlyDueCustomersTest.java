@@ -25,13 +25,18 @@ class DueCheckVisitsOnlyDueCustomersTest {
     private static final long DAY = Duration.ofDays(1).toMillis();
     private static final int CUSTOMERS = 1_000_000;
 
-    @Test
-    void checkOverAMillionCustomersWithOnePercentDueTouchesOnlyThoseDue() {
+    private static KeyValueStore<Bytes, byte[]> inMemoryIndex() {
         MockProcessorContext<String, ChurnRiskAlert> context = new MockProcessorContext<>();
         KeyValueStore<Bytes, byte[]> index = Stores.keyValueStoreBuilder(
                 Stores.inMemoryKeyValueStore(ChurnRiskTracker.DUE_INDEX_STORE), Serdes.Bytes(), Serdes.ByteArray())
                 .withLoggingDisabled().build();
         index.init(context.getStateStoreContext(), index);
+        return index;
+    }
+
+    @Test
+    void checkOverAMillionCustomersWithOnePercentDueTouchesOnlyThoseDue() {
+        KeyValueStore<Bytes, byte[]> index = inMemoryIndex();
         Map<String, CustomerProfile> profiles = new HashMap<>();
         List<ChurnRiskAlert> alerts = new ArrayList<>();
         DueIndex due = new DueIndex(index);
@@ -75,11 +80,7 @@ class DueCheckVisitsOnlyDueCustomersTest {
 
     @Test
     void aTrackerResumedAfterARestartScansFromWhereTheChecksEnded() {
-        MockProcessorContext<String, ChurnRiskAlert> context = new MockProcessorContext<>();
-        KeyValueStore<Bytes, byte[]> index = Stores.keyValueStoreBuilder(
-                Stores.inMemoryKeyValueStore(ChurnRiskTracker.DUE_INDEX_STORE), Serdes.Bytes(), Serdes.ByteArray())
-                .withLoggingDisabled().build();
-        index.init(context.getStateStoreContext(), index);
+        KeyValueStore<Bytes, byte[]> index = inMemoryIndex();
         DueIndex due = new DueIndex(index);
         // Entries below the checked instant stand for what a RocksDB scan from the first key steps over after a
         // restart: the tombstones of every entry handled before it (an in-memory store has none to show).

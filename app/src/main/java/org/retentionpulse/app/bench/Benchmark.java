@@ -395,6 +395,7 @@ public final class Benchmark {
              KafkaEventSink sink = KafkaEventSink.create(bootstrap, topicNames(run.inputs()), WireFormat.AVRO,
                      producerOverrides(run.client(), 0))) {
             restartOutputs = settle(probe);
+            long backlogAtStart = probe.outputsFromBacklog();
             probe.sampleFrom(System.currentTimeMillis());
             long start = System.nanoTime();
             long cpuAtStart = ThreadCpu.streamThreadNanos(run.applicationId());
@@ -409,7 +410,7 @@ public final class Benchmark {
             awaitQuiet(probe::counts);
             stats = probe.stop();
             withoutHeader = probe.outputsWithoutHeader();
-            fromBeforePhase = probe.outputsFromBacklog() - restartOutputs;
+            fromBeforePhase = probe.outputsFromBacklog() - backlogAtStart;
         }
         Map<String, BenchResult.Summary> byOutput = new LinkedHashMap<>();
         LatencyStats all = new LatencyStats();

@@ -36,12 +36,8 @@ public final class LatencyProbe implements AutoCloseable {
     private volatile RuntimeException failure;
     private final String repartition;
 
-    public LatencyProbe(Properties client, List<String> topics) {
-        this(client, topics, null);
-    }
-
     /**
-     * Also reads {@code repartition} (the segment-deltas topic, {@code CreateTime}: a batch's timestamp is the append
+     * Reads {@code topics} (the outputs) and {@code repartition} (the segment-deltas topic, {@code CreateTime}: a batch's timestamp is the append
      * time of the oldest input it sums), sampling its read time minus its timestamp: the customer stage's share of an
      * update's latency (combining, the customer task's commit, the fetch; probe's own fetch wait included).
      */
@@ -56,9 +52,7 @@ public final class LatencyProbe implements AutoCloseable {
         List<TopicPartition> partitions = new ArrayList<>();
         this.repartition = repartition;
         List<String> read = new ArrayList<>(topics);
-        if (repartition != null) {
-            read.add(repartition);
-        }
+        read.add(repartition);
         for (String topic : read) {
             byTopic.put(topic, new LatencyStats());
             sinceLastReport.put(topic, new LatencyStats());
@@ -88,7 +82,9 @@ public final class LatencyProbe implements AutoCloseable {
                         if (source < 0) {
                             withoutHeader++;
                         } else if (source < since) {
-                            beforePhase += staged ? 0 : 1;
+                            if (!staged) {
+                                beforePhase++;
+                            }
                         } else {
                             byTopic.get(r.topic()).add(at - source);
                             sinceLastReport.get(r.topic()).add(at - source);

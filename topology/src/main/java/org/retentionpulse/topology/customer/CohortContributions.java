@@ -32,16 +32,45 @@ final class CohortContributions {
 
     /**
      * The ledger after {@code inserted} (already in {@code timeline}); the cell changes against {@code before} are
-     * added to {@code changes}.
+     * added to {@code changes}, one per changed cell and segment (none that cancel out).
      */
     CohortLedger update(CustomerTimeline timeline, CohortLedger before, TimelineEntry inserted, long streamTime,
                         List<SegmentDelta.CohortChange> changes) {
         CohortLedger after = next(timeline, before, inserted, streamTime);
-        if (after != null && !after.equals(before)) {
-            diff(before, -1, changes);
-            diff(after, +1, changes);
+        if (after == null || after.equals(before)) {
+            return after;
+        }
+        if (before != null && before.cohort() == after.cohort() && before.cells() == after.cells()
+                && before.dimensions().equals(after.dimensions())) {
+            cellChanges(before, after, changes); // the usual case: same cohort and segments, a few cells differ
+        } else {
+            List<SegmentDelta.CohortChange> moved = new ArrayList<>();
+            diff(before, -1, moved);
+            diff(after, +1, moved);
+            changes.addAll(net(moved));
         }
         return after;
+    }
+
+    /**
+     * The differences of two ledgers of the same cohort and dimensions, cell by cell: what {@link #net} makes of the
+     * one's removal and the other's addition, in the same order, without keying every cell of every segment.
+     */
+    private void cellChanges(CohortLedger before, CohortLedger after, List<SegmentDelta.CohortChange> changes) {
+        for (String segment : Segment.of(after.dimensions(), dimensions)) {
+            for (int k = 0; k < after.cells(); k++) {
+                long retained = flag(after.retained(k)) - flag(before.retained(k));
+                long active = flag(after.active(k)) - flag(before.active(k));
+                long revenue = after.revenueCents(k) - before.revenueCents(k);
+                if (retained != 0 || active != 0 || revenue != 0) {
+                    changes.add(new SegmentDelta.CohortChange(segment, after.cohort(), k, 0, retained, active, revenue));
+                }
+            }
+        }
+    }
+
+    private static long flag(boolean value) {
+        return value ? 1 : 0;
     }
 
     private CohortLedger next(CustomerTimeline timeline, CohortLedger before, TimelineEntry inserted, long streamTime) {
@@ -120,7 +149,7 @@ final class CohortContributions {
     }
 
     /** Sums the changes of one record per cell, dropping those that cancel out. */
-    static List<SegmentDelta.CohortChange> net(List<SegmentDelta.CohortChange> changes) {
+    private static List<SegmentDelta.CohortChange> net(List<SegmentDelta.CohortChange> changes) {
         Map<String, long[]> sums = new LinkedHashMap<>();
         Map<String, SegmentDelta.CohortChange> firsts = new HashMap<>();
         for (SegmentDelta.CohortChange c : changes) {

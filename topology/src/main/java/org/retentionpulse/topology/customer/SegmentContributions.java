@@ -275,7 +275,7 @@ public final class SegmentContributions {
     }
 
     /**
-     * @param cohorts the record's cohort cell changes ({@link CohortContributions})
+     * @param cohorts the record's cohort cell changes, summed per cell ({@link CohortContributions#update})
      * @param latestEvent the task's latest accepted event time
      */
     public SegmentDelta.Contribution build(int sourcePartition, long sourceStreamTime, List<SegmentDelta.CohortChange> cohorts,
@@ -295,7 +295,7 @@ public final class SegmentContributions {
             }
         });
         return new SegmentDelta.Contribution(sourcePartition, sourceStreamTime, changes, coverage, reasonChanges,
-                CohortContributions.net(cohorts), latestEvent);
+                cohorts, latestEvent);
     }
 
     private static boolean isZero(long[] values) {

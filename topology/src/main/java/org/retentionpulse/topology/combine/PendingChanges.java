@@ -21,8 +21,8 @@ import org.retentionpulse.topology.metrics.SegmentOwnership;
  * segment {@value Segment#ALL}, which every partition keeps.
  */
 final class PendingChanges {
-    /** Sorted, so a drain is in the same order whatever order the records came in. */
-    private final Map<String, SegmentSums> segments = new TreeMap<>();
+    /** Per segment; sorted at drain time, so a drain is in the same order whatever order the records came in. */
+    private final Map<String, SegmentSums> segments = new HashMap<>();
 
     boolean isEmpty() {
         return segments.isEmpty();
@@ -47,7 +47,7 @@ final class PendingChanges {
         for (int p = 0; p < segmentPartitions; p++) {
             byPartition.add(new ArrayList<>());
         }
-        segments.forEach((segment, sums) -> {
+        new TreeMap<>(segments).forEach((segment, sums) -> {
             SegmentDelta.Changes changes = sums.changes(segment);
             if (changes.buckets().isEmpty() && changes.coverage().isEmpty() && changes.reasons().isEmpty()
                     && changes.cohorts().isEmpty()) {

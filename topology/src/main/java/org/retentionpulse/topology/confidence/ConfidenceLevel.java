@@ -1,5 +1,7 @@
 package org.retentionpulse.topology.confidence;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.commons.math3.distribution.NormalDistribution;
 import org.apache.commons.math3.distribution.TDistribution;
 
@@ -17,8 +19,16 @@ public final class ConfidenceLevel {
      */
     private static final double QUANTILE_ACCURACY = 1e-14;
 
+    /** Quantiles of whole degrees of freedom below this are kept once computed (a bound on the cache). */
+    private static final double CACHED_DEGREES_BELOW = 10_000;
+
     private final double level;
     private final double z;
+    /**
+     * t quantiles by degrees of freedom: every published CES interval needs one, and each is a root search of the
+     * distribution function (1 % of the stream thread in a backfill); the degrees are counts, so few values recur.
+     */
+    private final Map<Double, Double> tQuantiles = new ConcurrentHashMap<>();
 
     public ConfidenceLevel(double level) {
         if (!(level > 0 && level < 1)) {
@@ -43,6 +53,13 @@ public final class ConfidenceLevel {
 
     /** The Student t quantile with {@code degreesOfFreedom} (at least 1). */
     public double t(double degreesOfFreedom) {
+        if (degreesOfFreedom < CACHED_DEGREES_BELOW && degreesOfFreedom == Math.rint(degreesOfFreedom)) {
+            return tQuantiles.computeIfAbsent(degreesOfFreedom, this::computeT);
+        }
+        return computeT(degreesOfFreedom);
+    }
+
+    private double computeT(double degreesOfFreedom) {
         return new TDistribution(null, degreesOfFreedom, QUANTILE_ACCURACY).inverseCumulativeProbability(upperTail(level));
     }
 

@@ -94,6 +94,7 @@ public final class RetentionPulseTopology {
         builder.addStateStore(CohortAggregator.storeBuilder());
         builder.addStateStore(CohortTriangle.storeBuilder());
         builder.addStateStore(historyStore(config));
+        builder.addStateStore(MetricHistory.openStoreBuilder());
         builder.addStateStore(fitSampleStore(config));
         builder.addStateStore(modelStore());
         builder.addStateStore(DeltaCombiner.storeBuilder());
@@ -160,7 +161,7 @@ public final class RetentionPulseTopology {
                 .process(() -> new SegmentAggregator(windows, config.sourcePartitions(), config.segmentPartitions(),
                         config.updateInterval(), config.historyRetention(), new MetricIntervals(config.confidence()),
                         config.churn()),
-                        Named.as("segment-stage"), SegmentAggregator.STORE, MetricHistory.STORE);
+                        Named.as("segment-stage"), SegmentAggregator.STORE, MetricHistory.STORE, MetricHistory.OPEN_STORE);
         segmentDeltas
                 .process(() -> new CohortAggregator(config.cohorts(), windows, config.sourcePartitions(),
                         config.segmentPartitions(), config.updateInterval(), config.historyRetention(), config.confidence()),
@@ -256,7 +257,8 @@ public final class RetentionPulseTopology {
     }
 
     /**
-     * Written per emitted update (not per event); pruned by the aggregator {@code historyRetention} after windows close.
+     * Written per final (open windows' updates go to {@link MetricHistory#OPEN_STORE}); pruned by the aggregator
+     * {@code historyRetention} after windows close.
      * No record cache: each key is written at most once per update interval, so the cache coalesced nothing and
      * cost ~30% of the stream thread in the bench (BENCHMARKS.md).
      */

@@ -173,6 +173,9 @@ public final class RetentionPulseTopology {
         MetricAlertStage.attach(builder, updates, config);
     }
 
+    /** The stores built with logging disabled: they have no changelog topic. */
+    public static final Set<String> UNLOGGED_STORES = Set.of(MetricHistory.OPEN_STORE);
+
     /**
      * The internal topics Kafka Streams creates for this topology under {@code applicationId}: each store's
      * {@code <id>-<store>-changelog} and each {@code <id>-<name>-repartition}, read from the topology itself (with a
@@ -188,7 +191,8 @@ public final class RetentionPulseTopology {
         for (org.apache.kafka.streams.TopologyDescription.Subtopology sub : build(config).describe().subtopologies()) {
             for (org.apache.kafka.streams.TopologyDescription.Node node : sub.nodes()) {
                 if (node instanceof org.apache.kafka.streams.TopologyDescription.Processor p) {
-                    p.stores().forEach(store -> topics.add(applicationId + "-" + store + "-changelog"));
+                    p.stores().stream().filter(store -> !UNLOGGED_STORES.contains(store))
+                            .forEach(store -> topics.add(applicationId + "-" + store + "-changelog"));
                 } else if (node instanceof org.apache.kafka.streams.TopologyDescription.Source s && s.topicSet() != null) {
                     s.topicSet().stream().filter(t -> t.endsWith("-repartition")).forEach(t -> topics.add(applicationId + "-" + t));
                 }
@@ -266,6 +270,6 @@ public final class RetentionPulseTopology {
         KeyValueBytesStoreSupplier supplier = config.stores() == TopologyConfig.StoreKind.IN_MEMORY
                 ? Stores.inMemoryKeyValueStore(MetricHistory.STORE)
                 : Stores.persistentKeyValueStore(MetricHistory.STORE);
-        return Stores.keyValueStoreBuilder(supplier, Serdes.String(), new MetricUpdateSerde(WireFormat.AVRO)).withCachingDisabled();
+        return Stores.keyValueStoreBuilder(supplier, Serdes.String(), MetricHistory.valueSerde()).withCachingDisabled();
     }
 }

@@ -2,6 +2,7 @@ package org.retentionpulse.topology.metrics;
 
 import java.util.Optional;
 import java.util.Set;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.StreamPartitioner;
 import org.apache.kafka.streams.state.StoreBuilder;
@@ -49,8 +50,13 @@ public final class MetricHistory {
 
     /** The {@value #OPEN_STORE} store: in memory, not logged (rebuilt by the segment stage), no cache. */
     public static StoreBuilder<?> openStoreBuilder() {
-        return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(OPEN_STORE), Serdes.String(),
-                new MetricUpdateSerde(WireFormat.AVRO)).withLoggingDisabled().withCachingDisabled();
+        return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(OPEN_STORE), Serdes.String(), valueSerde())
+                .withLoggingDisabled().withCachingDisabled();
+    }
+
+    /** The value serde of both stores (Avro, whatever the output format). */
+    public static Serde<MetricUpdate> valueSerde() {
+        return new MetricUpdateSerde(WireFormat.AVRO);
     }
 
     /** The store key of one window of one series (of a record without a reason). */

@@ -94,6 +94,7 @@ public final class RetentionPulseTopology {
         builder.addStateStore(CohortAggregator.storeBuilder());
         builder.addStateStore(CohortTriangle.storeBuilder());
         builder.addStateStore(historyStore(config));
+        builder.addStateStore(MetricHistory.openStoreBuilder());
         builder.addStateStore(fitSampleStore(config));
         builder.addStateStore(modelStore());
         builder.addStateStore(DeltaCombiner.storeBuilder());
@@ -160,7 +161,7 @@ public final class RetentionPulseTopology {
                 .process(() -> new SegmentAggregator(windows, config.sourcePartitions(), config.segmentPartitions(),
                         config.updateInterval(), config.historyRetention(), new MetricIntervals(config.confidence()),
                         config.churn()),
-                        Named.as("segment-stage"), SegmentAggregator.STORE, MetricHistory.STORE);
+                        Named.as("segment-stage"), SegmentAggregator.STORE, MetricHistory.STORE, MetricHistory.OPEN_STORE);
         segmentDeltas
                 .process(() -> new CohortAggregator(config.cohorts(), windows, config.sourcePartitions(),
                         config.segmentPartitions(), config.updateInterval(), config.historyRetention(), config.confidence()),
@@ -171,6 +172,9 @@ public final class RetentionPulseTopology {
                         (Serde<MetricUpdate>) new MetricUpdateSerde(config.outputFormat())).withName("metric-updates-sink"));
         MetricAlertStage.attach(builder, updates, config);
     }
+
+    /** The stores built with logging disabled: they have no changelog topic. */
+    public static final Set<String> UNLOGGED_STORES = Set.of(MetricHistory.OPEN_STORE);
 
     /**
      * The internal topics Kafka Streams creates for this topology under {@code applicationId}: each store's
@@ -187,7 +191,8 @@ public final class RetentionPulseTopology {
         for (org.apache.kafka.streams.TopologyDescription.Subtopology sub : build(config).describe().subtopologies()) {
             for (org.apache.kafka.streams.TopologyDescription.Node node : sub.nodes()) {
                 if (node instanceof org.apache.kafka.streams.TopologyDescription.Processor p) {
-                    p.stores().forEach(store -> topics.add(applicationId + "-" + store + "-changelog"));
+                    p.stores().stream().filter(store -> !UNLOGGED_STORES.contains(store))
+                            .forEach(store -> topics.add(applicationId + "-" + store + "-changelog"));
                 } else if (node instanceof org.apache.kafka.streams.TopologyDescription.Source s && s.topicSet() != null) {
                     s.topicSet().stream().filter(t -> t.endsWith("-repartition")).forEach(t -> topics.add(applicationId + "-" + t));
                 }
@@ -256,7 +261,8 @@ public final class RetentionPulseTopology {
     }
 
     /**
-     * Written per emitted update (not per event); pruned by the aggregator {@code historyRetention} after windows close.
+     * Written per final (open windows' updates go to {@link MetricHistory#OPEN_STORE}); pruned by the aggregator
+     * {@code historyRetention} after windows close.
      * No record cache: each key is written at most once per update interval, so the cache coalesced nothing and
      * cost ~30% of the stream thread in the bench (BENCHMARKS.md).
      */
@@ -264,6 +270,6 @@ public final class RetentionPulseTopology {
         KeyValueBytesStoreSupplier supplier = config.stores() == TopologyConfig.StoreKind.IN_MEMORY
                 ? Stores.inMemoryKeyValueStore(MetricHistory.STORE)
                 : Stores.persistentKeyValueStore(MetricHistory.STORE);
-        return Stores.keyValueStoreBuilder(supplier, Serdes.String(), new MetricUpdateSerde(WireFormat.AVRO)).withCachingDisabled();
+        return Stores.keyValueStoreBuilder(supplier, Serdes.String(), MetricHistory.valueSerde()).withCachingDisabled();
     }
 }

@@ -17,5 +17,6 @@ class InternalTopicsTest {
         }
         assertTrue(topics.stream().allMatch(t -> t.startsWith("rp-crash-") && (t.endsWith("-changelog") || t.endsWith("-repartition"))));
         assertFalse(topics.contains("rp-crash-baseline-customer-state-changelog"), "another application id that starts with this one");
+        assertFalse(topics.contains("rp-crash-metric-history-open-changelog"), "an unlogged store has no changelog");
     }
 }

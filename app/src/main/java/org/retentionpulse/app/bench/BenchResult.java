@@ -147,6 +147,10 @@ public record BenchResult(
         m.put("state_disk_bytes_by_store", stateDiskBytesByStore);
         m.put("state_live_changelog_bytes", stateLiveBytes());
         m.put("state_live_changelog_bytes_by_store", stateLiveBytesByStore);
+        // The stores without a changelog in the map above, read through interactive queries instead.
+        Map<String, Long> unlogged = new java.util.TreeMap<>(stateLiveBytesByStore);
+        unlogged.keySet().retainAll(org.retentionpulse.topology.RetentionPulseTopology.UNLOGGED_STORES);
+        m.put("state_live_unlogged_bytes_by_store", unlogged);
         m.put("restored_records", restoredRecords);
         m.put("machine", machine);
         m.put("settings", settings);

@@ -149,7 +149,8 @@ public final class Benchmark {
             // 3. State size, restore.
             Map<String, Long> disk = StateFootprint.diskBytesByStore(run.appStateDir());
             progress.println("Reading the changelogs for the live state size...");
-            Map<String, Long> live = StateFootprint.liveChangelogBytesByStore(admin, client, applicationId);
+            Map<String, Long> live = new java.util.TreeMap<>(StateFootprint.liveChangelogBytesByStore(admin, client, applicationId));
+            live.putAll(throughput.unloggedBytes()); // no changelog: read from the running pipeline after the backfill
             Restore restore = restore(run);
             // 4. Latency, on the pipeline as `run` starts it.
             BenchResult.Latency latency = null;
@@ -178,7 +179,7 @@ public final class Benchmark {
     /** The throughput phases' figures. */
     private record Throughput(List<Double> raw, double rawRate, double rawPerCpu, ColdRun.Result pipeline, double monitorCpuSeconds,
                               Yardstick.Result yardstick, Map<String, SegmentStageMetrics.TaskReads> segmentTasks,
-                              long repartitionBytes, double streamThreadsCpuSeconds) {
+                              long repartitionBytes, double streamThreadsCpuSeconds, Map<String, Long> unloggedBytes) {
     }
 
     /**
@@ -206,12 +207,14 @@ public final class Benchmark {
         Map<String, SegmentStageMetrics.TaskReads> segmentTasks;
         long repartitionBytes;
         double streamCpu;
+        Map<String, Long> unlogged;
         try (Started started = start(run)) {
             pipeline = run.clock().measure("pipeline", started::streams, run.applicationId(), List.of(run.repartition()), cpuMarkers);
             monitorCpuAfter = ThreadCpu.nanos(OUTPUT_MONITOR_THREAD);
             segmentTasks = SegmentStageMetrics.readsByTask(started.streams().metrics());
             repartitionBytes = bytesConsumed(started.streams().metrics(), run.repartition());
             streamCpu = ThreadCpu.streamThreadNanos(run.applicationId()) / 1e9; // from a cold start: no restore in it
+            unlogged = StateFootprint.unloggedBytesByStore(started.streams());
         }
         progress.printf(Locale.ROOT, "  %s: %,d bytes read by the segment stage, %.1f per input event%n", run.repartition(),
                 repartitionBytes, (double) repartitionBytes / options.events());
@@ -224,7 +227,7 @@ public final class Benchmark {
         progress.printf(Locale.ROOT, "  per CPU second: raw consume %,.0f events, pipeline %,.0f events%n", rawPerCpuRate,
                 pipeline.eventsPerCpuSecond());
         return new Throughput(raw, rawRate, rawPerCpuRate, pipeline, (monitorCpuAfter - monitorCpuBefore) / 1e9, yardstick,
-                segmentTasks, repartitionBytes, streamCpu);
+                segmentTasks, repartitionBytes, streamCpu, unlogged);
     }
 
     /** The bytes the main consumers of a Kafka Streams client fetched of {@code topic} (the consumers' per-topic metric). */

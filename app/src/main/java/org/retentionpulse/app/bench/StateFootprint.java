@@ -3,6 +3,7 @@ package org.retentionpulse.app.bench;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,6 +24,14 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.retentionpulse.schemas.MetricUpdate;
+import org.retentionpulse.topology.metrics.MetricHistory;
 
 /**
  * How much state the application keeps, two ways:
@@ -30,11 +39,34 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  *   <li><b>on disk</b>: the bytes of every file in the application's state directory (RocksDB after a clean
  *       close, so memtables are flushed), per store;</li>
  *   <li><b>live</b>: the key + value bytes of the latest record per key in every changelog topic (what a
- *       compacted changelog holds, and the payload an in-memory store would hold, without JVM overhead), per store.</li>
+ *       compacted changelog holds, and the payload an in-memory store would hold, without JVM overhead), per store;
+ *       plus the stores without a changelog ({@code RetentionPulseTopology.UNLOGGED_STORES}), read entry by entry through interactive
+ *       queries and serialized as the store does.</li>
  * </ul>
  */
 public final class StateFootprint {
     private StateFootprint() {
+    }
+
+    /**
+     * Key + value bytes of every entry of the unlogged store {@value MetricHistory#OPEN_STORE} (the one of
+     * {@code RetentionPulseTopology.UNLOGGED_STORES}) of a running {@code streams}, serialized with the store's serdes
+     * (String keys in UTF-8; {@link MetricHistory#valueSerde()} values).
+     */
+    public static Map<String, Long> unloggedBytesByStore(KafkaStreams streams) {
+        Map<String, Long> bytes = new TreeMap<>();
+        try (Serde<MetricUpdate> values = MetricHistory.valueSerde();
+             KeyValueIterator<String, MetricUpdate> it = streams.store(StoreQueryParameters.fromNameAndType(MetricHistory.OPEN_STORE,
+                     QueryableStoreTypes.<String, MetricUpdate>keyValueStore())).all()) {
+            long total = 0;
+            while (it.hasNext()) {
+                KeyValue<String, MetricUpdate> kv = it.next();
+                total += kv.key.getBytes(StandardCharsets.UTF_8).length
+                        + values.serializer().serialize(MetricHistory.OPEN_STORE, kv.value).length;
+            }
+            bytes.put(MetricHistory.OPEN_STORE, total);
+        }
+        return bytes;
     }
 
     /** Bytes of the files under {@code appStateDir}, by store (the directory name below the task, or below its {@code rocksdb/}). */

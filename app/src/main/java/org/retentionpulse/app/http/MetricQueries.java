@@ -14,7 +14,6 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.retentionpulse.schemas.MetricUpdate;
@@ -26,8 +25,9 @@ import org.retentionpulse.topology.time.WindowSpec;
 
 /**
  * {@code GET /api/metrics/{metric}?window=P30D/P1D&segment=plan=pro&from=ISO&to=ISO}: the current and recent
- * values of one metric series from the {@value MetricHistory#STORE} store of the segment-stage task that owns
- * the segment, on this instance or forwarded to the owner. Without {@code from}/{@code to} it returns the
+ * values of one metric series from the {@value MetricHistory#STORE} (finals) and {@value MetricHistory#OPEN_STORE}
+ * (open windows) stores of the segment-stage task that owns the segment, merged by key ({@link MergedRange}), on this
+ * instance or forwarded to the owner. Without {@code from}/{@code to} it returns the
  * latest {@value #RECENT} windows; {@code from}/{@code to} bound the window start (inclusive). {@code current}
  * is the latest value of the current window ({@link WindowSpec#currentIndex}, taking the series' greatest
  * window start as the time: for {@code P30D/P1D} the 30 days ending with that day), whatever the range asked.
@@ -96,7 +96,8 @@ public final class MetricQueries implements ApiServer.Route {
         if (!forwarder.isSelf(owner.activeHost())) {
             return forwarder.forward(owner.activeHost(), request);
         }
-        ReadOnlyKeyValueStore<String, MetricUpdate> store = store(owner.partition());
+        TaskStores store = new TaskStores(store(MetricHistory.OPEN_STORE, owner.partition()),
+                store(MetricHistory.STORE, owner.partition()));
         ObjectNode body = ApiServer.JSON.createObjectNode();
         body.put("metric", series.metric().key());
         body.put("window", series.window());
@@ -142,12 +143,19 @@ public final class MetricQueries implements ApiServer.Route {
         return array;
     }
 
-    private ReadOnlyKeyValueStore<String, MetricUpdate> store(int partition) {
+    private ReadOnlyKeyValueStore<String, MetricUpdate> store(String name, int partition) {
         try {
-            return streams.store(StoreQueryParameters.fromNameAndType(MetricHistory.STORE,
+            return streams.store(StoreQueryParameters.fromNameAndType(name,
                     QueryableStoreTypes.<String, MetricUpdate>keyValueStore()).withPartition(partition));
         } catch (InvalidStateStoreException e) {
-            throw ApiException.unavailable("store " + MetricHistory.STORE + " partition " + partition + " not queryable now: " + e.getMessage());
+            throw ApiException.unavailable("store " + name + " partition " + partition + " not queryable now: " + e.getMessage());
+        }
+    }
+
+    /** The owner task's two metric stores, read as one. */
+    private record TaskStores(ReadOnlyKeyValueStore<String, MetricUpdate> open, ReadOnlyKeyValueStore<String, MetricUpdate> history) {
+        MergedRange range(String from, String to, boolean reverse) {
+            return MergedRange.of(open, history, from, to, reverse);
         }
     }
 
@@ -155,17 +163,18 @@ public final class MetricQueries implements ApiServer.Route {
      * The records of the current window of the series (one, or one per reason), or none when the series has no window
      * (yet) or the current window has no record.
      */
-    private static List<MetricUpdate> current(ReadOnlyKeyValueStore<String, MetricUpdate> store, Series series) {
+    private static List<MetricUpdate> current(TaskStores store, Series series) {
         MetricUpdate newest = null;
-        try (KeyValueIterator<String, MetricUpdate> it = store.reverseRange(series.first(Long.MIN_VALUE), series.last(Long.MAX_VALUE))) {
+        try (MergedRange it = store.range(series.first(Long.MIN_VALUE), series.last(Long.MAX_VALUE), true)) {
             while (newest == null && it.hasNext()) {
-                MetricUpdate u = it.next().value;
+                MetricUpdate u = it.next();
                 if (series.matches(u)) {
                     newest = u;
                 }
             }
         } catch (InvalidStateStoreException e) {
-            throw ApiException.unavailable("store " + MetricHistory.STORE + " not queryable now: " + e.getMessage());
+            throw ApiException.unavailable("stores " + MetricHistory.STORE + " and " + MetricHistory.OPEN_STORE
+                    + " not queryable now: " + e.getMessage());
         }
         if (newest == null) {
             return List.of();
@@ -180,15 +189,15 @@ public final class MetricQueries implements ApiServer.Route {
      * window start (then reason); without bounds those of the latest {@value #RECENT} windows, else at most
      * {@value #MAX_VALUES} records.
      */
-    private static List<MetricUpdate> query(ReadOnlyKeyValueStore<String, MetricUpdate> store, Series series, Long from, Long to) {
+    private static List<MetricUpdate> query(TaskStores store, Series series, Long from, Long to) {
         String lo = series.first(from == null ? Long.MIN_VALUE : from);
         String hi = series.last(to == null ? Long.MAX_VALUE : to);
         List<MetricUpdate> out = new ArrayList<>();
         boolean recent = from == null && to == null;
         Set<Instant> windows = new HashSet<>();
-        try (KeyValueIterator<String, MetricUpdate> it = recent ? store.reverseRange(lo, hi) : store.range(lo, hi)) {
+        try (MergedRange it = store.range(lo, hi, recent)) {
             while (it.hasNext() && out.size() < MAX_VALUES) {
-                MetricUpdate u = it.next().value;
+                MetricUpdate u = it.next();
                 if (!series.matches(u)) {
                     continue;
                 }
@@ -199,7 +208,8 @@ public final class MetricQueries implements ApiServer.Route {
                 out.add(u);
             }
         } catch (InvalidStateStoreException e) {
-            throw ApiException.unavailable("store " + MetricHistory.STORE + " not queryable now: " + e.getMessage());
+            throw ApiException.unavailable("stores " + MetricHistory.STORE + " and " + MetricHistory.OPEN_STORE
+                    + " not queryable now: " + e.getMessage());
         }
         if (recent) {
             Collections.reverse(out);

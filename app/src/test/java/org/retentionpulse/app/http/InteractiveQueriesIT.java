@@ -240,6 +240,43 @@ class InteractiveQueriesIT {
             HttpResponse<String> refused = get(notOwner, "/api/metrics/nps", TOKEN, Map.of(ApiServer.FORWARDED_HEADER, "test"));
             assertEquals(503, refused.statusCode(), refused.body());
             assertNotEquals(owner, notOwner.url().substring("http://".length()));
+
+            assertAnOpenWindowFollowsTheClosedOnesAndIsCurrent(a, b, topology, finals);
+        }
+    }
+
+    /**
+     * A series with closed windows (finals, in metric-history) and an open one (its update, in metric-history-open):
+     * both stores answer as one, by window start, the open window's record last and current.
+     */
+    private static void assertAnOpenWindowFollowsTheClosedOnesAndIsCurrent(ServedPipeline a, ServedPipeline b, TopologyConfig topology,
+                                                                          SortedMap<MetricKey, BigDecimal> finals) throws Exception {
+        produce(topology.topics().inputs().get(0), List.of("{\"type\":\"signup\",\"event_id\":\"s-late\",\"customer_id\":\"cust-new\","
+                + "\"occurred_at\":\"2024-03-11T01:00:00Z\",\"plan\":\"pro\"}"), Instant.parse("2024-03-11T02:00:00Z"));
+        List<BigDecimal> closed = new ArrayList<>();
+        finals.forEach((k, v) -> {
+            if (k.metric().equals("active_customers") && k.window().equals("P1D/P1D") && k.segment().equals("all")) {
+                closed.add(v);
+            }
+        });
+        Instant open = Instant.parse("2024-03-11T00:00:00Z");
+        for (String path : List.of("/api/metrics/active_customers?window=" + enc("P1D/P1D") + "&segment=all",
+                "/api/metrics/active_customers?window=" + enc("P1D/P1D") + "&segment=all&from=2024-02-28T00:00:00Z&to=2024-03-31T00:00:00Z")) {
+            for (ServedPipeline p : List.of(a, b)) {
+                JsonNode body = Eventually.await("the open window of March 11 in " + path, Duration.ofSeconds(60), () -> getJson(p, path, TOKEN),
+                        r -> r.path("values").size() == closed.size() + 1);
+                JsonNode values = body.get("values");
+                List<BigDecimal> finalValues = new ArrayList<>();
+                for (int i = 0; i < closed.size(); i++) {
+                    assertTrue(values.get(i).get("final").asBoolean(), path + " " + values.get(i));
+                    finalValues.add(values.get(i).get("value").decimalValue());
+                }
+                assertDecimalsEqual(closed, finalValues, path);
+                JsonNode last = values.get(closed.size());
+                assertEquals(open, Instant.parse(last.get("window_start").asText()), "the open window comes last: " + path);
+                assertTrue(!last.get("final").asBoolean(), "an update of the open window: " + last);
+                assertEquals(last, body.get("current"), "current is the open window's record: " + path);
+            }
         }
     }
 

@@ -2,13 +2,21 @@ package org.retentionpulse.topology.metrics;
 
 import java.util.Optional;
 import java.util.Set;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.StreamPartitioner;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
 import org.retentionpulse.schemas.MetricUpdate;
+import org.retentionpulse.schemas.serde.MetricUpdateSerde;
+import org.retentionpulse.schemas.serde.WireFormat;
 
 /**
- * The queryable {@value #STORE} store of the segment stage: the latest {@link MetricUpdate} of every
- * (metric, window, segment, window_start), written where the stage emits (not per event), kept for the
- * history retention after the window closed, and read by the HTTP API through interactive queries.
+ * The two queryable stores of the segment stage's metric records, read together by the HTTP API through interactive
+ * queries: {@value #STORE} holds the final {@link MetricUpdate} of every closed (metric, window, segment,
+ * window_start), kept for the history retention after the window closed; {@value #OPEN_STORE} the latest update of
+ * every window still open. Both are written where the stage emits (not per event), with the same keys and values; a
+ * key is in at most one of them (a final moves it from the open store to the history).
  *
  * <p>Key layout (a String, so ranges sort by time within one series):
  * {@code metric|window|segment|T} where {@code T} is the window start in epoch milliseconds with the sign
@@ -23,10 +31,32 @@ import org.retentionpulse.schemas.MetricUpdate;
  * use {@link #partitioner()} to find the owner.
  */
 public final class MetricHistory {
-    /** Store name (KeyValueStore&lt;String, MetricUpdate&gt;, changelogged). */
+    /**
+     * Store name (KeyValueStore&lt;String, MetricUpdate&gt;, changelogged): finals, until the history retention after
+     * their window closed.
+     */
     public static final String STORE = "metric-history";
+    /**
+     * Store name (KeyValueStore&lt;String, MetricUpdate&gt;, in memory, not logged, no cache): the latest update of each
+     * open window, same keys and values as {@value #STORE}. An entry lives until its window's final is published (it
+     * moves to {@value #STORE}) or its window closes without one. Not restored from a changelog: after a restore or a
+     * task move the segment stage rebuilds it from its restored counts, so open-window updates (every tick, most of
+     * the records the stage writes) cost no changelog record and no RocksDB write.
+     */
+    public static final String OPEN_STORE = "metric-history-open";
 
     private MetricHistory() {
+    }
+
+    /** The {@value #OPEN_STORE} store: in memory, not logged (rebuilt by the segment stage), no cache. */
+    public static StoreBuilder<?> openStoreBuilder() {
+        return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(OPEN_STORE), Serdes.String(), valueSerde())
+                .withLoggingDisabled().withCachingDisabled();
+    }
+
+    /** The value serde of both stores (Avro, whatever the output format). */
+    public static Serde<MetricUpdate> valueSerde() {
+        return new MetricUpdateSerde(WireFormat.AVRO);
     }
 
     /** The store key of one window of one series (of a record without a reason). */

@@ -1,6 +1,8 @@
 package org.retentionpulse.topology.metrics;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +12,7 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
@@ -26,7 +29,8 @@ import org.retentionpulse.topology.time.WindowSpec;
  * The segment stage: sums the {@link SegmentDelta}s of all customer tasks per segment and time bucket
  * ({@link SegmentTable}), emits coalesced metric updates for open windows on a wall-clock schedule, and exactly one
  * final record per window and segment when the window closes ({@link MetricEmitter}), then folds what closed and
- * prunes the history ({@link HistoryPruner}).
+ * prunes the history ({@link HistoryPruner}). The open windows' latest records live in the unlogged
+ * {@value MetricHistory#OPEN_STORE}, rebuilt from the restored counts in {@link #init}.
  *
  * <p>A window closes when the stream time of <em>every</em> customer task has passed its end plus grace
  * ({@link SourceWatermarks#min()}), so a task that lags behind, restarts or is rebalanced never has its events cut
@@ -94,16 +98,31 @@ public final class SegmentAggregator implements Processor<String, SegmentDelta, 
         this.store = context.getStateStore(STORE);
         this.partition = context.taskId().partition();
         KeyValueStore<String, MetricUpdate> history = context.getStateStore(MetricHistory.STORE);
+        KeyValueStore<String, MetricUpdate> open = context.getStateStore(MetricHistory.OPEN_STORE);
         this.table = new SegmentTable(windows, store);
         this.watermarks = new SourceWatermarks(sourcePartitions);
-        this.emitter = new MetricEmitter(windows, context, history, intervals);
-        this.pruner = new HistoryPruner(windows, historyMs, history);
+        this.emitter = new MetricEmitter(windows, context, history, open, intervals);
+        this.pruner = new HistoryPruner(windows, historyMs, history, open);
         this.metrics = new SegmentStageMetrics(context);
         table.restore(watermarks);
         closedWatermark = watermarks.min();
+        rebuildOpenWindows(open);
         if (!updateInterval.isZero()) {
             context.schedule(updateInterval, PunctuationType.WALL_CLOCK_TIME, this::emitUpdates);
         }
+    }
+
+    /**
+     * The unlogged {@value MetricHistory#OPEN_STORE} comes back empty after a restore or a move to another instance (or,
+     * kept by a task recycled in place, possibly stale): it is rebuilt from the restored counts, without forwarding.
+     */
+    private void rebuildOpenWindows(KeyValueStore<String, MetricUpdate> open) {
+        List<String> stale = new ArrayList<>();
+        try (KeyValueIterator<String, MetricUpdate> it = open.all()) {
+            it.forEachRemaining(kv -> stale.add(kv.key));
+        }
+        stale.forEach(open::delete);
+        emitOpenWindows(MetricEmitter.Emission.REBUILD, owned(), context.currentSystemTimeMs());
     }
 
     @Override
@@ -170,17 +189,19 @@ public final class SegmentAggregator implements Processor<String, SegmentDelta, 
     /** Emits the finals of every window that closes between the old and the new watermark, then folds. */
     private void close(long watermark, long timestamp) {
         long now = context.currentSystemTimeMs();
+        List<String> owned = owned();
         for (int s = 0; s < windows.size(); s++) {
             WindowSpec spec = windows.get(s);
             long firstOpen = windows.firstOpenIndex(spec, watermark);
             for (long k = firstWindowWithEvents(s); k < firstOpen && k <= lastWindowWithEvents(s); k++) {
-                emitWindow(s, k, owned(), true, now, timestamp);
+                emitWindow(s, k, owned, MetricEmitter.Emission.FINAL, now, timestamp);
             }
             emitter.windowsClosed(s, firstOpen);
+            pruner.closed(s, windows.firstOpenIndex(spec, closedWatermark), firstOpen, owned);
         }
         closedWatermark = watermark;
         table.fold(closedWatermark);
-        pruner.prune(closedWatermark, owned());
+        pruner.prune(closedWatermark, owned);
     }
 
     /** Wall-clock punctuation: the current value of every open window, for the segments that changed since the last one. */
@@ -190,21 +211,32 @@ public final class SegmentAggregator implements Processor<String, SegmentDelta, 
         }
         Set<String> changed = new TreeSet<>(dirty);
         dirty.clear();
+        emitOpenWindows(MetricEmitter.Emission.UPDATE, changed, now);
+        emitter.sourcesPublished(changed);
+    }
+
+    /**
+     * Every open window stream time has reached, for {@code changed} (an update) or every owned segment (a rebuild of
+     * the open store after a restore, which forwards nothing: the first update then still covers every segment).
+     */
+    private void emitOpenWindows(MetricEmitter.Emission emission, Collection<String> changed, long now) {
         long streamTime = watermarks.max();
         for (int s = 0; s < windows.size(); s++) {
             long to = Math.min(lastWindowWithEvents(s), windows.get(s).lastIndexContaining(streamTime));
             for (long k = firstWindowWithEvents(s); k <= to; k++) {
                 // A window's first update covers every segment, so each segment's latest update is for the same
                 // window (consumers such as the Prometheus gauges read "current" per segment); later ones only changed segments.
-                emitWindow(s, k, k > updatedTo[s] ? owned() : changed, false, now, now);
+                emitWindow(s, k, k > updatedTo[s] ? owned() : changed, emission, now, now);
             }
-            updatedTo[s] = Math.max(updatedTo[s], to);
+            if (emission == MetricEmitter.Emission.UPDATE) {
+                updatedTo[s] = Math.max(updatedTo[s], to);
+            }
         }
-        emitter.sourcesPublished(changed);
     }
 
     /** Emits window {@code index} of spec {@code spec} for those of {@code candidates} that exist in it. */
-    private void emitWindow(int spec, long index, Iterable<String> candidates, boolean isFinal, long now, long timestamp) {
+    private void emitWindow(int spec, long index, Iterable<String> candidates, MetricEmitter.Emission emission, long now,
+                            long timestamp) {
         WindowSpec windowSpec = windows.get(spec);
         long start = windowSpec.start(index);
         long end = windowSpec.end(index);
@@ -216,7 +248,7 @@ public final class SegmentAggregator implements Processor<String, SegmentDelta, 
             SegmentState state = table.get(segment);
             WindowCounts counts = state == null ? null : state.counts(spec, index, start, end, reasonsCap);
             if (counts != null && (counts.hasEvents() || counts.activeAtStart() > 0 || counts.winBackPool() > 0)) {
-                emitter.emit(spec, index, segment, counts, isFinal, now, timestamp);
+                emitter.emit(spec, index, segment, counts, emission, now, timestamp);
             }
         }
     }

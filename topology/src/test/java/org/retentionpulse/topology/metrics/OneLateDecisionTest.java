@@ -49,9 +49,11 @@ class OneLateDecisionTest {
         builder.addStateStore(SegmentAggregator.storeBuilder());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(MetricHistory.STORE), Serdes.String(),
                 new MetricUpdateSerde(WireFormat.AVRO)).withCachingDisabled());
+        builder.addStateStore(MetricHistory.openStoreBuilder());
         builder.stream("deltas", Consumed.with(Serdes.String(), new SegmentDeltaSerde()))
                 .process(() -> new SegmentAggregator(WINDOWS, 2, 1, Duration.ZERO, Duration.ofDays(90),
-                        new MetricIntervals(ConfidenceLevel.defaults()), ChurnPolicy.DEFAULT), SegmentAggregator.STORE, MetricHistory.STORE)
+                        new MetricIntervals(ConfidenceLevel.defaults()), ChurnPolicy.DEFAULT), SegmentAggregator.STORE, MetricHistory.STORE,
+                        MetricHistory.OPEN_STORE)
                 .to("updates", Produced.with(Serdes.String(), new MetricUpdateSerde(WireFormat.AVRO)));
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "one-late-decision");

@@ -41,6 +41,7 @@ import org.retentionpulse.topology.metrics.MetricKey;
 final class BusinessGauges {
     static final String OTHER = "other";
     private static final String[] SERIES_LABELS = {"metric", "window", "segment"};
+    private static final int PARSED_STARTS_CAP = 4096;
 
     private final int cap;
     private final GaugeSeries gauge;
@@ -49,6 +50,8 @@ final class BusinessGauges {
     private final GaugeSeries reasonShare;
     private final MetricIntervals intervals;
     private final CurrentWindows current = new CurrentWindows();
+    /** Window starts of metric-updates keys, parsed once ({@link #mayChange}); at most {@value #PARSED_STARTS_CAP}. */
+    private final Map<String, Instant> parsedStarts = new HashMap<>();
     /** metric|window|segment -> window start -> latest update; windows before the current one are dropped. */
     private final Map<String, TreeMap<Instant, MetricUpdate>> series = new HashMap<>();
     /** window|segment -> window start -> reason -> latest churn_reason_share update of that reason. */
@@ -77,7 +80,10 @@ final class BusinessGauges {
      * {@code churn_reason_share} key ends with a reason that may hold '|', so those are always decoded ({@link MetricKey#windowOf}).
      */
     synchronized boolean mayChange(String key) {
-        MetricKey.WindowOf window = MetricKey.windowOf(key);
+        if (parsedStarts.size() >= PARSED_STARTS_CAP) {
+            parsedStarts.clear(); // a bound: the open windows' starts come back at once
+        }
+        MetricKey.WindowOf window = MetricKey.windowOf(key, parsedStarts);
         Instant currentStart = window == null ? null : current.currentStart(window.window());
         return currentStart == null || !window.windowStart().isBefore(currentStart);
     }

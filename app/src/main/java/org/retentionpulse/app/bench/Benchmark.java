@@ -214,7 +214,9 @@ public final class Benchmark {
             segmentTasks = SegmentStageMetrics.readsByTask(started.streams().metrics());
             repartitionBytes = bytesConsumed(started.streams().metrics(), run.repartition());
             streamCpu = ThreadCpu.streamThreadNanos(run.applicationId()) / 1e9; // from a cold start: no restore in it
-            unlogged = StateFootprint.unloggedBytesByStore(started.streams());
+            // The open windows' updates land at the segment stage's next wall-clock emission, which may come after the
+            // committed offsets reached the end: read the unlogged store once it stopped changing.
+            unlogged = awaitQuiet(() -> StateFootprint.unloggedBytesByStore(started.streams()));
         }
         progress.printf(Locale.ROOT, "  %s: %,d bytes read by the segment stage, %.1f per input event%n", run.repartition(),
                 repartitionBytes, (double) repartitionBytes / options.events());

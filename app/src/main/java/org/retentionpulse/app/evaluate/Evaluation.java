@@ -12,11 +12,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.retentionpulse.schemas.RiskLevel;
-import org.retentionpulse.schemas.RiskReason;
 import org.retentionpulse.schemas.RiskSignal;
 import org.retentionpulse.topology.alerts.AlertPolicy;
 import org.retentionpulse.topology.alerts.ChurnRiskScorer;
 import org.retentionpulse.topology.alerts.RiskAssessment;
+import org.retentionpulse.topology.alerts.RiskFinding;
 import org.retentionpulse.topology.model.BgNbd;
 import org.retentionpulse.topology.model.CustomerModel;
 import org.retentionpulse.topology.model.CustomerPrediction;
@@ -121,8 +121,8 @@ public final class Evaluation {
                 levels[i] = combined.level();
                 rules[i] = byRules.score();
                 rulesLevels[i] = byRules.level();
-                inactive[i] = byRules.reasons().stream().filter(r -> r.getSignal() == RiskSignal.INACTIVE)
-                        .mapToDouble(RiskReason::getWeight).sum();
+                inactive[i] = byRules.findings().stream().filter(f -> f.signal() == RiskSignal.INACTIVE)
+                        .mapToDouble(RiskFinding::weight).sum();
                 recency[i] = c.daysSinceLastPurchase(calibrationEnd);
                 baseline[i] = -batch.model().expectedPurchases(holdoutDays, c.summary());
                 churned[i] = c.churned();

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.IntPredicate;
+import java.util.function.Supplier;
 import org.retentionpulse.schemas.RiskLevel;
 import org.retentionpulse.schemas.RiskReason;
 import org.retentionpulse.schemas.RiskSignal;
@@ -77,24 +78,10 @@ public final class ChurnRiskScorer {
         long elapsed = asOf - since;
         if (elapsed >= threshold) {
             double strength = Math.min(1, elapsed / (2d * threshold));
-            Map<String, Double> evidence = new LinkedHashMap<>();
-            evidence.put(p.lastPurchaseAt() == CustomerProfile.NONE ? "days_since_signup" : "days_since_last_purchase",
-                    days(elapsed));
-            if (gap >= 0) {
-                evidence.put("typical_gap_days", days(gap));
-            }
-            evidence.put("threshold_days", days(threshold));
-            evidence.put("purchases", (double) p.purchaseCount());
-            String rhythm = gap >= 0
-                    ? String.format(Locale.ROOT, "usually buys every %.1f days", gap / DAY)
-                    : String.format(Locale.ROOT, "has no purchase rhythm yet (%d purchases; %.0f days assumed)",
-                            p.purchaseCount(), policy.defaultGap().toMillis() / DAY);
-            String what = p.lastPurchaseAt() == CustomerProfile.NONE
-                    ? String.format(Locale.ROOT, "No purchase in %.1f days since signup", elapsed / DAY)
-                    : String.format(Locale.ROOT, "No purchase for %.1f days", elapsed / DAY);
-            reasons.add(RiskSignal.INACTIVE, policy.weight(RiskSignal.INACTIVE) * strength, evidence,
-                    String.format(Locale.ROOT, "%s; the customer %s, so inactivity is flagged after %.1f days",
-                            what, rhythm, threshold / DAY));
+            boolean neverBought = p.lastPurchaseAt() == CustomerProfile.NONE;
+            long purchases = p.purchaseCount();
+            reasons.add(RiskSignal.INACTIVE, policy.weight(RiskSignal.INACTIVE) * strength,
+                    () -> inactivityReason(neverBought, purchases, gap, threshold, elapsed));
         }
         // The next step at which INACTIVE appears or grows; none once its strength is full.
         for (int step = 0; step <= INACTIVITY_STEPS; step++) {
@@ -104,6 +91,26 @@ public final class ChurnRiskScorer {
             }
         }
         return Long.MAX_VALUE;
+    }
+
+    /** INACTIVE's evidence and sentence (built for an alert only: {@link RiskFinding}). */
+    private Explained inactivityReason(boolean neverBought, long purchases, long gap, long threshold, long elapsed) {
+        Map<String, Double> evidence = new LinkedHashMap<>();
+        evidence.put(neverBought ? "days_since_signup" : "days_since_last_purchase", days(elapsed));
+        if (gap >= 0) {
+            evidence.put("typical_gap_days", days(gap));
+        }
+        evidence.put("threshold_days", days(threshold));
+        evidence.put("purchases", (double) purchases);
+        String rhythm = gap >= 0
+                ? String.format(Locale.ROOT, "usually buys every %.1f days", gap / DAY)
+                : String.format(Locale.ROOT, "has no purchase rhythm yet (%d purchases; %.0f days assumed)",
+                        purchases, policy.defaultGap().toMillis() / DAY);
+        String what = neverBought
+                ? String.format(Locale.ROOT, "No purchase in %.1f days since signup", elapsed / DAY)
+                : String.format(Locale.ROOT, "No purchase for %.1f days", elapsed / DAY);
+        return new Explained(evidence, String.format(Locale.ROOT, "%s; the customer %s, so inactivity is flagged after %.1f days",
+                what, rhythm, threshold / DAY));
     }
 
     /** A survey signal from the latest answer to {@code type} while it is relevant, when {@code negative} says it is one. */
@@ -117,17 +124,24 @@ public final class ChurnRiskScorer {
         if (asOf >= expires || answer.at() > asOf) {
             return answer.at() > asOf ? answer.at() : Long.MAX_VALUE;
         }
-        Map<String, Double> evidence = new LinkedHashMap<>();
-        evidence.put(type.name().toLowerCase(Locale.ROOT) + "_score", (double) answer.score());
-        evidence.put("days_since_response", days(asOf - answer.at()));
-        String when = ago(asOf - answer.at());
-        String explanation = switch (signal) {
-            case DETRACTOR -> String.format(Locale.ROOT, "NPS detractor: answered %d of 10 %s", answer.score(), when);
-            case LOW_CSAT -> String.format(Locale.ROOT, "Low satisfaction: CSAT %d of 5 %s", answer.score(), when);
-            default -> String.format(Locale.ROOT, "High effort: CES %d of 5 (5 = easiest) %s", answer.score(), when);
-        };
-        reasons.add(signal, policy.weight(signal), evidence, explanation);
+        int score = answer.score();
+        long age = asOf - answer.at();
+        reasons.add(signal, policy.weight(signal), () -> surveyReason(type, signal, score, age));
         return expires;
+    }
+
+    /** A survey signal's evidence and sentence (built for an alert only). */
+    private static Explained surveyReason(SurveyType type, RiskSignal signal, int score, long age) {
+        Map<String, Double> evidence = new LinkedHashMap<>();
+        evidence.put(type.name().toLowerCase(Locale.ROOT) + "_score", (double) score);
+        evidence.put("days_since_response", days(age));
+        String when = ago(age);
+        String explanation = switch (signal) {
+            case DETRACTOR -> String.format(Locale.ROOT, "NPS detractor: answered %d of 10 %s", score, when);
+            case LOW_CSAT -> String.format(Locale.ROOT, "Low satisfaction: CSAT %d of 5 %s", score, when);
+            default -> String.format(Locale.ROOT, "High effort: CES %d of 5 (5 = easiest) %s", score, when);
+        };
+        return new Explained(evidence, explanation);
     }
 
     /**
@@ -143,25 +157,35 @@ public final class ChurnRiskScorer {
         int recent = p.purchasesBetween(last - period, last);
         int previous = p.purchasesBetween(last - 2 * period, last - period);
         if (previous >= policy.frequencyMinPrevious() && recent <= policy.frequencyDropRatio() * previous) {
-            Map<String, Double> evidence = new LinkedHashMap<>();
-            evidence.put("recent_purchases", (double) recent);
-            evidence.put("previous_purchases", (double) previous);
-            evidence.put("period_days", days(period));
-            reasons.add(RiskSignal.FREQUENCY_DROP, policy.weight(RiskSignal.FREQUENCY_DROP), evidence,
-                    String.format(Locale.ROOT, "Buying less often: %d purchases in the %.0f days up to the last one, against %d in the %.0f days before",
-                            recent, period / DAY, previous, period / DAY));
+            reasons.add(RiskSignal.FREQUENCY_DROP, policy.weight(RiskSignal.FREQUENCY_DROP), () -> {
+                Map<String, Double> evidence = new LinkedHashMap<>();
+                evidence.put("recent_purchases", (double) recent);
+                evidence.put("previous_purchases", (double) previous);
+                evidence.put("period_days", days(period));
+                return new Explained(evidence, String.format(Locale.ROOT,
+                        "Buying less often: %d purchases in the %.0f days up to the last one, against %d in the %.0f days before",
+                        recent, period / DAY, previous, period / DAY));
+            });
         }
     }
 
-    /** The reasons found so far, and their unrounded sum: levels are decided on that, reasons show rounded weights. */
+    /** A reason's evidence and sentence. */
+    private record Explained(Map<String, Double> evidence, String explanation) {
+    }
+
+    /** The findings so far, and their unrounded sum: levels are decided on that, reasons show rounded weights. */
     private static final class Reasons {
-        final List<RiskReason> list = new ArrayList<>(4);
+        final List<RiskFinding> list = new ArrayList<>(4);
         double rawScore;
 
-        void add(RiskSignal signal, double weight, Map<String, Double> evidence, String explanation) {
+        void add(RiskSignal signal, double weight, Supplier<Explained> explained) {
             rawScore += weight;
-            list.add(RiskReason.newBuilder().setSignal(signal).setWeight(round(weight)).setEvidence(evidence)
-                    .setExplanation(explanation).build());
+            double shown = round(weight);
+            list.add(new RiskFinding(signal, shown, () -> {
+                Explained e = explained.get();
+                return RiskReason.newBuilder().setSignal(signal).setWeight(shown).setEvidence(e.evidence())
+                        .setExplanation(e.explanation()).build();
+            }));
         }
     }
 

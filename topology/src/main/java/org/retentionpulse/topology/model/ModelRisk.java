@@ -13,6 +13,7 @@ import org.retentionpulse.schemas.RiskSignal;
 import org.retentionpulse.topology.alerts.ChurnRiskScorer;
 import org.retentionpulse.topology.alerts.CustomerProfile;
 import org.retentionpulse.topology.alerts.RiskAssessment;
+import org.retentionpulse.topology.alerts.RiskFinding;
 
 /**
  * The churn-risk score once a customer-lifetime model is fitted: the rules' assessment
@@ -80,26 +81,26 @@ public final class ModelRisk {
         double ramp = Math.min(1, summary.T() * DAY / scorer.inactivityThresholdMs(profile));
         double timing = StrictMath.exp(-prediction.expectedPurchases()) * ramp;
         double surveys = 0;
-        List<RiskReason> reasons = new ArrayList<>(rules.reasons().size() + 2);
-        RiskReason inactive = null;
-        for (RiskReason r : rules.reasons()) {
-            if (SURVEY_SIGNALS.contains(r.getSignal())) {
-                surveys += r.getWeight();
-                reasons.add(r);
-            } else if (r.getSignal() == RiskSignal.INACTIVE) {
-                inactive = r;
-            } else if (r.getSignal() == RiskSignal.FREQUENCY_DROP) {
-                reasons.add(RiskReason.newBuilder(r).setWeight(0.0).build());
+        List<RiskFinding> findings = new ArrayList<>(rules.findings().size() + 2);
+        RiskFinding inactive = null;
+        for (RiskFinding f : rules.findings()) {
+            if (SURVEY_SIGNALS.contains(f.signal())) {
+                surveys += f.weight();
+                findings.add(f);
+            } else if (f.signal() == RiskSignal.INACTIVE) {
+                inactive = f;
+            } else if (f.signal() == RiskSignal.FREQUENCY_DROP) {
+                findings.add(f.withWeight(0.0));
             }
         }
         if (timing > 0) {
-            reasons.add(0, timingReason(inactive, timing, quietMs, summary, prediction, segmentFit));
+            findings.add(0, timingFinding(inactive, timing, quietMs, summary, prediction, segmentFit));
         }
-        Optional<RiskReason> lowPAlive = lowPAlive(prediction.pAlive(), summary.x());
-        lowPAlive.ifPresent(reasons::add);
+        Optional<RiskFinding> lowPAlive = lowPAlive(prediction.pAlive(), summary.x());
+        lowPAlive.ifPresent(findings::add);
         double score = 1 - (1 - timing) * (1 - Math.min(1, surveys))
-                * (1 - lowPAlive.map(RiskReason::getWeight).orElse(0.0));
-        return new RiskAssessment(rules.asOf(), round(score), scorer.levelOf(score), reasons, rules.nextCheckAt());
+                * (1 - lowPAlive.map(RiskFinding::weight).orElse(0.0));
+        return new RiskAssessment(rules.asOf(), round(score), scorer.levelOf(score), findings, rules.nextCheckAt());
     }
 
     /**
@@ -107,24 +108,34 @@ public final class ModelRisk {
      * below the threshold, weighing {@code weight × (1 - pAlive / threshold)}. None for one-time buyers, whose
      * P(alive) is 1 by construction.
      */
-    public Optional<RiskReason> lowPAlive(double pAlive, int x) {
+    public Optional<RiskFinding> lowPAlive(double pAlive, int x) {
         if (x < 1 || !(pAlive < policy.pAliveThreshold())) {
             return Optional.empty();
         }
-        double weight = policy.pAliveWeight() * (1 - pAlive / policy.pAliveThreshold());
-        Map<String, Double> evidence = new LinkedHashMap<>();
-        evidence.put("p_alive", round(pAlive));
-        evidence.put("repeat_purchases", (double) x);
-        evidence.put("threshold", policy.pAliveThreshold());
-        return Optional.of(RiskReason.newBuilder().setSignal(RiskSignal.LOW_P_ALIVE).setWeight(round(weight))
-                .setEvidence(evidence)
-                .setExplanation(String.format(Locale.ROOT,
-                        "Probably no longer a customer: P(alive) %.0f%% after %d repeat purchases (flagged below %.0f%%)",
-                        100 * pAlive, x, 100 * policy.pAliveThreshold()))
-                .build());
+        double weight = round(policy.pAliveWeight() * (1 - pAlive / policy.pAliveThreshold()));
+        double threshold = policy.pAliveThreshold();
+        return Optional.of(new RiskFinding(RiskSignal.LOW_P_ALIVE, weight, () -> {
+            Map<String, Double> evidence = new LinkedHashMap<>();
+            evidence.put("p_alive", round(pAlive));
+            evidence.put("repeat_purchases", (double) x);
+            evidence.put("threshold", threshold);
+            return RiskReason.newBuilder().setSignal(RiskSignal.LOW_P_ALIVE).setWeight(weight).setEvidence(evidence)
+                    .setExplanation(String.format(Locale.ROOT,
+                            "Probably no longer a customer: P(alive) %.0f%% after %d repeat purchases (flagged below %.0f%%)",
+                            100 * pAlive, x, 100 * threshold))
+                    .build();
+        }));
     }
 
-    private RiskReason timingReason(RiskReason rulesInactive, double timing, long quietMs, CustomerSummary summary,
+    /** The model's INACTIVE finding: weight {@code timing}, the reason built for an alert only ({@link RiskFinding}). */
+    private RiskFinding timingFinding(RiskFinding rulesInactive, double timing, long quietMs, CustomerSummary summary,
+            CustomerPrediction prediction, String segmentFit) {
+        double weight = round(timing);
+        return new RiskFinding(RiskSignal.INACTIVE, weight, () -> timingReason(
+                rulesInactive == null ? null : rulesInactive.reason(), weight, quietMs, summary, prediction, segmentFit));
+    }
+
+    private RiskReason timingReason(RiskReason rulesInactive, double weight, long quietMs, CustomerSummary summary,
             CustomerPrediction prediction, String segmentFit) {
         Map<String, Double> evidence = new LinkedHashMap<>();
         if (rulesInactive != null) {
@@ -142,7 +153,7 @@ public final class ModelRisk {
                         : String.format(Locale.ROOT, "%d repeat purchases, P(alive) %.0f%%", summary.x(), 100 * prediction.pAlive()));
         String explanation = rulesInactive != null ? rulesInactive.getExplanation() + "; " + model
                 : String.format(Locale.ROOT, "Last purchase %.1f days ago; %s", quietMs / DAY, model);
-        return RiskReason.newBuilder().setSignal(RiskSignal.INACTIVE).setWeight(round(timing)).setEvidence(evidence)
+        return RiskReason.newBuilder().setSignal(RiskSignal.INACTIVE).setWeight(weight).setEvidence(evidence)
                 .setExplanation(explanation).build();
     }
 

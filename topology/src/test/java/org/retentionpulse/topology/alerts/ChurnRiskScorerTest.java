@@ -30,6 +30,17 @@ class ChurnRiskScorerTest {
     }
 
     @Test
+    void aReasonBuiltAfterTheProfileChangedStillDescribesTheAssessedInstant() {
+        CustomerProfile p = weeklyBuyer(10);
+        RiskAssessment at = scorer.assess(p, 63 * DAY + 21 * DAY);
+        RiskReason asAssessed = at.reasons().get(0);
+        p.purchase(63 * DAY + 22 * DAY, 1_000); // reasons are built on demand: they must not read the live profile
+        assertEquals(asAssessed, at.reasons().get(0));
+        assertEquals(21.0, asAssessed.getEvidence().get("days_since_last_purchase"));
+        assertEquals(at.findings().get(0).weight(), asAssessed.getWeight(), "the score's finding and the shown reason agree");
+    }
+
+    @Test
     void typicalGapIsTheMedianSoOneLongPauseDoesNotMoveIt() {
         CustomerProfile p = weeklyBuyer(6);
         p.purchase(5 * 7 * DAY + 60 * DAY, 1_000); // one 60-day holiday

@@ -134,8 +134,8 @@ class ModelRiskTest {
     void lowPAliveNeedsARepeatPurchaseAndAPAliveBelowTheThreshold() {
         assertTrue(risk.lowPAlive(0.0, 0).isEmpty(), "one-time buyers: P(alive) is 1 by construction");
         assertTrue(risk.lowPAlive(0.1, 3).isEmpty());
-        assertEquals(0.1, risk.lowPAlive(0.0, 1).orElseThrow().getWeight());
-        assertEquals(0.05, risk.lowPAlive(0.05, 2).orElseThrow().getWeight(), 1e-12);
+        assertEquals(0.1, risk.lowPAlive(0.0, 1).orElseThrow().weight());
+        assertEquals(0.05, risk.lowPAlive(0.05, 2).orElseThrow().weight(), 1e-12);
     }
 
     @Test

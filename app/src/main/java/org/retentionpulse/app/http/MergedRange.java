@@ -54,7 +54,7 @@ final class MergedRange implements Iterator<MetricUpdate>, AutoCloseable {
         if (!open.hasNext()) {
             return history.next().value;
         }
-        int order = open.peekNextKey().compareTo(history.peekNextKey());
+        int order = MetricHistory.KEY_ORDER.compare(open.peekNextKey(), history.peekNextKey());
         if (order == 0) {
             history.next(); // the same key in both: the open store's (see the class comment)
             return open.next().value;

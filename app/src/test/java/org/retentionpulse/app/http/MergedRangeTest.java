@@ -29,6 +29,14 @@ class MergedRangeTest {
         return store;
     }
 
+    /** The segment stage's own open-window store (objects, not bytes), as the topology builds it. */
+    private static KeyValueStore<String, MetricUpdate> openStore() {
+        MockProcessorContext<String, MetricUpdate> context = new MockProcessorContext<>();
+        KeyValueStore<String, MetricUpdate> store = MetricHistory.openStoreBuilder().build();
+        store.init(context.getStateStoreContext(), store);
+        return store;
+    }
+
     private static MetricUpdate nps(long day, boolean isFinal, int value) {
         return new MetricUpdate("nps", "P1D/P1D", Instant.ofEpochMilli(day * DAY), Instant.ofEpochMilli((day + 1) * DAY), "all", null,
                 BigDecimal.valueOf(value), null, null, new MetricComponents(), isFinal, Instant.EPOCH);
@@ -50,7 +58,7 @@ class MergedRangeTest {
     @Test
     void closedAndOpenWindowsReadAsOneSeriesInKeyOrderEitherWay() {
         KeyValueStore<String, MetricUpdate> history = store(MetricHistory.STORE);
-        KeyValueStore<String, MetricUpdate> open = store(MetricHistory.OPEN_STORE);
+        KeyValueStore<String, MetricUpdate> open = openStore();
         put(history, nps(-1, true, 1)); // before the epoch: keys sort by window start across the sign
         put(history, nps(1, true, 2));
         put(open, nps(2, false, 3));
@@ -65,7 +73,7 @@ class MergedRangeTest {
     @Test
     void aKeyInBothStoresIsReadOnceFromTheOpenStore() {
         KeyValueStore<String, MetricUpdate> history = store(MetricHistory.STORE);
-        KeyValueStore<String, MetricUpdate> open = store(MetricHistory.OPEN_STORE);
+        KeyValueStore<String, MetricUpdate> open = openStore();
         put(history, nps(1, true, 1));
         put(history, nps(2, true, 7)); // e.g. left by a version that kept open windows in the history
         put(open, nps(2, false, 8));
@@ -77,10 +85,31 @@ class MergedRangeTest {
     @Test
     void eitherStoreAloneIsReadWhole() {
         KeyValueStore<String, MetricUpdate> history = store(MetricHistory.STORE);
-        KeyValueStore<String, MetricUpdate> open = store(MetricHistory.OPEN_STORE);
+        KeyValueStore<String, MetricUpdate> open = openStore();
         put(open, nps(1, false, 1));
         put(open, nps(2, false, 2));
         assertEquals(List.of("1U1", "2U2"), read(open, history, false));
         assertEquals(List.of("2U2", "1U1"), read(history, open, true));
+    }
+
+    @Test
+    void reasonsBeyondTheBasicPlaneMergeInTheByteOrderOfTheFinalsStore() {
+        // U+FF71 sorts before U+1F600 in UTF-8 bytes (the byte store's order) but after its surrogates in UTF-16.
+        KeyValueStore<String, MetricUpdate> history = store(MetricHistory.STORE);
+        KeyValueStore<String, MetricUpdate> open = openStore();
+        put(history, reasonShare("\uFF71", 1));
+        put(open, reasonShare("\uD83D\uDE00", 2));
+        put(history, reasonShare("\uD83D\uDE01", 3));
+        List<String> forward = new ArrayList<>();
+        try (MergedRange it = MergedRange.of(open, history, MetricHistory.key("churn_reason_share", "P1D/P1D", "all", 0),
+                MetricHistory.lastKey("churn_reason_share", "P1D/P1D", "all", 0), false)) {
+            it.forEachRemaining(u -> forward.add(u.getReason()));
+        }
+        assertEquals(List.of("\uFF71", "\uD83D\uDE00", "\uD83D\uDE01"), forward);
+    }
+
+    private static MetricUpdate reasonShare(String reason, int value) {
+        return new MetricUpdate("churn_reason_share", "P1D/P1D", Instant.EPOCH, Instant.ofEpochMilli(DAY), "all", reason,
+                BigDecimal.valueOf(value), null, null, new MetricComponents(), false, Instant.EPOCH);
     }
 }

@@ -1,12 +1,12 @@
 package org.retentionpulse.topology.metrics;
 
+import java.util.Comparator;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.StreamPartitioner;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
-import org.apache.kafka.streams.state.Stores;
 import org.retentionpulse.schemas.MetricUpdate;
 import org.retentionpulse.schemas.serde.MetricUpdateSerde;
 import org.retentionpulse.schemas.serde.WireFormat;
@@ -48,10 +48,37 @@ public final class MetricHistory {
     private MetricHistory() {
     }
 
-    /** The {@value #OPEN_STORE} store: in memory, not logged (rebuilt by the segment stage), no cache. */
-    public static StoreBuilder<?> openStoreBuilder() {
-        return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(OPEN_STORE), Serdes.String(), valueSerde())
-                .withLoggingDisabled().withCachingDisabled();
+    /**
+     * The order of both stores' keys: that of their UTF-8 bytes, unsigned, which Kafka Streams' byte stores
+     * ({@value #STORE}) use. It is Unicode code point order, which {@link String#compareTo} (UTF-16 code units) is
+     * not for the characters from U+E000 on against those beyond U+FFFF: readers that merge the two stores compare
+     * with this.
+     */
+    public static final Comparator<String> KEY_ORDER = MetricHistory::compareCodePoints;
+
+    /** The {@value #OPEN_STORE} store: objects in memory ({@link OpenWindowStore}), not logged, no cache. */
+    public static StoreBuilder<? extends KeyValueStore<String, MetricUpdate>> openStoreBuilder() {
+        return OpenWindowStore.builder(OPEN_STORE);
+    }
+
+    private static int compareCodePoints(String a, String b) {
+        int n = Math.min(a.length(), b.length());
+        for (int i = 0; i < n; i++) {
+            char x = a.charAt(i);
+            char y = b.charAt(i);
+            if (x != y) {
+                // From U+D800 up, move the surrogates (code points beyond U+FFFF) after U+E000..U+FFFF (ICU's fix-up).
+                if (x >= 0xD800 && y >= 0xD800) {
+                    return fixUp(x) - fixUp(y);
+                }
+                return x - y;
+            }
+        }
+        return a.length() - b.length();
+    }
+
+    private static int fixUp(char c) {
+        return c >= 0xE000 ? c - 0x800 : c + 0x2000;
     }
 
     /** The value serde of both stores (Avro, whatever the output format). */

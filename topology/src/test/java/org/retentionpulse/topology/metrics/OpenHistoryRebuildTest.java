@@ -93,6 +93,14 @@ class OpenHistoryRebuildTest {
         return store;
     }
 
+    /** The stage's own open-window store, as the topology builds it. */
+    private static KeyValueStore<String, MetricUpdate> openStore(MockProcessorContext<String, MetricUpdate> context) {
+        KeyValueStore<String, MetricUpdate> store = MetricHistory.openStoreBuilder().build();
+        store.init(context.getStateStoreContext(), store);
+        context.addStateStore(store);
+        return store;
+    }
+
     /** The record without computed_at, which a rebuild sets to its own time. */
     private static MetricUpdate timeless(MetricUpdate u) {
         MetricUpdate copy = MetricUpdate.newBuilder(u).build();
@@ -112,8 +120,7 @@ class OpenHistoryRebuildTest {
                 Stores.inMemoryKeyValueStore(SegmentAggregator.STORE), AggregateStoreCodec.keys(), AggregateStoreCodec.values()));
         KeyValueStore<String, MetricUpdate> history = store(context, Stores.keyValueStoreBuilder(
                 Stores.inMemoryKeyValueStore(MetricHistory.STORE), Serdes.String(), new MetricUpdateSerde(WireFormat.AVRO)));
-        KeyValueStore<String, MetricUpdate> open = store(context, Stores.keyValueStoreBuilder(
-                Stores.inMemoryKeyValueStore(MetricHistory.OPEN_STORE), Serdes.String(), new MetricUpdateSerde(WireFormat.AVRO)));
+        KeyValueStore<String, MetricUpdate> open = openStore(context);
         before.aggregates().forEach(aggregates::put);
         before.history().forEach(history::put);
 
@@ -152,8 +159,7 @@ class OpenHistoryRebuildTest {
                 Stores.inMemoryKeyValueStore(SegmentAggregator.STORE), AggregateStoreCodec.keys(), AggregateStoreCodec.values()));
         store(context, Stores.keyValueStoreBuilder(
                 Stores.inMemoryKeyValueStore(MetricHistory.STORE), Serdes.String(), new MetricUpdateSerde(WireFormat.AVRO)));
-        KeyValueStore<String, MetricUpdate> open = store(context, Stores.keyValueStoreBuilder(
-                Stores.inMemoryKeyValueStore(MetricHistory.OPEN_STORE), Serdes.String(), new MetricUpdateSerde(WireFormat.AVRO)));
+        KeyValueStore<String, MetricUpdate> open = openStore(context);
         before.aggregates().forEach(aggregates::put);
         String stale = MetricHistory.key("nps", "P1D/P1D", "plan=gone", 0);
         open.put(stale, before.open().values().iterator().next());

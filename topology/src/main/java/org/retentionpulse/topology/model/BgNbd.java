@@ -110,9 +110,9 @@ public record BgNbd(double r, double alpha, double a, double b) {
      * log-likelihood.
      *
      * <p>Grouped without comparing summaries: each value's rank, its index among the distinct values of its
-     * variable (a binary search among a few hundred days), then stable counting sorts of the customers by the rank
-     * of T, of t_x, of x (the last sort decides first: together the key order), where runs of equal ranks are the
-     * distinct summaries. Linear in the customers but for the binary searches, and no object per customer.
+     * variable ({@link Ranked}), then stable counting sorts of the customers by the rank of T, of t_x, of x (the
+     * last sort decides first: together the key order), where runs of equal ranks are the distinct summaries.
+     * Linear in the customers but for sorting the distinct values, and no object per customer.
      */
     private static final class Summaries {
         /** Per distinct summary, in key order. */
@@ -130,21 +130,24 @@ public record BgNbd(double r, double alpha, double a, double b) {
         Summaries(Collection<CustomerSummary> customers) {
             int n = customers.size();
             int[] xs = new int[n];
+            double[] xd = new double[n];
             double[] tx = new double[n];
             double[] T = new double[n];
             int i = 0;
             for (CustomerSummary c : customers) {
                 xs[i] = c.x();
+                xd[i] = c.x(); // exact: x ranks as a double as it does as an int
                 tx[i] = c.tx();
                 T[i++] = c.T();
             }
             counts = DistinctCounts.of(IntStream.of(xs));
-            ages = distinctAscending(T);
-            recencies = distinctAscending(tx);
-            int[] distinctX = IntStream.range(0, counts.size()).map(counts::value).toArray();
-            int[] xRank = Arrays.stream(xs).map(v -> Arrays.binarySearch(distinctX, v)).toArray();
-            int[] ageRank = Arrays.stream(T).mapToInt(t -> Arrays.binarySearch(ages, t)).toArray();
-            int[] recencyRank = Arrays.stream(tx).mapToInt(t -> Arrays.binarySearch(recencies, t)).toArray();
+            int[] xRank = Ranked.of(xd).rank(); // the index in counts: both the distinct x ascending
+            Ranked age = Ranked.of(T);
+            Ranked recency = Ranked.of(tx);
+            ages = age.distinct();
+            recencies = recency.distinct();
+            int[] ageRank = age.rank();
+            int[] recencyRank = recency.rank();
             int[] order = stablySortedBy(IntStream.range(0, n).toArray(), ageRank, ages.length);
             order = stablySortedBy(stablySortedBy(order, recencyRank, recencies.length), xRank, counts.size());
             int[] first = new int[n]; // per distinct summary: its first customer in key order
@@ -166,19 +169,48 @@ public record BgNbd(double r, double alpha, double a, double b) {
             recencyIndex = picked(recencyRank, first, m);
         }
 
-        private static double[] distinctAscending(double[] values) {
-            double[] sorted = values.clone();
-            Arrays.sort(sorted); // the order of Double.compare
-            int n = 0;
-            for (double v : sorted) {
-                if (n == 0 || Double.compare(sorted[n - 1], v) != 0) {
-                    sorted[n++] = v;
+        /**
+         * The distinct values, ascending by {@link Double#compare}, and each value's rank (index) among them. The
+         * distinct values are found by hashing the values' bits (a value equals another, for {@code Double.compare},
+         * when their bits do), and only they are sorted: sorting every value and a binary search per value among the
+         * distinct ones (mispredicted branches) took 1.5 ms of a 2 ms grouping of 10,000 generated customers, which
+         * is 0.4 ms with the hash. Fibonacci hashing keeps the product's high bits, as whole days differ only in a
+         * double's high bits.
+         */
+        private record Ranked(double[] distinct, int[] rank) {
+            static Ranked of(double[] values) {
+                int bits = 1 + Integer.SIZE - Integer.numberOfLeadingZeros(values.length); // a table at least twice as large
+                int[] table = new int[1 << bits]; // 1 + the index in firstSeen of the value hashed there; 0: empty
+                double[] firstSeen = new double[values.length];
+                int[] seen = new int[values.length]; // per value: its index in firstSeen
+                int d = 0;
+                for (int i = 0; i < values.length; i++) {
+                    long key = Double.doubleToLongBits(values[i]);
+                    int at = (int) ((key * 0x9E3779B97F4A7C15L) >>> (Long.SIZE - bits));
+                    while (table[at] != 0 && Double.doubleToLongBits(firstSeen[table[at] - 1]) != key) {
+                        at = (at + 1) & (table.length - 1);
+                    }
+                    if (table[at] == 0) {
+                        firstSeen[d] = values[i];
+                        table[at] = ++d;
+                    }
+                    seen[i] = table[at] - 1;
                 }
+                double[] distinct = Arrays.copyOf(firstSeen, d);
+                Arrays.sort(distinct); // the order of Double.compare
+                int[] rankOfSeen = new int[d];
+                for (int j = 0; j < d; j++) {
+                    rankOfSeen[j] = Arrays.binarySearch(distinct, firstSeen[j]);
+                }
+                int[] rank = new int[values.length];
+                for (int i = 0; i < values.length; i++) {
+                    rank[i] = rankOfSeen[seen[i]];
+                }
+                return new Ranked(distinct, rank);
             }
-            return Arrays.copyOf(sorted, n);
         }
 
-        /** {@code order} sorted by {@code rank} of its elements (each in {@code [0, ranks)}), ties in their order in {@code order}. */
+        /** {@code order} sorted by the {@code rank} of its elements (each in {@code [0, ranks)}), ties kept in their order. */
         private static int[] stablySortedBy(int[] order, int[] rank, int ranks) {
             int[] next = new int[ranks + 1]; // next[k]: where the next element of rank k goes
             for (int c : order) {

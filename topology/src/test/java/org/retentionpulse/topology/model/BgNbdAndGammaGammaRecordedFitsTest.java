@@ -3,6 +3,7 @@ package org.retentionpulse.topology.model;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Function;
@@ -102,6 +103,33 @@ class BgNbdAndGammaGammaRecordedFitsTest {
     @Test
     void bgNbdFitsGiveTheSameParametersAndLikelihoodToTheLastBitAsBeforeTheSharedGrouping() {
         assertSameBits(Sample::bgNbd, BgNbdAndGammaGammaRecordedFitsTest::bgNbdResults);
+    }
+
+    /**
+     * BG/NBD sums in key order, so the customers' order changes no bit: of the fits, and of the log-likelihood of
+     * small samples (too small to fit; a few distinct values in small hash tables) at a few parameters.
+     */
+    @Test
+    void bgNbdGivesTheSameBitsWhateverTheOrderOfTheCustomers() {
+        for (Sample sample : SAMPLES) {
+            assertSameBitsShuffled(sample.customers(), BgNbdAndGammaGammaRecordedFitsTest::bgNbdResults);
+        }
+        List<BgNbd> models = List.of(new BgNbd(0.3, 5, 0.8, 2.5), new BgNbd(2, 0.5, 0.05, 40), new BgNbd(0.01, 100, 3, 0.4));
+        for (int seed = 0; seed < 30; seed++) {
+            assertSameBitsShuffled(tiedSummaries(100 + seed, 1 + 7 * seed),
+                    customers -> models.stream().mapToDouble(m -> m.logLikelihood(customers)).toArray());
+        }
+    }
+
+    private static void assertSameBitsShuffled(List<CustomerSummary> customers, Function<List<CustomerSummary>, double[]> results) {
+        double[] expected = results.apply(customers);
+        List<CustomerSummary> shuffled = new ArrayList<>(customers);
+        Collections.shuffle(shuffled, new Random(customers.size()));
+        double[] actual = results.apply(shuffled);
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(Double.doubleToLongBits(expected[i]), Double.doubleToLongBits(actual[i]),
+                    customers.size() + " customers, result " + i);
+        }
     }
 
     @Test

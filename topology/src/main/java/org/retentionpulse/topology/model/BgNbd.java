@@ -5,7 +5,7 @@ import static org.apache.commons.math3.special.Gamma.logGamma;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Locale;
-import java.util.TreeMap;
+import java.util.stream.IntStream;
 
 /**
  * The BG/NBD model of repeat buying (Fader, Hardie and Lee 2005, "Counting Your Customers the Easy Way"):
@@ -57,18 +57,20 @@ public record BgNbd(double r, double alpha, double a, double b) {
                             + " (oldest age %s)", MIN_REPEAT_BUYERS, repeat, customers.size(), maxT));
         }
         double scale = 10 / maxT;
-        Data scaled = new Data(customers, scale);
+        Summaries summaries = new Summaries(customers); // once: the search's data and the fitted likelihood's share it
+        Data scaled = new Data(summaries, scale);
         LogParameterFit.Result found = LogParameterFit.maximise("BG/NBD", NAMES,
                 p -> scaled.logLikelihood(p[0], p[1], p[2], p[3]), new double[] {1, 1, 1, 1},
                 start == null ? null : new double[] {start.r, start.alpha * scale, start.a, start.b});
         double[] p = found.parameters();
         BgNbd model = new BgNbd(p[0], p[1] / scale, p[2], p[3]);
-        return new Fit(model, model.logLikelihood(customers), customers.size(), found.evaluations());
+        double logLikelihood = new Data(summaries, 1).logLikelihood(model.r, model.alpha, model.a, model.b);
+        return new Fit(model, logLikelihood, customers.size(), found.evaluations());
     }
 
     /** The log-likelihood of the customers under these parameters. */
     public double logLikelihood(Collection<CustomerSummary> customers) {
-        return new Data(customers, 1).logLikelihood(r, alpha, a, b);
+        return new Data(new Summaries(customers), 1).logLikelihood(r, alpha, a, b);
     }
 
     /**
@@ -99,69 +101,167 @@ public record BgNbd(double r, double alpha, double a, double b) {
     }
 
     /**
-     * The summaries as arrays, time multiplied by {@code scale}, each distinct {@code (x, t_x, T)} once with the
-     * number of customers that have it (the likelihood depends on nothing else). Summaries built from events are in
-     * whole days, so ties are common (every one-time buyer of a day has the same one): a search evaluates the
-     * likelihood hundreds of times, and each evaluation costs the distinct summaries, not the customers. In key
-     * order, so the sums are the same on every run.
+     * The customers' distinct summaries {@code (x, t_x, T)}, each with the number of customers that have it (the
+     * likelihood depends on nothing else), in key order: x, then t_x, then T, times by {@link Double#compare} (so
+     * -0.0 is not 0.0), as a sorted map of the summaries would hold them. Summaries built from events are in whole
+     * days, so ties are common (every one-time buyer of a day has the same one): a search evaluates the likelihood
+     * hundreds of times, and each evaluation costs the distinct summaries, not the customers. Grouped once per fit,
+     * in the summaries' time unit, for both the scaled data of the search and the unscaled data of the fitted
+     * log-likelihood.
+     *
+     * <p>Grouped without comparing summaries: each value's rank, its index among the distinct values of its
+     * variable ({@link Ranked}), then stable counting sorts of the customers by the rank of T, of t_x, of x (the
+     * last sort decides first: together the key order), where runs of equal ranks are the distinct summaries.
+     * Linear in the customers but for sorting the distinct values, and no object per customer.
+     */
+    private static final class Summaries {
+        /** Per distinct summary, in key order. */
+        final int[] x;
+        final int[] weight;
+        /** Per distinct summary: the index of its x in {@link #counts}, of its T in {@link #ages}, of its t_x in {@link #recencies}. */
+        final int[] xIndex;
+        final int[] ageIndex;
+        final int[] recencyIndex;
+        final DistinctCounts counts;
+        /** The distinct T and t_x, ascending by {@link Double#compare}. */
+        final double[] ages;
+        final double[] recencies;
+
+        Summaries(Collection<CustomerSummary> customers) {
+            int n = customers.size();
+            int[] xs = new int[n];
+            double[] xd = new double[n];
+            double[] tx = new double[n];
+            double[] T = new double[n];
+            int i = 0;
+            for (CustomerSummary c : customers) {
+                xs[i] = c.x();
+                xd[i] = c.x(); // exact: x ranks as a double as it does as an int
+                tx[i] = c.tx();
+                T[i++] = c.T();
+            }
+            counts = DistinctCounts.of(IntStream.of(xs));
+            int[] xRank = Ranked.of(xd).rank(); // the index in counts: both the distinct x ascending
+            Ranked age = Ranked.of(T);
+            Ranked recency = Ranked.of(tx);
+            ages = age.distinct();
+            recencies = recency.distinct();
+            int[] ageRank = age.rank();
+            int[] recencyRank = recency.rank();
+            int[] order = stablySortedBy(IntStream.range(0, n).toArray(), ageRank, ages.length);
+            order = stablySortedBy(stablySortedBy(order, recencyRank, recencies.length), xRank, counts.size());
+            int[] first = new int[n]; // per distinct summary: its first customer in key order
+            int[] customersOf = new int[n];
+            int m = 0;
+            for (int c : order) {
+                int f = m == 0 ? c : first[m - 1];
+                if (m > 0 && xRank[c] == xRank[f] && recencyRank[c] == recencyRank[f] && ageRank[c] == ageRank[f]) {
+                    customersOf[m - 1]++;
+                } else {
+                    first[m] = c;
+                    customersOf[m++] = 1;
+                }
+            }
+            weight = Arrays.copyOf(customersOf, m);
+            x = picked(xs, first, m);
+            xIndex = picked(xRank, first, m);
+            ageIndex = picked(ageRank, first, m);
+            recencyIndex = picked(recencyRank, first, m);
+        }
+
+        /**
+         * The distinct values, ascending by {@link Double#compare}, and each value's rank (index) among them. The
+         * distinct values are found by hashing the values' bits (a value equals another, for {@code Double.compare},
+         * when their bits do), and only they are sorted: sorting every value and a binary search per value among the
+         * distinct ones (mispredicted branches) took 1.5 ms of a 2 ms grouping of 10,000 generated customers, which
+         * is 0.4 ms with the hash. Fibonacci hashing keeps the product's high bits, as whole days differ only in a
+         * double's high bits.
+         */
+        private record Ranked(double[] distinct, int[] rank) {
+            static Ranked of(double[] values) {
+                int bits = 1 + Integer.SIZE - Integer.numberOfLeadingZeros(values.length); // a table at least twice as large
+                int[] table = new int[1 << bits]; // 1 + the index in firstSeen of the value hashed there; 0: empty
+                double[] firstSeen = new double[values.length];
+                int[] seen = new int[values.length]; // per value: its index in firstSeen
+                int d = 0;
+                for (int i = 0; i < values.length; i++) {
+                    long key = Double.doubleToLongBits(values[i]);
+                    int at = (int) ((key * 0x9E3779B97F4A7C15L) >>> (Long.SIZE - bits));
+                    while (table[at] != 0 && Double.doubleToLongBits(firstSeen[table[at] - 1]) != key) {
+                        at = (at + 1) & (table.length - 1);
+                    }
+                    if (table[at] == 0) {
+                        firstSeen[d] = values[i];
+                        table[at] = ++d;
+                    }
+                    seen[i] = table[at] - 1;
+                }
+                double[] distinct = Arrays.copyOf(firstSeen, d);
+                Arrays.sort(distinct); // the order of Double.compare
+                int[] rankOfSeen = new int[d];
+                for (int j = 0; j < d; j++) {
+                    rankOfSeen[j] = Arrays.binarySearch(distinct, firstSeen[j]);
+                }
+                int[] rank = new int[values.length];
+                for (int i = 0; i < values.length; i++) {
+                    rank[i] = rankOfSeen[seen[i]];
+                }
+                return new Ranked(distinct, rank);
+            }
+        }
+
+        /** {@code order} sorted by the {@code rank} of its elements (each in {@code [0, ranks)}), ties kept in their order. */
+        private static int[] stablySortedBy(int[] order, int[] rank, int ranks) {
+            int[] next = new int[ranks + 1]; // next[k]: where the next element of rank k goes
+            for (int c : order) {
+                next[rank[c] + 1]++;
+            }
+            for (int k = 0; k < ranks; k++) {
+                next[k + 1] += next[k];
+            }
+            int[] sorted = new int[order.length];
+            for (int c : order) {
+                sorted[next[rank[c]]++] = c;
+            }
+            return sorted;
+        }
+
+        private static int[] picked(int[] values, int[] at, int m) {
+            return IntStream.range(0, m).map(j -> values[at[j]]).toArray();
+        }
+    }
+
+    /**
+     * The {@link Summaries} with time multiplied by {@code scale}: only their distinct T and t_x need it (the
+     * likelihood meets time only in {@code ln(alpha + T)} and {@code ln(alpha + t_x)}). Scaling the distinct values
+     * gives each summary the same scaled time as scaling the summary, so the same terms; it keeps their order, and
+     * should it round two neighbouring values to one, both give the same term.
      *
      * <p>Per evaluation the terms of one variable are computed once per distinct value of it: those of x alone
      * ({@link DistinctCounts}, as in {@link GammaGamma}), {@code ln(alpha + T)} and {@code ln(alpha + t_x)} (a few
      * hundred distinct days, against thousands of distinct summaries: 199 and 199 for 6,643 in a generated
      * 10,000-customer sample), which leaves one exp and one log per distinct summary with a repeat purchase, for the
      * log of the sum of the two likelihood terms. The same operations on the same values as computing each term per
-     * summary, so the same sums to the last bit.
+     * summary, in key order, so the same sums to the last bit on every run.
      */
     private static final class Data {
-        private record Key(int x, double tx, double T) implements Comparable<Key> {
-            @Override
-            public int compareTo(Key o) {
-                int c = Integer.compare(x, o.x);
-                c = c != 0 ? c : Double.compare(tx, o.tx);
-                return c != 0 ? c : Double.compare(T, o.T);
-            }
-        }
-
-        final int[] x;
-        final int[] weight;
-        final DistinctCounts counts;
-        /** Per distinct summary: the index of its x in {@link #counts}, of its T in {@link #ages}, of its t_x in {@link #recencies}. */
-        final int[] xIndex;
-        final int[] ageIndex;
-        final int[] recencyIndex;
-        /** The distinct T and t_x, ascending (scaled). */
+        final Summaries s;
+        /** {@link Summaries#ages} and {@link Summaries#recencies}, scaled. */
         final double[] ages;
         final double[] recencies;
 
-        Data(Collection<CustomerSummary> customers, double scale) {
-            TreeMap<Key, Integer> distinct = new TreeMap<>();
-            for (CustomerSummary c : customers) {
-                distinct.merge(new Key(c.x(), c.tx(), c.T()), 1, Integer::sum);
+        Data(Summaries summaries, double scale) {
+            s = summaries;
+            ages = scaled(summaries.ages, scale);
+            recencies = scaled(summaries.recencies, scale);
+        }
+
+        private static double[] scaled(double[] values, double scale) {
+            double[] out = new double[values.length];
+            for (int j = 0; j < values.length; j++) {
+                out[j] = values[j] * scale;
             }
-            int n = distinct.size();
-            x = new int[n];
-            double[] tx = new double[n];
-            double[] T = new double[n];
-            weight = new int[n];
-            int i = 0;
-            for (var e : distinct.entrySet()) {
-                x[i] = e.getKey().x();
-                tx[i] = e.getKey().tx() * scale;
-                T[i] = e.getKey().T() * scale;
-                weight[i++] = e.getValue();
-            }
-            counts = DistinctCounts.of(customers.stream().mapToInt(CustomerSummary::x));
-            xIndex = new int[n];
-            for (int j = 0, k = 0; j < n; j++) { // both ascending in x
-                while (counts.value(k) != x[j]) {
-                    k++;
-                }
-                xIndex[j] = k;
-            }
-            ages = Arrays.stream(T).distinct().sorted().toArray();
-            recencies = Arrays.stream(tx).distinct().sorted().toArray();
-            ageIndex = Arrays.stream(T).mapToInt(t -> Arrays.binarySearch(ages, t)).toArray();
-            recencyIndex = Arrays.stream(tx).mapToInt(t -> Arrays.binarySearch(recencies, t)).toArray();
+            return out;
         }
 
         double logLikelihood(double r, double alpha, double a, double b) {
@@ -170,6 +270,7 @@ public record BgNbd(double r, double alpha, double a, double b) {
             double lgB = logGamma(b);
             double lgAB = logGamma(a + b);
             double rLogAlpha = r * StrictMath.log(alpha);
+            DistinctCounts counts = s.counts;
             double[] logB = new double[counts.size()];
             for (int k = 0; k < counts.size(); k++) {
                 int xk = counts.value(k);
@@ -180,16 +281,17 @@ public record BgNbd(double r, double alpha, double a, double b) {
             double[] logAge = logOfSum(alpha, ages);
             double[] logRecency = logOfSum(alpha, recencies);
             double logA = StrictMath.log(a);
+            int[] x = s.x;
             for (int i = 0; i < x.length; i++) {
                 double rx = r + x[i];
-                double a3 = -rx * logAge[ageIndex[i]];
+                double a3 = -rx * logAge[s.ageIndex[i]];
                 if (x[i] == 0) {
-                    ll += weight[i] * a3;
+                    ll += s.weight[i] * a3;
                 } else {
-                    double a4 = logA - logB[xIndex[i]] - rx * logRecency[recencyIndex[i]];
+                    double a4 = logA - logB[s.xIndex[i]] - rx * logRecency[s.recencyIndex[i]];
                     double max = Math.max(a3, a4);
                     // ln(e^a3 + e^a4) = max + ln(1 + e^(min - max)): the term at the max is exp(0) = 1 exactly
-                    ll += weight[i] * (max + StrictMath.log(1 + StrictMath.exp(Math.min(a3, a4) - max)));
+                    ll += s.weight[i] * (max + StrictMath.log(1 + StrictMath.exp(Math.min(a3, a4) - max)));
                 }
             }
             return ll;

@@ -2,8 +2,8 @@ package org.retentionpulse.topology.model;
 
 import static org.apache.commons.math3.special.Gamma.logGamma;
 
+import java.util.Arrays;
 import java.util.Collection;
-import java.util.List;
 import java.util.Locale;
 
 /**
@@ -45,13 +45,13 @@ public record GammaGamma(double p, double q, double v) {
      * {@code null}: the cold fit.
      */
     public static Fit fit(Collection<CustomerSummary> customers, GammaGamma start) {
-        List<CustomerSummary> buyers = buyers(customers);
+        Buyers buyers = new Buyers(customers); // once: the search's data and the fitted likelihood's share it
         if (buyers.size() < MIN_CUSTOMERS) {
             throw new ModelFitException(ModelFitException.Reason.TOO_FEW_REPEAT_BUYERS, String.format(Locale.ROOT,
                     "Gamma-Gamma needs at least %d customers with a repeat purchase of positive value; got %d of %d",
                     MIN_CUSTOMERS, buyers.size(), customers.size()));
         }
-        double scale = buyers.stream().mapToDouble(CustomerSummary::meanRepeatSpend).average().orElseThrow();
+        double scale = Arrays.stream(buyers.spend).average().orElseThrow();
         Data scaled = new Data(buyers, scale);
         LogParameterFit.Result found = LogParameterFit.maximise("Gamma-Gamma", NAMES,
                 par -> scaled.logLikelihood(par[0], par[1], par[2]), new double[] {1, 1, 1},
@@ -71,11 +71,37 @@ public record GammaGamma(double p, double q, double v) {
      * value (others carry no information on spend).
      */
     public double logLikelihood(Collection<CustomerSummary> customers) {
-        return new Data(buyers(customers), 1).logLikelihood(p, q, v);
+        return new Data(new Buyers(customers), 1).logLikelihood(p, q, v);
     }
 
-    private static List<CustomerSummary> buyers(Collection<CustomerSummary> customers) {
-        return customers.stream().filter(c -> c.x() > 0 && c.meanRepeatSpend() > 0).toList();
+    /**
+     * The customers with a repeat purchase of positive value (others carry no information on spend), in the
+     * customers' order, as arrays: what the likelihood's data has whatever the scale of money.
+     */
+    private static final class Buyers {
+        final double[] x;
+        /** Mean repeat spend, in currency units. */
+        final double[] spend;
+        final DistinctCounts counts;
+
+        Buyers(Collection<CustomerSummary> customers) {
+            int[] xs = new int[customers.size()];
+            double[] spends = new double[customers.size()];
+            int n = 0;
+            for (CustomerSummary c : customers) {
+                if (c.x() > 0 && c.meanRepeatSpend() > 0) {
+                    xs[n] = c.x();
+                    spends[n++] = c.meanRepeatSpend();
+                }
+            }
+            counts = DistinctCounts.of(Arrays.stream(xs, 0, n));
+            x = Arrays.stream(xs, 0, n).asDoubleStream().toArray();
+            spend = Arrays.copyOf(spends, n);
+        }
+
+        int size() {
+            return x.length;
+        }
     }
 
     /**
@@ -85,6 +111,7 @@ public record GammaGamma(double p, double q, double v) {
      * distinct x ({@link DistinctCounts}), and {@code -Σ (px + q) ln(xm + v)}, the one term left per buyer. Unlike
      * BG/NBD's summaries, mean spends are nearly all distinct (6,684 distinct (x, m) of 6,841 buyers in a generated
      * sample), so grouping by (x, m) would save nothing. In the buyers' order, so the sums are the same on every run.
+     * The counts and x are the {@link Buyers}' own, shared by the data of every scale.
      */
     private static final class Data {
         final DistinctCounts counts;
@@ -93,18 +120,16 @@ public record GammaGamma(double p, double q, double v) {
         final double sumXLogXm;
         final double sumLogM;
 
-        Data(List<CustomerSummary> buyers, double scale) {
-            counts = DistinctCounts.of(buyers.stream().mapToInt(CustomerSummary::x));
-            int n = buyers.size();
-            x = new double[n];
+        Data(Buyers buyers, double scale) {
+            counts = buyers.counts;
+            x = buyers.x;
+            int n = x.length;
             xm = new double[n];
             double xLogXm = 0;
             double logM = 0;
             for (int i = 0; i < n; i++) {
-                CustomerSummary c = buyers.get(i);
-                double m = c.meanRepeatSpend() / scale;
-                x[i] = c.x();
-                xm[i] = c.x() * m;
+                double m = buyers.spend[i] / scale;
+                xm[i] = x[i] * m;
                 xLogXm += x[i] * StrictMath.log(xm[i]);
                 logM += StrictMath.log(m);
             }

@@ -248,7 +248,8 @@ public final class SingleObjectAvro {
      * {@link BinaryMessageEncoder} writes through the direct encoder, a byte at a time into a synchronized
      * {@code ByteArrayOutputStream}, which was a top frame of the stream thread (every metric update is encoded twice,
      * for its topic and the history store). Same bytes ({@code SingleObjectAvroTest}). The datum writer is shared, as
-     * the message encoder shares its own; the encoder is reused per thread.
+     * the message encoder shares its own: a {@link CompiledWriter} where the schema allows; the encoder is reused per
+     * thread.
      */
     private static final class BufferedWriter {
         private static final Map<Class<?>, BufferedWriter> BY_TYPE = new ConcurrentHashMap<>();
@@ -261,7 +262,9 @@ public final class SingleObjectAvro {
         private BufferedWriter(Class<?> type, Schema schema) {
             header = ByteBuffer.allocate(HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN).put(MARKER_0).put(MARKER_1)
                 .putLong(SchemaNormalization.parsingFingerprint64(schema)).array();
-            writer = (DatumWriter<Object>) SpecificData.getForClass(type).createDatumWriter(schema);
+            // The compiled plan where the schema's types allow (the same bytes, without the generic writer's lookups).
+            writer = CompiledWriter.of(schema).<DatumWriter<Object>>map(w -> w)
+                .orElseGet(() -> (DatumWriter<Object>) SpecificData.getForClass(type).createDatumWriter(schema));
         }
 
         static BufferedWriter of(Class<?> type, Schema schema) {

@@ -256,8 +256,8 @@ public final class SingleObjectAvro {
     /**
      * The single-object encoding (marker, fingerprint, body) written with Avro's buffered binary encoder: the
      * {@link BinaryMessageEncoder} writes through the direct encoder, a byte at a time into a synchronized
-     * {@code ByteArrayOutputStream}, which was a top frame of the stream thread (every metric update is encoded twice,
-     * for its topic and the history store). Same bytes ({@code SingleObjectAvroTest}). The datum writer is shared, as
+     * {@code ByteArrayOutputStream}, which was a top frame of the stream thread (a metric update is encoded for its
+     * topic, a final also for the history store). Same bytes ({@code SingleObjectAvroTest}). The datum writer is shared, as
      * the message encoder shares its own: a {@link CompiledWriter} where the schema allows; the encoder is reused per
      * thread.
      */

@@ -67,6 +67,13 @@ import org.retentionpulse.topology.metrics.SegmentStageMetrics;
  */
 public final class Benchmark {
     private static final Duration QUIET = Duration.ofSeconds(2).plus(DeltaCombining.BEHIND);
+    /**
+     * How long the latency phase's producer lets records wait for a batch. The latency is measured from the broker's
+     * append time of the input, so the wait is not part of it; unbatched, each of the thousands of events per second is
+     * its own produce request, and the generator and the broker's request handling take CPU from the pipeline on the
+     * same two cores (upstream producers batch as well: Kafka's default linger is 5 ms).
+     */
+    private static final int LATENCY_LINGER_MS = 10;
     private static final long REPORT_NANOS = TimeUnit.SECONDS.toNanos(System.console() != null ? 2 : 5);
     /**
      * The generator is sized for this many times the pre-loaded events; the rest feeds the latency phase, which ends
@@ -157,7 +164,7 @@ public final class Benchmark {
             if (!options.skipLatency()) {
                 try (Started pipeline = start(run)) {
                     ColdRun.awaitRunning(pipeline.streams(), System.nanoTime(), options.timeout());
-                    latency = latency(generator, bootstrap, run, throughput.pipeline().eventsPerSecond());
+                    latency = latency(generator, bootstrap, run, pipeline.streams(), throughput.pipeline().eventsPerSecond());
                 }
             }
             if (options.bootstrapServers() != null) {
@@ -381,7 +388,8 @@ public final class Benchmark {
         return r.recordsPerSecond();
     }
 
-    private BenchResult.Latency latency(EventGenerator generator, String bootstrap, Run run, double pipelineRate) throws Exception {
+    private BenchResult.Latency latency(EventGenerator generator, String bootstrap, Run run, KafkaStreams streams, double pipelineRate)
+            throws Exception {
         TopologyConfig topology = run.topology();
         double rate = options.latencyLoad() * pipelineRate;
         progress.printf(Locale.ROOT, "Latency: %,.0f events/s (%.0f %% of the pipeline rate) for %d s...%n", rate,
@@ -398,13 +406,13 @@ public final class Benchmark {
         double streamCpuSeconds;
         try (LatencyProbe probe = new LatencyProbe(run.client(), new ArrayList<>(outputs.keySet()), run.repartition());
              KafkaEventSink sink = KafkaEventSink.create(bootstrap, topicNames(run.inputs()), WireFormat.AVRO,
-                     producerOverrides(run.client(), 0))) {
+                     producerOverrides(run.client(), LATENCY_LINGER_MS))) {
             restartOutputs = settle(probe);
             long backlogAtStart = probe.outputsFromBacklog();
             probe.sampleFrom(System.currentTimeMillis());
             long start = System.nanoTime();
             long cpuAtStart = ThreadCpu.streamThreadNanos(run.applicationId());
-            produced = producePaced(generator, sink, probe, rate, run.applicationId());
+            produced = producePaced(generator, sink, probe, rate, run.applicationId(), streams);
             sink.flush();
             seconds = (System.nanoTime() - start) / 1e9;
             streamCpuSeconds = (ThreadCpu.streamThreadNanos(run.applicationId()) - cpuAtStart) / 1e9;
@@ -430,10 +438,13 @@ public final class Benchmark {
 
     /**
      * Writes the generator's next events at {@code rate} until the phase ends or the generator does; every progress
-     * line gives the latency since the previous one and the share of a core the stream threads used meanwhile (near
-     * 100 % per thread: the offered load is at the pipeline's capacity, and the latency is queueing).
+     * line gives the latency since the previous one, the share of a core the stream threads used meanwhile (near
+     * 100 % per thread: the offered load is at the pipeline's capacity, and the latency is queueing) and where their
+     * wall-clock time went ({@link ThreadTimes}: polling, processing, punctuating, committing, and the end-to-end
+     * latency Kafka Streams measured at each source and sink node).
      */
-    private long producePaced(EventGenerator generator, KafkaEventSink sink, LatencyProbe probe, double rate, String applicationId) {
+    private long producePaced(EventGenerator generator, KafkaEventSink sink, LatencyProbe probe, double rate, String applicationId,
+                              KafkaStreams streams) {
         long start = System.nanoTime();
         long end = start + TimeUnit.SECONDS.toNanos(options.latencySeconds());
         long lastReport = start;
@@ -452,7 +463,8 @@ public final class Benchmark {
             if (now - lastReport > REPORT_NANOS) {
                 long cpu = ThreadCpu.streamThreadNanos(applicationId);
                 progress.printf(Locale.ROOT, "  latency: %,d events produced, outputs sampled %s; since the last line: stream threads busy %.0f %%"
-                                + " of a core, p50/p99 %s%n", produced, probe.counts(), 100.0 * (cpu - lastCpu) / (now - lastReport), probe.recent());
+                                + " of a core, p50/p99 %s%n    stream threads' time: %s%n", produced, probe.counts(), 100.0 * (cpu - lastCpu) / (now - lastReport),
+                        probe.recent(), ThreadTimes.describe(streams.metrics()));
                 lastReport = now;
                 lastCpu = cpu;
             }

@@ -10,7 +10,9 @@ import java.time.Duration;
  * @param customers        customers the generator simulates
  * @param partitions       partitions of every input topic (and so customer-stage tasks)
  * @param latencyLoad      offered load of the latency phase, as a fraction of the measured pipeline rate
- * @param latencySeconds   how long the paced latency phase produces
+ * @param latencySeconds   how long the paced latency phase produces (and samples)
+ * @param latencyWarmupSeconds how long the latency phase produces at its rate before it samples: the restarted
+ *                         pipeline's first seconds (fetch sessions, JIT, the combiners' journaled changes) are not steady state
  * @param bootstrapServers an existing cluster, or null for an embedded broker
  * @param stateDir         parent of the run's state directory, or null for a temporary one
  * @param skipRestore      skip the restore-from-changelog measurement (the latency phase then restarts on the kept state)
@@ -20,7 +22,7 @@ import java.time.Duration;
  * @param seed             generator seed
  * @param timeout          longest any phase may take before the run fails
  */
-public record BenchOptions(long events, int customers, int partitions, double latencyLoad, int latencySeconds,
+public record BenchOptions(long events, int customers, int partitions, double latencyLoad, int latencySeconds, int latencyWarmupSeconds,
                            String bootstrapServers, Path stateDir, boolean skipRestore, boolean skipLatency, boolean skipFloor,
                            Wiring wiring, long seed, Duration timeout) {
     /** How the bench starts the pipeline. */
@@ -50,6 +52,9 @@ public record BenchOptions(long events, int customers, int partitions, double la
         }
         if (latencySeconds < 1) {
             throw new IllegalArgumentException("latency seconds must be positive");
+        }
+        if (latencyWarmupSeconds < 0) {
+            throw new IllegalArgumentException("latency warm-up seconds must not be negative");
         }
         if (wiring == null) {
             throw new IllegalArgumentException("wiring must be given");

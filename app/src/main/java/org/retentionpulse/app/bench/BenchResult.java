@@ -34,10 +34,14 @@ public record BenchResult(
         double pipelineStreamThreadsCpuSeconds) {
 
     /** The latency phase: offered load and the latency of each output (and of all outputs together). */
-    public record Latency(double offeredEventsPerSecond, double load, long eventsProduced, double seconds,
+    public record Latency(double offeredEventsPerSecond, double load, Warmup warmup, long eventsProduced, double seconds,
                           Map<String, Summary> byOutput, Summary all, long outputsWithoutHeader,
                           long restartOutputs, long outputsFromBeforePhase, boolean generatorRanOut, Summary toRepartition,
                           double streamThreadCpuSeconds) {
+    }
+
+    /** What the latency phase produced at its rate before it sampled. */
+    public record Warmup(long eventsProduced, double seconds) {
     }
 
     /** Percentiles of one output's latencies. */
@@ -161,6 +165,8 @@ public record BenchResult(
         Map<String, Object> l = new LinkedHashMap<>();
         l.put("offered_events_per_s", round(latency.offeredEventsPerSecond()));
         l.put("load_fraction_of_max", latency.load());
+        l.put("warmup_events_produced", latency.warmup().eventsProduced());
+        l.put("warmup_seconds", round3(latency.warmup().seconds()));
         l.put("events_produced", latency.eventsProduced());
         l.put("seconds", round3(latency.seconds()));
         Map<String, Object> outputs = new LinkedHashMap<>();
@@ -235,8 +241,10 @@ public record BenchResult(
         row(t, "per CPU second", String.format(Locale.ROOT, "raw %,.0f events, pipeline %,.0f events (%.2f %%)", rawConsumeEventsPerCpuSecond,
                 pipelineEventsPerCpuSecond(), 100 * pipelineEventsPerCpuSecond() / rawConsumeEventsPerCpuSecond));
         if (latency != null) {
-            row(t, "latency load", String.format(Locale.ROOT, "%,.0f events/s offered (%.0f %% of the pipeline rate) for %.0f s, %,d events",
-                    latency.offeredEventsPerSecond(), 100 * latency.load(), latency.seconds(), latency.eventsProduced()));
+            row(t, "latency load", String.format(Locale.ROOT, "%,.0f events/s offered (%.0f %% of the pipeline rate) for %.0f s, %,d events"
+                            + " (after a %.0f s warm-up of %,d events, not sampled)",
+                    latency.offeredEventsPerSecond(), 100 * latency.load(), latency.seconds(), latency.eventsProduced(),
+                    latency.warmup().seconds(), latency.warmup().eventsProduced()));
             latency.byOutput().forEach((name, s) -> row(t, "latency " + name, summary(s)));
             row(t, "latency all outputs", summary(latency.all()));
             row(t, "latency to repartition", summary(latency.toRepartition()) + " (input to segment-deltas batch: the customer stage)");

@@ -62,7 +62,8 @@ import org.retentionpulse.topology.metrics.SegmentStageMetrics;
  *   <li>state size after a clean close; then the state directory is wiped and the pipeline restarted, timed until it is
  *       RUNNING with every store restored from its changelog;</li>
  *   <li>latency: the restored pipeline under a steady, paced load of a fraction of the measured pipeline rate (the
- *       generator's next events), every output's append time minus its source timestamp.</li>
+ *       generator's next events): a warm-up at that rate, not sampled, then the measured phase, every output's append
+ *       time minus its source timestamp.</li>
  * </ol>
  */
 public final class Benchmark {
@@ -392,12 +393,13 @@ public final class Benchmark {
             throws Exception {
         TopologyConfig topology = run.topology();
         double rate = options.latencyLoad() * pipelineRate;
-        progress.printf(Locale.ROOT, "Latency: %,.0f events/s (%.0f %% of the pipeline rate) for %d s...%n", rate,
-                100 * options.latencyLoad(), options.latencySeconds());
+        progress.printf(Locale.ROOT, "Latency: %,.0f events/s (%.0f %% of the pipeline rate) for %d s after a %d s warm-up...%n", rate,
+                100 * options.latencyLoad(), options.latencySeconds(), options.latencyWarmupSeconds());
         Map<String, String> outputs = new LinkedHashMap<>();
         outputs.put(topology.topics().metricUpdates(), "metric_updates");
         outputs.put(topology.topics().alerts(), "alerts");
         long produced = 0;
+        BenchResult.Warmup warmup;
         double seconds;
         Map<String, LatencyStats> stats;
         long withoutHeader;
@@ -409,10 +411,11 @@ public final class Benchmark {
                      producerOverrides(run.client(), LATENCY_LINGER_MS))) {
             restartOutputs = settle(probe);
             long backlogAtStart = probe.outputsFromBacklog();
+            warmup = warmUp(generator, sink, probe, rate, run.applicationId(), streams);
             probe.sampleFrom(System.currentTimeMillis());
             long start = System.nanoTime();
             long cpuAtStart = ThreadCpu.streamThreadNanos(run.applicationId());
-            produced = producePaced(generator, sink, probe, rate, run.applicationId(), streams);
+            produced = producePaced(generator, sink, probe, rate, options.latencySeconds(), run.applicationId(), streams);
             sink.flush();
             seconds = (System.nanoTime() - start) / 1e9;
             streamCpuSeconds = (ThreadCpu.streamThreadNanos(run.applicationId()) - cpuAtStart) / 1e9;
@@ -431,22 +434,38 @@ public final class Benchmark {
             byOutput.put(name, BenchResult.Summary.of(stats.get(topic)));
             all.addAll(stats.get(topic));
         });
-        return new BenchResult.Latency(rate, options.latencyLoad(), produced, seconds, byOutput, BenchResult.Summary.of(all), withoutHeader,
+        return new BenchResult.Latency(rate, options.latencyLoad(), warmup, produced, seconds, byOutput, BenchResult.Summary.of(all), withoutHeader,
                 restartOutputs, fromBeforePhase, !generator.hasNext(), BenchResult.Summary.of(stats.get(run.repartition())),
                 streamCpuSeconds);
     }
 
     /**
-     * Writes the generator's next events at {@code rate} until the phase ends or the generator does; every progress
+     * Produces at the phase's rate for the warm-up, not sampled: the restarted pipeline's first seconds (new fetch
+     * sessions, code not yet compiled, the first commits' transactions) are not the steady state the phase measures.
+     */
+    private BenchResult.Warmup warmUp(EventGenerator generator, KafkaEventSink sink, LatencyProbe probe, double rate,
+                                      String applicationId, KafkaStreams streams) {
+        if (options.latencyWarmupSeconds() == 0) {
+            return new BenchResult.Warmup(0, 0);
+        }
+        progress.printf(Locale.ROOT, "  warm-up: %d s at %,.0f events/s, not sampled%n", options.latencyWarmupSeconds(), rate);
+        probe.sampleFrom(System.currentTimeMillis());
+        long start = System.nanoTime();
+        long events = producePaced(generator, sink, probe, rate, options.latencyWarmupSeconds(), applicationId, streams);
+        return new BenchResult.Warmup(events, (System.nanoTime() - start) / 1e9);
+    }
+
+    /**
+     * Writes the generator's next events at {@code rate} for {@code phaseSeconds} or until the generator ends; every progress
      * line gives the latency since the previous one, the share of a core the stream threads used meanwhile (near
      * 100 % per thread: the offered load is at the pipeline's capacity, and the latency is queueing) and where their
      * wall-clock time went ({@link ThreadTimes}: polling, processing, punctuating, committing, and the end-to-end
      * latency Kafka Streams measured at each source and sink node).
      */
-    private long producePaced(EventGenerator generator, KafkaEventSink sink, LatencyProbe probe, double rate, String applicationId,
-                              KafkaStreams streams) {
+    private long producePaced(EventGenerator generator, KafkaEventSink sink, LatencyProbe probe, double rate, int phaseSeconds,
+                              String applicationId, KafkaStreams streams) {
         long start = System.nanoTime();
-        long end = start + TimeUnit.SECONDS.toNanos(options.latencySeconds());
+        long end = start + TimeUnit.SECONDS.toNanos(phaseSeconds);
         long lastReport = start;
         long lastCpu = ThreadCpu.streamThreadNanos(applicationId);
         double nanosPerEvent = 1e9 / rate;

@@ -66,9 +66,13 @@ public final class LatencyProbe implements AutoCloseable {
         thread.start();
     }
 
-    /** Samples outputs whose source timestamp is at or after {@code epochMillis} from now on. */
-    public void sampleFrom(long epochMillis) {
+    /**
+     * Samples outputs whose source timestamp is at or after {@code epochMillis} from now on, and drops the samples
+     * taken so far (a warm-up's: sampled so that its progress lines show its latency, not reported).
+     */
+    public synchronized void sampleFrom(long epochMillis) {
         since = epochMillis;
+        byTopic.replaceAll((topic, s) -> new LatencyStats());
     }
 
     private void poll() {

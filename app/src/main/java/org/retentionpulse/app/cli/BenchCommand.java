@@ -42,6 +42,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--latency-seconds", defaultValue = "60", paramLabel = "SECONDS", description = "Length of the latency phase.")
     int latencySeconds;
 
+    @Option(names = "--latency-warmup-seconds", defaultValue = "10", paramLabel = "SECONDS",
+            description = "How long the latency phase produces at its rate before it samples (reported; 0: none).")
+    int latencyWarmupSeconds;
+
     @Option(names = "--json-out", paramLabel = "FILE", description = "Also write the figures as one JSON object to FILE.")
     Path jsonOut;
 
@@ -75,7 +79,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
         Settings settings = pipeline.load();
         int parts = partitions != null ? partitions : settings.getInt(AppDefaults.TOPICS_PARTITIONS);
-        BenchOptions options = new BenchOptions(events, customers, parts, latencyLoad, latencySeconds, pipeline.bootstrapServers,
+        BenchOptions options = new BenchOptions(events, customers, parts, latencyLoad, latencySeconds, latencyWarmupSeconds, pipeline.bootstrapServers,
                 pipeline.stateDir == null ? null : Path.of(pipeline.stateDir), skipRestore, skipLatency, skipFloor, wiring, seed, timeout);
         BenchResult result = new Benchmark(options, settings, System.out).run();
         System.out.println();

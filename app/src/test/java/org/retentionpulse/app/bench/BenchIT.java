@@ -43,7 +43,7 @@ class BenchIT {
         StringWriter err = new StringWriter();
         cli.setErr(new PrintWriter(err));
         int exit = cli.execute("bench", "--bootstrap-servers", broker.bootstrapServers(), "--events", "2000", "--customers", "200",
-                "--partitions", "2", "--latency-seconds", "3",
+                "--partitions", "2", "--latency-seconds", "3", "--latency-warmup-seconds", "1", "--latency-load", "0.1",
                 // One daily window and one dimension keep the per-day work (window closes, updates) small: this checks the harness, not the speed.
                 "--windows", "P1D/P1D", "--dimensions", "plan", "--state-dir", dir.resolve("state").toString(),
                 "--json-out", json.toString());
@@ -65,6 +65,7 @@ class BenchIT {
         long p99 = figures.get("latency_p99_ms").asLong();
         assertTrue(0 <= p50 && p50 <= p99 && p99 <= figures.get("latency_max_ms").asLong(), figures.toString());
         assertTrue(figures.at("/latency/outputs/metric_updates/count").asInt() > 0, "metric updates sampled: " + figures.get("latency"));
+        assertTrue(figures.at("/latency/warmup_events_produced").asLong() > 0, "the warm-up produced: " + figures.get("latency"));
         assertTrue(figures.at("/latency/generator_ran_out").isBoolean(), figures.get("latency").toString());
         assertTrue(figures.get("state_bytes_per_customer").asDouble() > 0);
         assertTrue(figures.get("state_memory_bytes_per_customer").asDouble() > 0);

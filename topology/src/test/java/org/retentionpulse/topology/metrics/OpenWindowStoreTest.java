@@ -78,6 +78,28 @@ class OpenWindowStoreTest {
     }
 
     @Test
+    void aReplacedValueIsWhatGetsAndScansSeeAndTheKeyCountsOnce() {
+        KeyValueStore<String, MetricUpdate> store = store();
+        store.put("b", update(1));
+        store.put("a", update(1));
+        MetricUpdate latest = update(2);
+        store.put("b", latest);
+        assertSame(latest, store.get("b"));
+        assertEquals(2, store.approximateNumEntries());
+        List<MetricUpdate> scanned = new ArrayList<>();
+        try (KeyValueIterator<String, MetricUpdate> it = store.range("b", "b")) {
+            it.forEachRemaining(kv -> scanned.add(kv.value));
+        }
+        assertEquals(List.of(latest), scanned);
+        store.delete("b");
+        assertNull(store.get("b"));
+        assertEquals(List.of("a"), keys(store.all()));
+        assertEquals(1, store.approximateNumEntries());
+        store.put("b", update(3));
+        assertEquals(List.of("a", "b"), keys(store.all()), "a deleted key can come back");
+    }
+
+    @Test
     void keysSortAsTheUtf8BytesOfTheLoggedStoreDo() {
         Random random = new Random(42);
         String[] alphabet = {"a", "|", "}", "\u00e9", "\uFF71", "\uE000", "\uD7FF", "\uD83D\uDE00", "\uD83D\uDE01", "\uDBFF\uDFFF"};

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.NoSuchElementException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.StateStore;
@@ -28,26 +27,11 @@ import org.retentionpulse.schemas.MetricUpdate;
  * <p>Keys sort in {@link MetricHistory#KEY_ORDER}, the order of the UTF-8 bytes that Kafka Streams' byte stores (the
  * logged {@value MetricHistory#STORE}) use, so the HTTP API merges the two in one order. Iterators are weakly
  * consistent: an interactive query sees each entry at most once, as of some time during the scan.
- *
- * <p>Each key's value sits in a {@link Slot} that both the sorted map (for scans) and a hash map (for puts and gets)
- * hold: most puts replace the update of a key that is already there, once per update interval, and a hash lookup
- * replaces the sorted map's O(log n) string comparisons (7 % of the stream thread in a profile). Only the stream
- * thread writes; a scan reads each slot's latest value.
  */
 final class OpenWindowStore implements KeyValueStore<String, MetricUpdate> {
     private final String name;
-    private final ConcurrentSkipListMap<String, Slot> entries = new ConcurrentSkipListMap<>(MetricHistory.KEY_ORDER);
-    private final ConcurrentHashMap<String, Slot> index = new ConcurrentHashMap<>();
+    private final ConcurrentSkipListMap<String, MetricUpdate> entries = new ConcurrentSkipListMap<>(MetricHistory.KEY_ORDER);
     private volatile boolean open;
-
-    /** One key's latest update; replaced in place. */
-    private static final class Slot {
-        volatile MetricUpdate value;
-
-        Slot(MetricUpdate value) {
-            this.value = value;
-        }
-    }
 
     OpenWindowStore(String name) {
         this.name = name;
@@ -74,7 +58,6 @@ final class OpenWindowStore implements KeyValueStore<String, MetricUpdate> {
     @Override
     public void close() {
         entries.clear();
-        index.clear();
         open = false;
     }
 
@@ -91,23 +74,15 @@ final class OpenWindowStore implements KeyValueStore<String, MetricUpdate> {
     @Override
     public void put(String key, MetricUpdate value) {
         if (value == null) {
-            delete(key);
-            return;
-        }
-        Slot slot = index.get(key);
-        if (slot != null) {
-            slot.value = value;
+            entries.remove(key);
         } else {
-            slot = new Slot(value);
-            // Sorted map first: a scan that finds the key in it finds its value; a get finds it once it is indexed.
-            entries.put(key, slot);
-            index.put(key, slot);
+            entries.put(key, value);
         }
     }
 
     @Override
     public MetricUpdate putIfAbsent(String key, MetricUpdate value) {
-        MetricUpdate previous = get(key);
+        MetricUpdate previous = entries.get(key);
         if (previous == null) {
             put(key, value);
         }
@@ -121,15 +96,12 @@ final class OpenWindowStore implements KeyValueStore<String, MetricUpdate> {
 
     @Override
     public MetricUpdate delete(String key) {
-        Slot slot = index.remove(key);
-        entries.remove(key);
-        return slot == null ? null : slot.value;
+        return entries.remove(key);
     }
 
     @Override
     public MetricUpdate get(String key) {
-        Slot slot = index.get(key);
-        return slot == null ? null : slot.value;
+        return entries.get(key);
     }
 
     /** Both bounds inclusive, either null for unbounded (as Kafka Streams' stores); empty when from is after to. */
@@ -155,24 +127,24 @@ final class OpenWindowStore implements KeyValueStore<String, MetricUpdate> {
 
     @Override
     public long approximateNumEntries() {
-        return index.size();
+        return entries.size();
     }
 
-    private NavigableMap<String, Slot> between(String from, String to) {
+    private NavigableMap<String, MetricUpdate> between(String from, String to) {
         if (from != null && to != null && MetricHistory.KEY_ORDER.compare(from, to) > 0) {
             return new ConcurrentSkipListMap<>(MetricHistory.KEY_ORDER);
         }
-        NavigableMap<String, Slot> view = entries;
+        NavigableMap<String, MetricUpdate> view = entries;
         view = from == null ? view : view.tailMap(from, true);
         return to == null ? view : view.headMap(to, true);
     }
 
     /** An iterator over a view of the map, with the look-ahead {@link KeyValueIterator#peekNextKey} needs. */
     private static final class Entries implements KeyValueIterator<String, MetricUpdate> {
-        private final Iterator<Map.Entry<String, Slot>> it;
-        private Map.Entry<String, Slot> next;
+        private final Iterator<Map.Entry<String, MetricUpdate>> it;
+        private Map.Entry<String, MetricUpdate> next;
 
-        Entries(NavigableMap<String, Slot> view) {
+        Entries(NavigableMap<String, MetricUpdate> view) {
             it = view.entrySet().iterator();
             next = it.hasNext() ? it.next() : null;
         }
@@ -187,7 +159,7 @@ final class OpenWindowStore implements KeyValueStore<String, MetricUpdate> {
             if (next == null) {
                 throw new NoSuchElementException();
             }
-            KeyValue<String, MetricUpdate> kv = KeyValue.pair(next.getKey(), next.getValue().value);
+            KeyValue<String, MetricUpdate> kv = KeyValue.pair(next.getKey(), next.getValue());
             next = it.hasNext() ? it.next() : null;
             return kv;
         }

@@ -16,15 +16,14 @@ class ThreadTimesTest {
         metrics.addMetric(metrics.metricName(name, group, tags), (Measurable) (config, now) -> value);
     }
 
+    private void gauges(String group, Map<String, String> tags, Map<String, Double> values) {
+        values.forEach((name, value) -> gauge(name, group, tags, value));
+    }
+
     @Test
     void aThreadsTimeIsSplitIntoItsLoopPhases() {
-        Map<String, String> thread = Map.of("thread-id", "app-StreamThread-1");
-        gauge("poll-ratio", "stream-thread-metrics", thread, 0.25);
-        gauge("process-ratio", "stream-thread-metrics", thread, 0.6);
-        gauge("punctuate-ratio", "stream-thread-metrics", thread, 0.1);
-        gauge("commit-ratio", "stream-thread-metrics", thread, 0.05);
-        gauge("commit-latency-avg", "stream-thread-metrics", thread, 3);
-        gauge("commit-latency-max", "stream-thread-metrics", thread, 40);
+        gauges("stream-thread-metrics", Map.of("thread-id", "app-StreamThread-1"), Map.of("poll-ratio", 0.25, "process-ratio", 0.6,
+                "punctuate-ratio", 0.1, "commit-ratio", 0.05, "commit-latency-avg", 3.0, "commit-latency-max", 40.0));
 
         String line = ThreadTimes.describe(metrics.metrics());
 
@@ -52,11 +51,8 @@ class ThreadTimesTest {
 
     @Test
     void theMainConsumersFetchesAreShownNotTheRestoreConsumers() {
-        Map<String, String> main = Map.of("client-id", "app-StreamThread-1-consumer");
-        gauge("fetch-latency-avg", "consumer-fetch-manager-metrics", main, 25);
-        gauge("fetch-latency-max", "consumer-fetch-manager-metrics", main, 505);
-        gauge("fetch-rate", "consumer-fetch-manager-metrics", main, 8);
-        gauge("records-per-request-avg", "consumer-fetch-manager-metrics", main, 203);
+        gauges("consumer-fetch-manager-metrics", Map.of("client-id", "app-StreamThread-1-consumer"), Map.of("fetch-latency-avg", 25.0,
+                "fetch-latency-max", 505.0, "fetch-rate", 8.0, "records-per-request-avg", 203.0));
         gauge("fetch-latency-avg", "consumer-fetch-manager-metrics", Map.of("client-id", "app-StreamThread-1-restore-consumer"), 1);
 
         assertEquals("\n      main consumer: fetch latency avg 25 ms, max 505 ms, 8 fetches/s, 203 records/fetch",

@@ -11,8 +11,7 @@ import java.time.Duration;
  * @param partitions       partitions of every input topic (and so customer-stage tasks)
  * @param latencyLoad      offered load of the latency phase, as a fraction of the measured pipeline rate
  * @param latencySeconds   how long the paced latency phase produces (and samples)
- * @param latencyWarmupSeconds how long the latency phase produces at its rate before it samples: the restarted
- *                         pipeline's first seconds (fetch sessions, JIT, the combiners' journaled changes) are not steady state
+ * @param latencyWarmupSeconds how long the latency phase produces at its rate before it samples (why: {@code Benchmark#warmUp})
  * @param bootstrapServers an existing cluster, or null for an embedded broker
  * @param stateDir         parent of the run's state directory, or null for a temporary one
  * @param skipRestore      skip the restore-from-changelog measurement (the latency phase then restarts on the kept state)

@@ -440,8 +440,8 @@ public final class Benchmark {
     }
 
     /**
-     * Produces at the phase's rate for the warm-up, not sampled: the restarted pipeline's first seconds (new fetch
-     * sessions, code not yet compiled, the first commits' transactions) are not the steady state the phase measures.
+     * Produces at the phase's rate for the warm-up, not sampled: in every measured run the restarted pipeline's first
+     * 10-15 s were slower than the rest of the phase (BENCHMARKS.md, session 12), and the phase measures the steady state.
      */
     private BenchResult.Warmup warmUp(EventGenerator generator, KafkaEventSink sink, LatencyProbe probe, double rate,
                                       String applicationId, KafkaStreams streams) {

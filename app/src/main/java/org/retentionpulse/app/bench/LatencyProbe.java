@@ -68,11 +68,13 @@ public final class LatencyProbe implements AutoCloseable {
 
     /**
      * Samples outputs whose source timestamp is at or after {@code epochMillis} from now on, and drops the samples
-     * taken so far (a warm-up's: sampled so that its progress lines show its latency, not reported).
+     * taken so far, the progress lines' included (a warm-up's: sampled so that its progress lines show its latency,
+     * not reported).
      */
     public synchronized void sampleFrom(long epochMillis) {
         since = epochMillis;
         byTopic.replaceAll((topic, s) -> new LatencyStats());
+        sinceLastReport.replaceAll((topic, s) -> new LatencyStats());
     }
 
     private void poll() {

@@ -10,6 +10,8 @@ import java.time.Duration;
  * @param customers        customers the generator simulates
  * @param partitions       partitions of every input topic (and so customer-stage tasks)
  * @param latencyLoad      offered load of the latency phase, as a fraction of the measured pipeline rate
+ * @param latencyRate      offered load of the latency phase in events per second, or 0 for {@code latencyLoad}'s: a
+ *                         fixed rate lets runs whose backfills differ (a shared machine) be compared at one load
  * @param latencySeconds   how long the paced latency phase produces (and samples)
  * @param latencyWarmupSeconds how long the latency phase produces at its rate before it samples (why: {@code Benchmark#warmUp})
  * @param bootstrapServers an existing cluster, or null for an embedded broker
@@ -21,7 +23,7 @@ import java.time.Duration;
  * @param seed             generator seed
  * @param timeout          longest any phase may take before the run fails
  */
-public record BenchOptions(long events, int customers, int partitions, double latencyLoad, int latencySeconds, int latencyWarmupSeconds,
+public record BenchOptions(long events, int customers, int partitions, double latencyLoad, double latencyRate, int latencySeconds, int latencyWarmupSeconds,
                            String bootstrapServers, Path stateDir, boolean skipRestore, boolean skipLatency, boolean skipFloor,
                            Wiring wiring, long seed, Duration timeout) {
     /** How the bench starts the pipeline. */
@@ -49,6 +51,9 @@ public record BenchOptions(long events, int customers, int partitions, double la
         if (!(latencyLoad > 0 && latencyLoad <= 1)) {
             throw new IllegalArgumentException("latency load must be a fraction in (0, 1], was " + latencyLoad);
         }
+        if (!(latencyRate >= 0)) {
+            throw new IllegalArgumentException("latency rate must be 0 (from the load) or a positive number of events per second, was " + latencyRate);
+        }
         if (latencySeconds < 1) {
             throw new IllegalArgumentException("latency seconds must be positive");
         }
@@ -58,5 +63,10 @@ public record BenchOptions(long events, int customers, int partitions, double la
         if (wiring == null) {
             throw new IllegalArgumentException("wiring must be given");
         }
+    }
+
+    /** The latency phase's offered events per second, given the pipeline's measured rate. */
+    public double offeredRate(double pipelineRate) {
+        return latencyRate > 0 ? latencyRate : latencyLoad * pipelineRate;
     }
 }

@@ -84,6 +84,11 @@ public final class Benchmark {
     private static final double GENERATED_MARGIN = 1.2;
     /** The name of {@code OutputMonitor}'s thread: its CPU is part of what `run` costs (BenchIT checks that it is found). */
     private static final String OUTPUT_MONITOR_THREAD = "retention-pulse-output-monitor";
+    /**
+     * The network thread of Kafka's asynchronous consumer, which the main consumer is under {@code group.protocol=streams};
+     * it is named without its client id, so it is counted by this name (the bench's own consumers are classic ones).
+     */
+    private static final String ASYNC_CONSUMER_THREAD = "consumer_background_thread";
 
     private final BenchOptions options;
     private final Settings settings;
@@ -205,7 +210,7 @@ public final class Benchmark {
                     .measure(run.runId(), run.inputs(), options.partitions(), run.topology().segmentPartitions(), replication(run));
         }
         progress.printf("Pipeline from a cold start (exactly-once, all metrics and alerts; %s)...%n", options.wiring().description());
-        List<String> cpuMarkers = new ArrayList<>(List.of(run.applicationId()));
+        List<String> cpuMarkers = new ArrayList<>(List.of(run.applicationId(), ASYNC_CONSUMER_THREAD));
         if (options.wiring() == BenchOptions.Wiring.RUN) {
             cpuMarkers.add(OUTPUT_MONITOR_THREAD);
         }
@@ -392,9 +397,10 @@ public final class Benchmark {
     private BenchResult.Latency latency(EventGenerator generator, String bootstrap, Run run, KafkaStreams streams, double pipelineRate)
             throws Exception {
         TopologyConfig topology = run.topology();
-        double rate = options.latencyLoad() * pipelineRate;
+        double rate = options.offeredRate(pipelineRate);
+        double load = rate / pipelineRate;
         progress.printf(Locale.ROOT, "Latency: %,.0f events/s (%.0f %% of the pipeline rate) for %d s after a %d s warm-up...%n", rate,
-                100 * options.latencyLoad(), options.latencySeconds(), options.latencyWarmupSeconds());
+                100 * load, options.latencySeconds(), options.latencyWarmupSeconds());
         Map<String, String> outputs = new LinkedHashMap<>();
         outputs.put(topology.topics().metricUpdates(), "metric_updates");
         outputs.put(topology.topics().alerts(), "alerts");
@@ -434,7 +440,7 @@ public final class Benchmark {
             byOutput.put(name, BenchResult.Summary.of(stats.get(topic)));
             all.addAll(stats.get(topic));
         });
-        return new BenchResult.Latency(rate, options.latencyLoad(), warmup, produced, seconds, byOutput, BenchResult.Summary.of(all), withoutHeader,
+        return new BenchResult.Latency(rate, load, warmup, produced, seconds, byOutput, BenchResult.Summary.of(all), withoutHeader,
                 restartOutputs, fromBeforePhase, !generator.hasNext(), BenchResult.Summary.of(stats.get(run.repartition())),
                 streamCpuSeconds);
     }
@@ -632,6 +638,7 @@ public final class Benchmark {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("seed", options.seed());
         s.put("latency_load", options.latencyLoad());
+        s.put("latency_rate", options.latencyRate());
         s.put("latency_seconds", options.latencySeconds());
         s.put("broker", options.bootstrapServers() == null ? "embedded" : "external");
         s.put("wiring", options.wiring().name().toLowerCase(Locale.ROOT));

@@ -39,6 +39,11 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Offered load of the latency phase, as a fraction of the measured pipeline rate.")
     double latencyLoad;
 
+    @Option(names = "--latency-rate", defaultValue = "0", paramLabel = "EVENTS_PER_S",
+            description = "Offered load of the latency phase in events per second, instead of --latency-load "
+                    + "(to compare runs at one load on a shared machine).")
+    double latencyRate;
+
     @Option(names = "--latency-seconds", defaultValue = "60", paramLabel = "SECONDS", description = "Length of the latency phase.")
     int latencySeconds;
 
@@ -80,7 +85,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
         Settings settings = pipeline.load();
         int parts = partitions != null ? partitions : settings.getInt(AppDefaults.TOPICS_PARTITIONS);
-        BenchOptions options = new BenchOptions(events, customers, parts, latencyLoad, latencySeconds, latencyWarmupSeconds, pipeline.bootstrapServers,
+        BenchOptions options = new BenchOptions(events, customers, parts, latencyLoad, latencyRate, latencySeconds, latencyWarmupSeconds, pipeline.bootstrapServers,
                 pipeline.stateDir == null ? null : Path.of(pipeline.stateDir), skipRestore, skipLatency, skipFloor, wiring, seed, timeout);
         BenchResult result = new Benchmark(options, settings, System.out).run();
         System.out.println();

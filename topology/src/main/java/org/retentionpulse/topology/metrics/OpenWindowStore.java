@@ -30,7 +30,7 @@ import org.retentionpulse.schemas.MetricUpdate;
  */
 final class OpenWindowStore implements KeyValueStore<String, MetricUpdate> {
     private final String name;
-    private final ConcurrentSkipListMap<String, MetricUpdate> entries = new ConcurrentSkipListMap<>(MetricHistory.KEY_ORDER);
+    private final ConcurrentSkipListMap<Key, MetricUpdate> entries = new ConcurrentSkipListMap<>();
     private volatile boolean open;
 
     OpenWindowStore(String name) {
@@ -74,15 +74,15 @@ final class OpenWindowStore implements KeyValueStore<String, MetricUpdate> {
     @Override
     public void put(String key, MetricUpdate value) {
         if (value == null) {
-            entries.remove(key);
+            entries.remove(Key.of(key));
         } else {
-            entries.put(key, value);
+            entries.put(Key.of(key), value);
         }
     }
 
     @Override
     public MetricUpdate putIfAbsent(String key, MetricUpdate value) {
-        MetricUpdate previous = entries.get(key);
+        MetricUpdate previous = entries.get(Key.of(key));
         if (previous == null) {
             put(key, value);
         }
@@ -96,12 +96,12 @@ final class OpenWindowStore implements KeyValueStore<String, MetricUpdate> {
 
     @Override
     public MetricUpdate delete(String key) {
-        return entries.remove(key);
+        return entries.remove(Key.of(key));
     }
 
     @Override
     public MetricUpdate get(String key) {
-        return entries.get(key);
+        return entries.get(Key.of(key));
     }
 
     /** Both bounds inclusive, either null for unbounded (as Kafka Streams' stores); empty when from is after to. */
@@ -130,21 +130,44 @@ final class OpenWindowStore implements KeyValueStore<String, MetricUpdate> {
         return entries.size();
     }
 
-    private NavigableMap<String, MetricUpdate> between(String from, String to) {
+    private NavigableMap<Key, MetricUpdate> between(String from, String to) {
         if (from != null && to != null && MetricHistory.KEY_ORDER.compare(from, to) > 0) {
-            return new ConcurrentSkipListMap<>(MetricHistory.KEY_ORDER);
+            return new ConcurrentSkipListMap<>();
         }
-        NavigableMap<String, MetricUpdate> view = entries;
-        view = from == null ? view : view.tailMap(from, true);
-        return to == null ? view : view.headMap(to, true);
+        NavigableMap<Key, MetricUpdate> view = entries;
+        view = from == null ? view : view.tailMap(Key.of(from), true);
+        return to == null ? view : view.headMap(Key.of(to), true);
+    }
+
+    /**
+     * A key and whether all its chars are below U+D800. Below it, UTF-16 order ({@link String#compareTo}, a vectorised
+     * JIT intrinsic) is code-point order, which is {@link MetricHistory#KEY_ORDER}; only keys with a char from U+D800
+     * up take the char-by-char comparison. Why: a put is about 17 comparisons of keys that share their first 40 or so
+     * chars (metric, window, segment), and the char-by-char loop was 11 % of the stream thread in the latency phase
+     * (BENCHMARKS.md, session 13). The order is {@code KEY_ORDER} for every pair, so mixing both kinds is consistent.
+     */
+    private record Key(String text, boolean belowSurrogates) implements Comparable<Key> {
+        static Key of(String text) {
+            for (int i = 0; i < text.length(); i++) {
+                if (text.charAt(i) >= Character.MIN_SURROGATE) {
+                    return new Key(text, false);
+                }
+            }
+            return new Key(text, true);
+        }
+
+        @Override
+        public int compareTo(Key other) {
+            return belowSurrogates && other.belowSurrogates ? text.compareTo(other.text) : MetricHistory.KEY_ORDER.compare(text, other.text);
+        }
     }
 
     /** An iterator over a view of the map, with the look-ahead {@link KeyValueIterator#peekNextKey} needs. */
     private static final class Entries implements KeyValueIterator<String, MetricUpdate> {
-        private final Iterator<Map.Entry<String, MetricUpdate>> it;
-        private Map.Entry<String, MetricUpdate> next;
+        private final Iterator<Map.Entry<Key, MetricUpdate>> it;
+        private Map.Entry<Key, MetricUpdate> next;
 
-        Entries(NavigableMap<String, MetricUpdate> view) {
+        Entries(NavigableMap<Key, MetricUpdate> view) {
             it = view.entrySet().iterator();
             next = it.hasNext() ? it.next() : null;
         }
@@ -159,7 +182,7 @@ final class OpenWindowStore implements KeyValueStore<String, MetricUpdate> {
             if (next == null) {
                 throw new NoSuchElementException();
             }
-            KeyValue<String, MetricUpdate> kv = KeyValue.pair(next.getKey(), next.getValue());
+            KeyValue<String, MetricUpdate> kv = KeyValue.pair(next.getKey().text(), next.getValue());
             next = it.hasNext() ? it.next() : null;
             return kv;
         }
@@ -169,7 +192,7 @@ final class OpenWindowStore implements KeyValueStore<String, MetricUpdate> {
             if (next == null) {
                 throw new NoSuchElementException();
             }
-            return next.getKey();
+            return next.getKey().text();
         }
 
         @Override

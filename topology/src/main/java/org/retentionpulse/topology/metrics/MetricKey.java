@@ -48,7 +48,12 @@ public final class MetricKey {
     }
 
     public static String of(MetricUpdate update) {
-        String key = update.getMetric() + '|' + update.getWindow() + '|' + update.getSegment() + '|' + update.getWindowStart();
+        return of(update, update.getWindowStart().toString());
+    }
+
+    /** The same, with the window start's text ({@link Instant#toString}) given: a writer of many updates keeps it. */
+    public static String of(MetricUpdate update, String windowStart) {
+        String key = update.getMetric() + '|' + update.getWindow() + '|' + update.getSegment() + '|' + windowStart;
         return update.getReason() == null ? key : key + '|' + update.getReason();
     }
 }

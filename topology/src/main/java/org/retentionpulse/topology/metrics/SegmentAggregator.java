@@ -70,6 +70,8 @@ public final class SegmentAggregator implements Processor<String, SegmentDelta, 
     private final Set<String> dirty = new HashSet<>();
     /** Per spec: the highest window index an update has been emitted for (transient: after a restore all segments are re-sent once). */
     private final long[] updatedTo;
+    /** Per spec: the last window with events that stream time had reached at the previous update punctuation or restore. */
+    private final long[] reachedAtLastTick;
 
     /** @param historyRetention how long after a window closed its values stay in {@value MetricHistory#STORE} */
     public SegmentAggregator(WindowSet windows, int sourcePartitions, int segmentPartitions, Duration updateInterval,
@@ -84,6 +86,8 @@ public final class SegmentAggregator implements Processor<String, SegmentDelta, 
         this.intervals = intervals;
         this.updatedTo = new long[windows.size()];
         java.util.Arrays.fill(updatedTo, Long.MIN_VALUE);
+        this.reachedAtLastTick = new long[windows.size()];
+        java.util.Arrays.fill(reachedAtLastTick, Long.MIN_VALUE);
     }
 
     /** The {@value #STORE} store: in memory (it holds at most the longest window plus grace), changelogged, cached. */
@@ -123,6 +127,7 @@ public final class SegmentAggregator implements Processor<String, SegmentDelta, 
         }
         stale.forEach(open::delete);
         emitOpenWindows(MetricEmitter.Emission.REBUILD, owned(), context.currentSystemTimeMs());
+        reachedNewWindows(); // what the restored state has reached is not new: a restart alone publishes nothing
     }
 
     @Override
@@ -206,13 +211,31 @@ public final class SegmentAggregator implements Processor<String, SegmentDelta, 
 
     /** Wall-clock punctuation: the current value of every open window, for the segments that changed since the last one. */
     private void emitUpdates(long now) {
-        if (dirty.isEmpty()) {
+        boolean reached = reachedNewWindows();
+        if (dirty.isEmpty() && !reached) {
             return;
         }
         Set<String> changed = new TreeSet<>(dirty);
         dirty.clear();
         emitOpenWindows(MetricEmitter.Emission.UPDATE, changed, now);
         emitter.sourcesPublished(changed);
+    }
+
+    /**
+     * Whether stream time has reached a window with events that no update covered yet. Why: a batch's changes and the
+     * watermark after it may be processed on either side of an update punctuation; changes to a window stream time had
+     * not reached yet clear {@code dirty} without an update of it, and the watermark that reaches it changes no segment.
+     * Compared with what the previous punctuation (or the restore) had reached, so that a restart alone publishes nothing.
+     */
+    private boolean reachedNewWindows() {
+        long streamTime = watermarks.max();
+        boolean reached = false;
+        for (int s = 0; s < windows.size(); s++) {
+            long to = Math.min(lastWindowWithEvents(s), windows.get(s).lastIndexContaining(streamTime));
+            reached |= to > reachedAtLastTick[s];
+            reachedAtLastTick[s] = Math.max(reachedAtLastTick[s], to);
+        }
+        return reached;
     }
 
     /**

@@ -231,11 +231,16 @@ public final class SegmentAggregator implements Processor<String, SegmentDelta, 
         long streamTime = watermarks.max();
         boolean reached = false;
         for (int s = 0; s < windows.size(); s++) {
-            long to = Math.min(lastWindowWithEvents(s), windows.get(s).lastIndexContaining(streamTime));
+            long to = lastReachedWindow(s, streamTime);
             reached |= to > reachedAtLastTick[s];
             reachedAtLastTick[s] = Math.max(reachedAtLastTick[s], to);
         }
         return reached;
+    }
+
+    /** The last window of spec {@code s} that has events and that {@code streamTime} has reached. */
+    private long lastReachedWindow(int s, long streamTime) {
+        return Math.min(lastWindowWithEvents(s), windows.get(s).lastIndexContaining(streamTime));
     }
 
     /**
@@ -245,7 +250,7 @@ public final class SegmentAggregator implements Processor<String, SegmentDelta, 
     private void emitOpenWindows(MetricEmitter.Emission emission, Collection<String> changed, long now) {
         long streamTime = watermarks.max();
         for (int s = 0; s < windows.size(); s++) {
-            long to = Math.min(lastWindowWithEvents(s), windows.get(s).lastIndexContaining(streamTime));
+            long to = lastReachedWindow(s, streamTime);
             for (long k = firstWindowWithEvents(s); k <= to; k++) {
                 // A window's first update covers every segment, so each segment's latest update is for the same
                 // window (consumers such as the Prometheus gauges read "current" per segment); later ones only changed segments.

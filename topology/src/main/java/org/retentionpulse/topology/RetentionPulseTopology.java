@@ -49,6 +49,7 @@ import org.retentionpulse.topology.modelfit.FitSampleStore;
 import org.retentionpulse.topology.modelfit.ModelRefitter;
 import org.retentionpulse.topology.serde.InputRecordSerde;
 import org.retentionpulse.topology.serde.SegmentDeltaSerde;
+import org.retentionpulse.topology.time.UpdateCadence;
 import org.retentionpulse.topology.time.WindowSet;
 
 /**
@@ -159,18 +160,23 @@ public final class RetentionPulseTopology {
         WindowSet windows = config.windowSet();
         KStream<String, MetricUpdate> updates = segmentDeltas
                 .process(() -> new SegmentAggregator(windows, config.sourcePartitions(), config.segmentPartitions(),
-                        config.updateInterval(), config.historyRetention(), new MetricIntervals(config.confidence()),
+                        updateCadence(config), config.historyRetention(), new MetricIntervals(config.confidence()),
                         config.churn()),
                         Named.as("segment-stage"), SegmentAggregator.STORE, MetricHistory.STORE, MetricHistory.OPEN_STORE);
         segmentDeltas
                 .process(() -> new CohortAggregator(config.cohorts(), windows, config.sourcePartitions(),
-                        config.segmentPartitions(), config.updateInterval(), config.historyRetention(), config.confidence()),
+                        config.segmentPartitions(), updateCadence(config), config.historyRetention(), config.confidence()),
                         Named.as("cohort-stage"), CohortAggregator.STORE, CohortTriangle.STORE)
                 .to(config.topics().cohorts(), Produced.with(Serdes.String(),
                         (Serde<CohortCell>) new CohortCellSerde(config.outputFormat())).withName("cohorts-sink"));
         updates.to(config.topics().metricUpdates(), Produced.with(Serdes.String(),
                         (Serde<MetricUpdate>) new MetricUpdateSerde(config.outputFormat())).withName("metric-updates-sink"));
         MetricAlertStage.attach(builder, updates, config);
+    }
+
+    /** A new stage's update cadence: the update interval, and while behind the combiner's backlog interval. */
+    private static UpdateCadence updateCadence(TopologyConfig config) {
+        return new UpdateCadence(config.updateInterval(), config.combining().updateBacklogInterval(config.updateInterval()));
     }
 
     /** The stores built with logging disabled: they have no changelog topic. */

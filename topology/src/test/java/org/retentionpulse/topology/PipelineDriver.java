@@ -53,13 +53,15 @@ public final class PipelineDriver implements AutoCloseable {
     private final List<CohortCell> cohortCells = new ArrayList<>();
     private final TestOutputTopic<String, ModelFit> models;
     private final List<MetricUpdate> seen = new ArrayList<>();
+    private static final Instant WALL_CLOCK_START = Instant.parse("2024-01-01T00:00:00Z");
+    private long wallClockAdvancedMs;
 
     PipelineDriver(TopologyConfig config) {
         this.config = config;
         Properties props = RetentionPulseTopology.requiredStreamsProperties(config);
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "pipeline-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        driver = new TopologyTestDriver(RetentionPulseTopology.build(config), props, Instant.parse("2024-01-01T00:00:00Z"));
+        driver = new TopologyTestDriver(RetentionPulseTopology.build(config), props, WALL_CLOCK_START);
         input = driver.createInputTopic(config.topics().inputs().get(0), new StringSerializer(), new ByteArraySerializer());
         updates = driver.createOutputTopic(config.topics().metricUpdates(), new StringDeserializer(),
                 new MetricUpdateSerde(config.outputFormat()).deserializer());
@@ -100,6 +102,16 @@ public final class PipelineDriver implements AutoCloseable {
         input.pipeInput(key, line.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** Sends one JSON line keyed by {@code key}, with the record timestamp {@code timestamp} (its append time, say). */
+    void send(String key, String line, Instant timestamp) {
+        input.pipeInput(new TestRecord<>(key, line.getBytes(StandardCharsets.UTF_8), timestamp));
+    }
+
+    /** The driver's wall clock. */
+    Instant wallClock() {
+        return WALL_CLOCK_START.plusMillis(wallClockAdvancedMs);
+    }
+
     void sendAll(List<String> lines) {
         lines.forEach(this::send);
     }
@@ -136,6 +148,7 @@ public final class PipelineDriver implements AutoCloseable {
     }
 
     void advanceWallClock(Duration d) {
+        wallClockAdvancedMs += d.toMillis();
         driver.advanceWallClockTime(d);
     }
 

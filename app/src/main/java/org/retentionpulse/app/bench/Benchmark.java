@@ -46,10 +46,10 @@ import org.retentionpulse.tools.generator.EventGenerator;
 import org.retentionpulse.tools.generator.GeneratedEvent;
 import org.retentionpulse.tools.generator.GeneratorConfig;
 import org.retentionpulse.tools.generator.KafkaEventSink;
-import org.retentionpulse.topology.combine.DeltaCombining;
 import org.retentionpulse.tools.generator.TopicNames;
 import org.retentionpulse.topology.TopologyConfig;
 import org.retentionpulse.topology.metrics.SegmentStageMetrics;
+import org.retentionpulse.topology.time.Backlog;
 
 /**
  * One benchmark run, in this order, on one set of fresh topics (inputs and outputs on {@code LogAppendTime}):
@@ -67,7 +67,7 @@ import org.retentionpulse.topology.metrics.SegmentStageMetrics;
  * </ol>
  */
 public final class Benchmark {
-    private static final Duration QUIET = Duration.ofSeconds(2).plus(DeltaCombining.BEHIND);
+    private static final Duration QUIET = Duration.ofSeconds(2).plus(Backlog.BEHIND);
     /**
      * How long the latency phase's producer lets records wait for a batch. The latency is measured from the broker's
      * append time of the input, so the wait is not part of it; unbatched, each of the thousands of events per second is
@@ -512,8 +512,9 @@ public final class Benchmark {
 
     /**
      * Waits until {@code counts} has not changed for {@link #QUIET} (at most 30 s) and returns its last value: a
-     * coalesced update comes up to an update interval after its input reached the segment stage, and a customer task
-     * that was behind sends its changes up to {@link DeltaCombining#BEHIND} late (the committed offsets of the
+     * coalesced update comes up to an update interval after its input reached the segment stage (up to
+     * {@link Backlog#BEHIND} while that stage is behind), and a customer task that was behind sends its changes up to
+     * {@link Backlog#BEHIND} late (the committed offsets of the
      * repartition topic do not cover changes not yet sent).
      */
     private static <T> T awaitQuiet(Supplier<T> counts) throws InterruptedException {

@@ -29,6 +29,7 @@ import org.retentionpulse.topology.confidence.Sample;
 import org.retentionpulse.topology.delta.SegmentDelta;
 import org.retentionpulse.topology.metrics.SegmentOwnership;
 import org.retentionpulse.topology.time.CohortSpec;
+import org.retentionpulse.topology.time.UpdateCadence;
 import org.retentionpulse.topology.time.WindowSet;
 
 /**
@@ -60,7 +61,7 @@ public final class CohortAggregator implements Processor<String, SegmentDelta, S
     private final WindowSet windows;
     private final int sourcePartitions;
     private final int segmentPartitions;
-    private final Duration updateInterval;
+    private final UpdateCadence cadence;
     private final long historyMs;
 
     private ProcessorContext<String, CohortCell> context;
@@ -91,14 +92,14 @@ public final class CohortAggregator implements Processor<String, SegmentDelta, S
 
     /** @param historyRetention how long after a cohort's last cell became final its cells stay in {@link CohortTriangle} */
     public CohortAggregator(CohortSpec spec, WindowSet windows, int sourcePartitions, int segmentPartitions,
-                            Duration updateInterval, Duration historyRetention, ConfidenceLevel confidence) {
+                            UpdateCadence cadence, Duration historyRetention, ConfidenceLevel confidence) {
         this.confidence = confidence;
         this.historyMs = historyRetention.toMillis();
         this.spec = spec;
         this.windows = windows;
         this.sourcePartitions = sourcePartitions;
         this.segmentPartitions = segmentPartitions;
-        this.updateInterval = updateInterval;
+        this.cadence = cadence;
     }
 
     /** The {@value #STORE} store: in memory (it holds the open periods' cells), changelogged, cached. */
@@ -117,13 +118,14 @@ public final class CohortAggregator implements Processor<String, SegmentDelta, S
         java.util.Arrays.fill(streamTimes, Long.MIN_VALUE);
         restore();
         firstOpen = firstOpenAt(minStreamTime());
-        if (!updateInterval.isZero()) {
-            context.schedule(updateInterval, PunctuationType.WALL_CLOCK_TIME, this::publishUpdates);
+        if (cadence.publishes()) {
+            context.schedule(cadence.interval(), PunctuationType.WALL_CLOCK_TIME, this::publishUpdates);
         }
     }
 
     @Override
     public void process(Record<String, SegmentDelta> record) {
+        cadence.read(record.timestamp());
         if (record.value() instanceof SegmentDelta.Batch batch) {
             batch.changes().forEach(this::applyOwned);
         } else if (record.value() instanceof SegmentDelta.Changes changes) {
@@ -237,7 +239,11 @@ public final class CohortAggregator implements Processor<String, SegmentDelta, S
         triangle.remove(cell.segment(), spec.startMs(cell.cohort()), cell.k());
     }
 
+    /** Wall-clock punctuation: the dirty cells (while the stage is behind, only once per backlog interval: {@link UpdateCadence}). */
     private void publishUpdates(long now) {
+        if (!cadence.due(now)) {
+            return;
+        }
         for (Cell cell : dirty) {
             long[] v = byPeriod.getOrDefault(cell.period(), Map.of()).get(cell);
             if (v != null && v[CUSTOMERS] > 0 && reached.contains(cell.period())) {
@@ -247,6 +253,7 @@ public final class CohortAggregator implements Processor<String, SegmentDelta, S
             }
         }
         dirty.clear();
+        cadence.published(now);
     }
 
     private void publish(Cell cell, long[] v, boolean isFinal, long now) {

@@ -13,6 +13,7 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 import org.retentionpulse.topology.delta.SegmentDelta;
 import org.retentionpulse.topology.serde.JournalEntrySerde;
+import org.retentionpulse.topology.time.Backlog;
 import org.retentionpulse.topology.time.WindowSet;
 
 /**
@@ -32,7 +33,7 @@ import org.retentionpulse.topology.time.WindowSet;
  * producer, one partition: Kafka keeps the order). Unsent changes are kept in the {@link DeltaJournal} for
  * exactly-once.
  *
- * <p>While the task is behind ({@link DeltaCombining#BEHIND}: catching up on a backlog) the wall-clock flush comes every
+ * <p>While the task is behind ({@link Backlog#behind}: catching up on a backlog) the wall-clock flush comes every
  * {@link DeltaCombining#backlogInterval} instead: when changes are sent does not change what is counted, only how
  * many bytes the repartition topic carries per record.
  */
@@ -130,8 +131,7 @@ public final class DeltaCombiner implements Processor<String, SegmentDelta, Stri
 
     /** The wall-clock punctuation: a flush, unless the task is behind and the last flush is recent. */
     private void tick(long now) {
-        boolean behind = newest != Long.MIN_VALUE && now - newest > DeltaCombining.BEHIND.toMillis();
-        if (!behind || now - lastFlushAt >= combining.backlogInterval().toMillis()) {
+        if (!Backlog.behind(now, newest) || now - lastFlushAt >= combining.backlogInterval().toMillis()) {
             flush();
             lastFlushAt = now;
         }

@@ -2,6 +2,8 @@ package org.retentionpulse.topology.combine;
 
 import java.time.Duration;
 import java.util.Objects;
+import org.retentionpulse.topology.time.Backlog;
+import org.retentionpulse.topology.time.UpdateCadence;
 
 /**
  * How a customer task combines the segment changes of its records before the {@code segment-deltas} repartition topic
@@ -27,21 +29,26 @@ public record DeltaCombining(Duration interval, int maxEvents) {
         }
     }
 
-    /**
-     * How long a task combines while it is behind: while the newest record it combined is older than this on the wall
-     * clock (its timestamp: the append time, or the producer's), it flushes every {@link #backlogInterval} instead of
-     * every {@link #interval}. Why: in a backlog the segment stage's partition gets about as many bytes per fetch as
-     * one input partition (Kafka Streams polls with empty queues; the consumer fetches from a broker only when none of
-     * its partitions holds fetched records), so it keeps up only if the batches carry a small fraction of the input's
-     * bytes; a batch holds the same keys (segments, windows, cohort cells) whatever the number of records summed, so
-     * longer cycles carry fewer bytes per record. Records that are already seconds late lose little by another second;
-     * live records (newer than this) keep the short interval and its latency.
-     */
-    public static final Duration BEHIND = Duration.ofSeconds(2);
 
-    /** The flush interval while the task is {@linkplain #BEHIND behind}: {@link #BEHIND}, or the interval if longer. */
+    /**
+     * The flush interval while the task is {@linkplain Backlog#behind behind}: {@link Backlog#BEHIND}, or the interval
+     * if longer. Why: in a backlog the segment stage's partition gets about as many bytes per fetch as one input
+     * partition (Kafka Streams polls with empty queues; the consumer fetches from a broker only when none of its
+     * partitions holds fetched records), so it keeps up only if the batches carry a small fraction of the input's
+     * bytes; a batch holds the same keys (segments, windows, cohort cells) whatever the number of records summed, so
+     * longer cycles carry fewer bytes per record. Live records keep the short interval and its latency.
+     */
     public Duration backlogInterval() {
-        return interval.compareTo(BEHIND) > 0 ? interval : BEHIND;
+        return interval.compareTo(Backlog.BEHIND) > 0 ? interval : Backlog.BEHIND;
+    }
+
+    /**
+     * The least time between two publications of the segment and cohort stages while they are behind
+     * ({@link UpdateCadence}): this backlog interval when records are combined, else {@code updateInterval} (each
+     * record's changes are sent on their own, and published as they come).
+     */
+    public Duration updateBacklogInterval(Duration updateInterval) {
+        return combines() && backlogInterval().compareTo(updateInterval) > 0 ? backlogInterval() : updateInterval;
     }
 
     /** Whether records are combined (a non-zero interval and more than one record per flush). */

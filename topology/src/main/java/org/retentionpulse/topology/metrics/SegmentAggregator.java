@@ -22,6 +22,7 @@ import org.retentionpulse.topology.customer.Segment;
 import org.retentionpulse.topology.delta.Counter;
 import org.retentionpulse.topology.delta.SegmentDelta;
 import org.retentionpulse.topology.policy.ChurnPolicy;
+import org.retentionpulse.topology.time.UpdateCadence;
 import org.retentionpulse.topology.time.WindowSet;
 import org.retentionpulse.topology.time.WindowSpec;
 
@@ -45,7 +46,7 @@ public final class SegmentAggregator implements Processor<String, SegmentDelta, 
     private final WindowSet windows;
     private final int sourcePartitions;
     private final int segmentPartitions;
-    private final Duration updateInterval;
+    private final UpdateCadence cadence;
     private final long historyMs;
     private final MetricIntervals intervals;
     /**
@@ -74,14 +75,14 @@ public final class SegmentAggregator implements Processor<String, SegmentDelta, 
     private final long[] reachedAtLastTick;
 
     /** @param historyRetention how long after a window closed its values stay in {@value MetricHistory#STORE} */
-    public SegmentAggregator(WindowSet windows, int sourcePartitions, int segmentPartitions, Duration updateInterval,
+    public SegmentAggregator(WindowSet windows, int sourcePartitions, int segmentPartitions, UpdateCadence cadence,
                              Duration historyRetention, MetricIntervals intervals, ChurnPolicy churn) {
         this.everyWindowReached = churn.lapses();
         this.reasonsCap = churn.reasonsCap();
         this.windows = windows;
         this.sourcePartitions = sourcePartitions;
         this.segmentPartitions = segmentPartitions;
-        this.updateInterval = updateInterval;
+        this.cadence = cadence;
         this.historyMs = historyRetention.toMillis();
         this.intervals = intervals;
         this.updatedTo = new long[windows.size()];
@@ -111,8 +112,8 @@ public final class SegmentAggregator implements Processor<String, SegmentDelta, 
         table.restore(watermarks);
         closedWatermark = watermarks.min();
         rebuildOpenWindows(open);
-        if (!updateInterval.isZero()) {
-            context.schedule(updateInterval, PunctuationType.WALL_CLOCK_TIME, this::emitUpdates);
+        if (cadence.publishes()) {
+            context.schedule(cadence.interval(), PunctuationType.WALL_CLOCK_TIME, this::emitUpdates);
         }
     }
 
@@ -133,6 +134,7 @@ public final class SegmentAggregator implements Processor<String, SegmentDelta, 
     @Override
     public void process(Record<String, SegmentDelta> record) {
         metrics.read(record.value());
+        cadence.read(record.timestamp());
         if (record.value() instanceof SegmentDelta.Batch batch) {
             long decidedAt = decidedAt(batch.sourcePartition());
             for (SegmentDelta.Changes changes : batch.changes()) {
@@ -209,8 +211,14 @@ public final class SegmentAggregator implements Processor<String, SegmentDelta, 
         pruner.prune(closedWatermark, owned);
     }
 
-    /** Wall-clock punctuation: the current value of every open window, for the segments that changed since the last one. */
+    /**
+     * Wall-clock punctuation: the current value of every open window, for the segments that changed since the last one
+     * (while the stage is behind, only once per backlog interval: {@link UpdateCadence}).
+     */
     private void emitUpdates(long now) {
+        if (!cadence.due(now)) {
+            return;
+        }
         boolean reached = reachedNewWindows();
         if (dirty.isEmpty() && !reached) {
             return;
@@ -219,6 +227,7 @@ public final class SegmentAggregator implements Processor<String, SegmentDelta, 
         dirty.clear();
         emitOpenWindows(MetricEmitter.Emission.UPDATE, changed, now);
         emitter.sourcesPublished(changed);
+        cadence.published(now);
     }
 
     /**

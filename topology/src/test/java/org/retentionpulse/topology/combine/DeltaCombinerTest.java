@@ -12,6 +12,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
 import org.retentionpulse.topology.delta.Counter;
 import org.retentionpulse.topology.delta.SegmentDelta;
+import org.retentionpulse.topology.time.Backlog;
 import org.retentionpulse.topology.time.WindowSet;
 import org.retentionpulse.topology.time.WindowSpec;
 
@@ -124,12 +125,12 @@ class DeltaCombinerTest {
         task.send(DAY + 9);
         task.punctuateAt(wallClock + 100);
         assertEquals(List.of(), task.forwarded(), "behind: not every interval");
-        task.punctuateAt(wallClock + DeltaCombining.BEHIND.toMillis() - 1);
+        task.punctuateAt(wallClock + Backlog.BEHIND.toMillis() - 1);
         assertEquals(List.of(), task.forwarded());
-        task.punctuateAt(wallClock + DeltaCombining.BEHIND.toMillis());
+        task.punctuateAt(wallClock + Backlog.BEHIND.toMillis());
         assertEquals(2, orders(task.forwarded()), "behind: every backlog interval");
 
-        long now = wallClock + DeltaCombining.BEHIND.toMillis() + 100;
+        long now = wallClock + Backlog.BEHIND.toMillis() + 100;
         task.send(now - 50); // appended 50 ms ago: caught up
         task.punctuateAt(now);
         assertEquals(1, orders(task.forwarded()), "live: at the next punctuation");

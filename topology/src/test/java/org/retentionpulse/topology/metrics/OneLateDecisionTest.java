@@ -29,6 +29,7 @@ import org.retentionpulse.topology.delta.Counter;
 import org.retentionpulse.topology.delta.SegmentDelta;
 import org.retentionpulse.topology.policy.ChurnPolicy;
 import org.retentionpulse.topology.serde.SegmentDeltaSerde;
+import org.retentionpulse.topology.time.UpdateCadence;
 import org.retentionpulse.topology.time.WindowSet;
 import org.retentionpulse.topology.time.WindowSpec;
 
@@ -51,7 +52,7 @@ class OneLateDecisionTest {
                 new MetricUpdateSerde(WireFormat.AVRO)).withCachingDisabled());
         builder.addStateStore(MetricHistory.openStoreBuilder());
         builder.stream("deltas", Consumed.with(Serdes.String(), new SegmentDeltaSerde()))
-                .process(() -> new SegmentAggregator(WINDOWS, 2, 1, Duration.ZERO, Duration.ofDays(90),
+                .process(() -> new SegmentAggregator(WINDOWS, 2, 1, new UpdateCadence(Duration.ZERO, Duration.ZERO), Duration.ofDays(90),
                         new MetricIntervals(ConfidenceLevel.defaults()), ChurnPolicy.DEFAULT), SegmentAggregator.STORE, MetricHistory.STORE,
                         MetricHistory.OPEN_STORE)
                 .to("updates", Produced.with(Serdes.String(), new MetricUpdateSerde(WireFormat.AVRO)));

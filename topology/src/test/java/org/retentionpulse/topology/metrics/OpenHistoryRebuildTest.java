@@ -33,6 +33,7 @@ import org.retentionpulse.topology.TopologyConfig;
 import org.retentionpulse.topology.confidence.MetricIntervals;
 import org.retentionpulse.topology.delta.Counter;
 import org.retentionpulse.topology.delta.SegmentDelta;
+import org.retentionpulse.topology.time.UpdateCadence;
 import org.retentionpulse.topology.time.WindowSpec;
 
 /**
@@ -125,7 +126,7 @@ class OpenHistoryRebuildTest {
         before.history().forEach(history::put);
 
         SegmentAggregator restarted = new SegmentAggregator(CONFIG.windowSet(), CONFIG.sourcePartitions(), CONFIG.segmentPartitions(),
-                CONFIG.updateInterval(), CONFIG.historyRetention(), new MetricIntervals(CONFIG.confidence()), CONFIG.churn());
+                new UpdateCadence(CONFIG.updateInterval(), CONFIG.updateInterval()), CONFIG.historyRetention(), new MetricIntervals(CONFIG.confidence()), CONFIG.churn());
         restarted.init(context);
 
         Map<String, MetricUpdate> rebuilt = entries(open);
@@ -164,8 +165,8 @@ class OpenHistoryRebuildTest {
         String stale = MetricHistory.key("nps", "P1D/P1D", "plan=gone", 0);
         open.put(stale, before.open().values().iterator().next());
 
-        new SegmentAggregator(CONFIG.windowSet(), CONFIG.sourcePartitions(), CONFIG.segmentPartitions(), CONFIG.updateInterval(),
-                CONFIG.historyRetention(), new MetricIntervals(CONFIG.confidence()), CONFIG.churn()).init(context);
+        new SegmentAggregator(CONFIG.windowSet(), CONFIG.sourcePartitions(), CONFIG.segmentPartitions(),
+                new UpdateCadence(CONFIG.updateInterval(), CONFIG.updateInterval()), CONFIG.historyRetention(), new MetricIntervals(CONFIG.confidence()), CONFIG.churn()).init(context);
 
         assertEquals(before.open().keySet(), entries(open).keySet(), "the stale entry is gone, the rest rebuilt");
         assertFalse(entries(open).containsKey(stale));

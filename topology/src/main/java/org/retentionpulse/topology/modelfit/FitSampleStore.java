@@ -49,14 +49,23 @@ public final class FitSampleStore {
     private final KeyValueStore<Bytes, byte[]> store;
     private final int max;
     /**
-     * The store's entries, in memory, in the store's (byte) order: membership and the highest key without a store
-     * read, and the sample a refit reads. At most {@code max} entries, some 150 bytes each with the map (about 1.5 MB
-     * for 10,000). Iterating a RocksDB store from its end after every eviction walked the tombstones of all earlier
-     * evictions and made a 1M-event replay crawl, and reading a sample of 10,000 from the store for every refit took
-     * 6-9 ms, 0.5-0.6 from here (BENCHMARKS.md, "Fit cost (session 6)"). Rebuilt from the store at init
-     * (restart-safe).
+     * The store's entries, in memory, in the store's (byte) order, each also decoded: membership and the highest key
+     * without a store read, and the sample a refit reads without decoding it again. At most {@code max} entries, some
+     * 200 bytes each with the map (about 2 MB for 10,000). Iterating a RocksDB store from its end after every
+     * eviction walked the tombstones of all earlier evictions and made a 1M-event replay crawl, and reading a sample
+     * of 10,000 from the store for every refit took 6-9 ms, 0.5-0.6 from here (BENCHMARKS.md, "Fit cost (session
+     * 6)"); decoding the 10,000 entries again for every refit was 4 % of a 1M-event backfill's stream thread (session
+     * 14). Rebuilt from the store at init (restart-safe).
      */
-    private final TreeMap<Bytes, byte[]> entries = new TreeMap<>();
+    private final TreeMap<Bytes, Sampled> entries = new TreeMap<>();
+
+    /** One sampled customer's stored value, decoded (a private copy: {@link PurchaseDays} is mutable). */
+    private record Sampled(PurchaseDays days, String segment) {
+        static Sampled of(byte[] stored) {
+            BinaryDecoder in = DecoderFactory.get().binaryDecoder(stored, null);
+            return new Sampled(read(in), FitSampleStore.segment(in));
+        }
+    }
 
     public FitSampleStore(KeyValueStore<Bytes, byte[]> store, int max) {
         this.store = store;
@@ -64,7 +73,7 @@ public final class FitSampleStore {
         try (KeyValueIterator<Bytes, byte[]> all = store.all()) {
             while (all.hasNext()) {
                 var entry = all.next();
-                entries.put(entry.key, entry.value);
+                entries.put(entry.key, Sampled.of(entry.value));
             }
         }
         while (entries.size() > max) { // the sample size setting was lowered since the store was written
@@ -90,7 +99,7 @@ public final class FitSampleStore {
         }
         byte[] value = write(days, segment);
         store.put(key, value);
-        if (entries.put(key, value) == null && full) {
+        if (entries.put(key, Sampled.of(value)) == null && full) {
             store.delete(entries.pollLastEntry().getKey());
         }
     }
@@ -104,14 +113,11 @@ public final class FitSampleStore {
     public Summaries summariesAsOf(long at) {
         List<CustomerSummary> out = new ArrayList<>(entries.size());
         SortedMap<String, List<CustomerSummary>> bySegment = new TreeMap<>();
-        BinaryDecoder in = null;
-        for (byte[] value : entries.values()) {
-            in = DecoderFactory.get().binaryDecoder(value, in);
-            CustomerSummary summary = read(in).summaryAsOf(at);
+        for (Sampled sampled : entries.values()) {
+            CustomerSummary summary = sampled.days().summaryAsOf(at);
             out.add(summary);
-            String segment = segment(in);
-            if (segment != null) {
-                bySegment.computeIfAbsent(segment, s -> new ArrayList<>()).add(summary);
+            if (sampled.segment() != null) {
+                bySegment.computeIfAbsent(sampled.segment(), s -> new ArrayList<>()).add(summary);
             }
         }
         return new Summaries(out, bySegment);

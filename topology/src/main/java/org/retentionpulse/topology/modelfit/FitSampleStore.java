@@ -54,8 +54,8 @@ public final class FitSampleStore {
      * 200 bytes each with the map (about 2 MB for 10,000). Iterating a RocksDB store from its end after every
      * eviction walked the tombstones of all earlier evictions and made a 1M-event replay crawl, and reading a sample
      * of 10,000 from the store for every refit took 6-9 ms, 0.5-0.6 from here (BENCHMARKS.md, "Fit cost (session
-     * 6)"); decoding the 10,000 entries again for every refit was 4 % of a 1M-event backfill's stream thread (session
-     * 14). Rebuilt from the store at init (restart-safe).
+     * 6)"); decoding the 10,000 entries again for every refit: the sample's read fell from 4.2 to 2.5 % of a profiled 1M-event
+     * backfill's stream thread (session 14; within the noise of whole runs). Rebuilt from the store at init (restart-safe).
      */
     private final TreeMap<Bytes, Sampled> entries = new TreeMap<>();
 

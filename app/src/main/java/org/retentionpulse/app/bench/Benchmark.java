@@ -261,18 +261,30 @@ public final class Benchmark {
     }
 
     /**
-     * What the yardstick apps share with the pipeline: the processing guarantee and the effective commit interval
-     * (so a {@code streams.commit.interval.ms} setting applies to all three), the state directory and the
-     * replication factor of internal topics. Everything else is Kafka Streams' default.
+     * What the yardstick apps share with the pipeline: the processing guarantee, the state directory and the replication
+     * factor of internal topics, and a {@code streams.commit.interval.ms} setting if one is given (it then applies to
+     * all three). Everything else is Kafka Streams' default, the commit interval too (100 ms under exactly-once): the
+     * pipeline's own {@code commit.interval} (1 s, with commits asked for sooner while live) is one of its design
+     * choices the floor is measured against, as issue 12 defined the floor (a minimal app with Kafka Streams' defaults).
      */
     private static Map<String, Object> yardstickProperties(Run run) {
         Properties p = run.streamsProperties();
         Map<String, Object> shared = new HashMap<>();
         shared.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, p.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
-        shared.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, effectiveCommitIntervalMs(p));
+        shared.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, yardstickCommitIntervalMs(run));
         shared.put(StreamsConfig.STATE_DIR_CONFIG, p.get(StreamsConfig.STATE_DIR_CONFIG));
         shared.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, p.get(StreamsConfig.REPLICATION_FACTOR_CONFIG));
         return shared;
+    }
+
+    /** The yardstick's commit interval: a {@code streams.commit.interval.ms} setting, else Kafka Streams' default for the guarantee. */
+    private static long yardstickCommitIntervalMs(Run run) {
+        Properties p = run.streamsProperties();
+        Properties kafkaDefaults = new Properties();
+        kafkaDefaults.putAll(p);
+        kafkaDefaults.remove(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG);
+        kafkaDefaults.putAll(run.settings().settings().withPrefix("streams."));
+        return effectiveCommitIntervalMs(kafkaDefaults);
     }
 
     /** The commit interval Kafka Streams uses with these properties (its default depends on the guarantee: 100 ms under exactly-once). */
@@ -651,6 +663,7 @@ public final class Benchmark {
             }
         }
         s.put("commit.interval.ms", String.valueOf(effectiveCommitIntervalMs(p)));
+        s.put("yardstick_commit_interval_ms", String.valueOf(yardstickCommitIntervalMs(run)));
         s.put("windows", topology.windows().stream().map(Object::toString).toList());
         s.put("update_interval", topology.updateInterval().toString());
         s.put("segment_partitions", topology.segmentPartitions());

@@ -265,11 +265,21 @@ public final class PipelineSettings {
         return props;
     }
 
+    /** {@value AppDefaults#COMMIT_INTERVAL} in milliseconds: positive (zero would commit after every loop of the thread). */
+    private long commitIntervalMs() {
+        Duration interval = settings.getDuration(AppDefaults.COMMIT_INTERVAL);
+        if (interval.isNegative() || interval.isZero()) {
+            throw new IllegalArgumentException("setting '" + AppDefaults.COMMIT_INTERVAL + "': must be positive, got " + interval);
+        }
+        return interval.toMillis();
+    }
+
     /** Kafka Streams properties: exactly-once by default, the topology's handlers, then {@code streams.*} overrides. */
     public Properties streamsProperties(TopologyConfig topology, Map<String, Object> extra) {
         Properties props = clientProperties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.get(AppDefaults.APPLICATION_ID));
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, settings.get(AppDefaults.PROCESSING_GUARANTEE));
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs());
         props.put(StreamsConfig.STATE_DIR_CONFIG, settings.get(AppDefaults.STATE_DIR));
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.getInt(AppDefaults.STREAM_THREADS));
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, settings.getInt(AppDefaults.TOPICS_REPLICATION_FACTOR));

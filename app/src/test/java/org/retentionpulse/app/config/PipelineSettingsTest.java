@@ -103,6 +103,20 @@ class PipelineSettingsTest {
     }
 
     @Test
+    void theCommitIntervalIsOneSecondByDefaultAndAStreamsSettingStillHasTheLastWord() {
+        TopologyConfig topology = settings(null, Map.of(), BOOTSTRAP).topology(1);
+        assertEquals(1000L, settings(null, Map.of(), BOOTSTRAP).streamsProperties(topology, Map.of())
+                .get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG));
+        assertEquals(250L, settings(null, Map.of("RETENTION_PULSE_COMMIT_INTERVAL", "PT0.25S"), BOOTSTRAP)
+                .streamsProperties(topology, Map.of()).get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG));
+        assertEquals("100", settings(null, Map.of("RETENTION_PULSE_STREAMS_COMMIT_INTERVAL_MS", "100"), BOOTSTRAP)
+                .streamsProperties(topology, Map.of()).get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG));
+        IllegalArgumentException zero = assertThrows(IllegalArgumentException.class,
+                () -> settings(null, Map.of("RETENTION_PULSE_COMMIT_INTERVAL", "PT0S"), BOOTSTRAP).streamsProperties(topology, Map.of()));
+        assertTrue(zero.getMessage().contains("commit.interval"), zero.getMessage());
+    }
+
+    @Test
     void secretsFromTheEnvironmentReachTheClientsButNotTheStartupDescription() {
         String jaas = "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"rp\" password=\"pa55-word\";";
         PipelineSettings ps = settings(null, Map.of(

@@ -252,6 +252,9 @@ public final class CohortAggregator implements Processor<String, SegmentDelta, S
                 unpublish(cell);
             }
         }
+        if (!dirty.isEmpty() && !cadence.behind(now)) {
+            context.commit(); // live: the cells visible now
+        }
         dirty.clear();
         cadence.published(now);
     }

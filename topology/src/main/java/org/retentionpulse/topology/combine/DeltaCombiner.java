@@ -54,6 +54,8 @@ public final class DeltaCombiner implements Processor<String, SegmentDelta, Stri
     private long newest = Long.MIN_VALUE;
     /** The wall-clock time of the last punctuation that flushed (or found nothing to flush). */
     private long lastFlushAt;
+    /** Whether a record was read since the last punctuation (a live task then asks for a commit). */
+    private boolean readSinceTick;
 
     public DeltaCombiner(DeltaCombining combining, int segmentPartitions, WindowSet windows) {
         this.combining = combining;
@@ -85,6 +87,7 @@ public final class DeltaCombiner implements Processor<String, SegmentDelta, Stri
 
     @Override
     public void process(Record<String, SegmentDelta> record) {
+        readSinceTick = true;
         if (record.value() instanceof SegmentDelta.Contribution c) {
             if (unsent != null && watermarkDueBefore(c)) {
                 flush();
@@ -129,12 +132,22 @@ public final class DeltaCombiner implements Processor<String, SegmentDelta, Stri
                 || windows.gridCell(pendingLatest) != windows.gridCell(next.latestEvent());
     }
 
-    /** The wall-clock punctuation: a flush, unless the task is behind and the last flush is recent. */
+    /**
+     * The wall-clock punctuation: a flush, unless the task is behind and the last flush is recent. A live task that read
+     * records since the last one also asks for a commit: Kafka Streams' commit interval is the backlog's (one commit a
+     * second, see the application's {@code commit.interval}), so live results become visible to read-committed
+     * consumers at every flush instead of at the next interval.
+     */
     private void tick(long now) {
-        if (!Backlog.behind(now, newest) || now - lastFlushAt >= combining.backlogInterval().toMillis()) {
+        boolean behind = Backlog.behind(now, newest);
+        if (!behind || now - lastFlushAt >= combining.backlogInterval().toMillis()) {
             flush();
             lastFlushAt = now;
         }
+        if (!behind && readSinceTick) {
+            context.commit();
+        }
+        readSinceTick = false;
     }
 
     private void combine(JournalEntry.Changes entry) {

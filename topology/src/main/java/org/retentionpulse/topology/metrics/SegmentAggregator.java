@@ -228,6 +228,9 @@ public final class SegmentAggregator implements Processor<String, SegmentDelta, 
         emitOpenWindows(MetricEmitter.Emission.UPDATE, changed, now);
         emitter.sourcesPublished(changed);
         cadence.published(now);
+        if (!cadence.behind(now)) {
+            context.commit(); // live: the updates (and any finals since the last commit) visible now
+        }
     }
 
     /**

@@ -48,8 +48,15 @@ public final class UpdateCadence {
 
     /** Whether an update punctuation at {@code now} publishes. */
     public boolean due(long now) {
-        return !Backlog.behind(now, newestRead) || lastPublishedAt == Long.MIN_VALUE
-                || now - lastPublishedAt >= backlogIntervalMs;
+        return !behind(now) || lastPublishedAt == Long.MIN_VALUE || now - lastPublishedAt >= backlogIntervalMs;
+    }
+
+    /**
+     * Whether the stage is behind at {@code now}. A stage that is not asks for a commit after it published, so that its
+     * updates reach read-committed consumers now rather than at the (backlog's) commit interval.
+     */
+    public boolean behind(long now) {
+        return Backlog.behind(now, newestRead);
     }
 
     /** The stage published at {@code now}. */

@@ -1,7 +1,9 @@
 package org.retentionpulse.topology.combine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -134,6 +136,24 @@ class DeltaCombinerTest {
         task.send(now - 50); // appended 50 ms ago: caught up
         task.punctuateAt(now);
         assertEquals(1, orders(task.forwarded()), "live: at the next punctuation");
+    }
+
+    @Test
+    void aLiveTaskThatReadRecordsAsksForACommitAtItsPunctuationAndATaskBehindLeavesItToTheCommitInterval() {
+        MockProcessorContext<String, SegmentDelta> owner = new MockProcessorContext<>();
+        Task task = new Task(new DeltaCombining(Duration.ofMillis(100), 1000), journal(owner)).started();
+        long wallClock = DAY + 60_000;
+        task.send(DAY + 5); // appended a minute before the wall clock: a backlog
+        task.punctuateAt(wallClock);
+        assertFalse(task.context.committed(), "behind: the commit interval decides");
+
+        long now = wallClock + 100;
+        task.send(now - 50);
+        task.punctuateAt(now);
+        assertTrue(task.context.committed(), "live: a commit at the punctuation");
+        task.context.resetCommit();
+        task.punctuateAt(now + 100);
+        assertFalse(task.context.committed(), "nothing read since the last punctuation: no commit asked for");
     }
 
     @Test

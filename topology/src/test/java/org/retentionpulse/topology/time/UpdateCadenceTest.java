@@ -32,6 +32,16 @@ class UpdateCadenceTest {
     }
 
     @Test
+    void aStageIsBehindWhileItsNewestRecordIsOlderThanTheThreshold() {
+        UpdateCadence cadence = new UpdateCadence(Duration.ofMillis(500), Duration.ofSeconds(2));
+        assertFalse(cadence.behind(NOW), "nothing read yet");
+        cadence.read(NOW - BEHIND - 1);
+        assertTrue(cadence.behind(NOW));
+        cadence.read(NOW - 10);
+        assertFalse(cadence.behind(NOW));
+    }
+
+    @Test
     void aLiveRecordEndsTheBacklogCadenceAtTheNextPunctuation() {
         UpdateCadence cadence = new UpdateCadence(Duration.ofMillis(500), Duration.ofSeconds(2));
         cadence.read(NOW - 60_000);

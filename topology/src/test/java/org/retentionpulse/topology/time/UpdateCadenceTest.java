@@ -11,9 +11,14 @@ class UpdateCadenceTest {
     private static final long NOW = 1_700_000_000_000L;
     private static final long BEHIND = Backlog.BEHIND.toMillis();
 
+    /** The application's defaults: updates every 0.5 s, every 2 s while behind. */
+    private static UpdateCadence everyHalfSecondAndTwoWhileBehind() {
+        return new UpdateCadence(Duration.ofMillis(500), Duration.ofSeconds(2));
+    }
+
     @Test
     void aLiveStagePublishesAtEveryPunctuation() {
-        UpdateCadence cadence = new UpdateCadence(Duration.ofMillis(500), Duration.ofSeconds(2));
+        UpdateCadence cadence = everyHalfSecondAndTwoWhileBehind();
         cadence.read(NOW - 100);
         assertTrue(cadence.due(NOW));
         cadence.published(NOW);
@@ -22,7 +27,7 @@ class UpdateCadenceTest {
 
     @Test
     void aStageBehindTheWallClockPublishesOncePerBacklogInterval() {
-        UpdateCadence cadence = new UpdateCadence(Duration.ofMillis(500), Duration.ofSeconds(2));
+        UpdateCadence cadence = everyHalfSecondAndTwoWhileBehind();
         cadence.read(NOW - BEHIND - 1);
         assertTrue(cadence.due(NOW), "the first publication is never held back");
         cadence.published(NOW);
@@ -33,7 +38,7 @@ class UpdateCadenceTest {
 
     @Test
     void aStageIsBehindWhileItsNewestRecordIsOlderThanTheThreshold() {
-        UpdateCadence cadence = new UpdateCadence(Duration.ofMillis(500), Duration.ofSeconds(2));
+        UpdateCadence cadence = everyHalfSecondAndTwoWhileBehind();
         assertFalse(cadence.behind(NOW), "nothing read yet");
         cadence.read(NOW - BEHIND - 1);
         assertTrue(cadence.behind(NOW));
@@ -43,7 +48,7 @@ class UpdateCadenceTest {
 
     @Test
     void aLiveRecordEndsTheBacklogCadenceAtTheNextPunctuation() {
-        UpdateCadence cadence = new UpdateCadence(Duration.ofMillis(500), Duration.ofSeconds(2));
+        UpdateCadence cadence = everyHalfSecondAndTwoWhileBehind();
         cadence.read(NOW - 60_000);
         cadence.published(NOW);
         assertFalse(cadence.due(NOW + 500));
@@ -53,7 +58,7 @@ class UpdateCadenceTest {
 
     @Test
     void aRecordExactlyAtTheThresholdIsStillLive() {
-        UpdateCadence cadence = new UpdateCadence(Duration.ofMillis(500), Duration.ofSeconds(2));
+        UpdateCadence cadence = everyHalfSecondAndTwoWhileBehind();
         cadence.read(NOW - BEHIND);
         cadence.published(NOW - 500);
         assertTrue(cadence.due(NOW));

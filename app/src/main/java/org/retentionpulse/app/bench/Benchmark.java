@@ -271,17 +271,16 @@ public final class Benchmark {
         Properties p = run.streamsProperties();
         Map<String, Object> shared = new HashMap<>();
         shared.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, p.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
-        shared.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, yardstickCommitIntervalMs(run));
+        shared.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, yardstickCommitIntervalMs(run, p));
         shared.put(StreamsConfig.STATE_DIR_CONFIG, p.get(StreamsConfig.STATE_DIR_CONFIG));
         shared.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, p.get(StreamsConfig.REPLICATION_FACTOR_CONFIG));
         return shared;
     }
 
     /** The yardstick's commit interval: a {@code streams.commit.interval.ms} setting, else Kafka Streams' default for the guarantee. */
-    private static long yardstickCommitIntervalMs(Run run) {
-        Properties p = run.streamsProperties();
+    private static long yardstickCommitIntervalMs(Run run, Properties pipelineProperties) {
         Properties kafkaDefaults = new Properties();
-        kafkaDefaults.putAll(p);
+        kafkaDefaults.putAll(pipelineProperties);
         kafkaDefaults.remove(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG);
         kafkaDefaults.putAll(run.settings().settings().withPrefix("streams."));
         return effectiveCommitIntervalMs(kafkaDefaults);
@@ -663,7 +662,7 @@ public final class Benchmark {
             }
         }
         s.put("commit.interval.ms", String.valueOf(effectiveCommitIntervalMs(p)));
-        s.put("yardstick_commit_interval_ms", String.valueOf(yardstickCommitIntervalMs(run)));
+        s.put("yardstick_commit_interval_ms", String.valueOf(yardstickCommitIntervalMs(run, p)));
         s.put("windows", topology.windows().stream().map(Object::toString).toList());
         s.put("update_interval", topology.updateInterval().toString());
         s.put("segment_partitions", topology.segmentPartitions());

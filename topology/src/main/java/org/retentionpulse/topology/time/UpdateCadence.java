@@ -8,8 +8,8 @@ import java.time.Duration;
  * contract asks for at most one update per key per interval, so fewer in a backlog stay within it; what is counted
  * and every final are unchanged. Why: in a backfill each punctuation re-publishes nearly every open window of nearly
  * every segment (the batches of every customer task change them): 28 % of the stream thread in a profiled 1M-event
- * backfill, 12 % with this cadence (BENCHMARKS.md, session 14). The cost is per wall-clock second, so a slower machine
- * pays more of it per event.
+ * backfill, 12 % with this cadence; 3-4 % less stream-thread CPU per backfill event in whole runs (BENCHMARKS.md,
+ * session 14). The cost is per wall-clock second, so a slower machine pays more of it per event.
  *
  * <p>One per stage instance: it remembers the newest record the stage read and when it last published.
  */

@@ -8,8 +8,13 @@ import static org.retentionpulse.topology.RetentionPulseTopologyTest.purchase;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.SortedMap;
 import org.junit.jupiter.api.Test;
 import org.retentionpulse.schemas.MetricUpdate;
+import org.retentionpulse.reference.MetricKey;
 import org.retentionpulse.topology.combine.DeltaCombining;
 import org.retentionpulse.topology.time.Backlog;
 
@@ -53,6 +58,57 @@ class BacklogUpdateCadenceTest {
             assertEquals(0, new BigDecimal("60.00").compareTo(
                     pipeline.finals().get(key("revenue", "P1D/P1D", "all", "2024-03-01T00:00:00Z"))));
         }
+    }
+
+    @Test
+    void behindAPublicationCoversTheLatestWindowOfEachSpecAndLiveEveryOpenWindow() {
+        TopologyConfig config = PipelineDriver.config("P7D/P1D").withUpdateInterval(UPDATE_INTERVAL).withCombining(COMBINING);
+        try (PipelineDriver pipeline = new PipelineDriver(config)) {
+            Instant appended = pipeline.wallClock().minus(Duration.ofHours(1));
+            pipeline.send("ann", purchase("p1", "ann", "2024-03-01T10:00:00Z"), appended);
+            pipeline.send("bob", purchase("p2", "bob", "2024-03-03T10:00:00Z"), appended);
+            pipeline.advanceWallClock(COMBINING.interval()); // the combiner's flush of bob's changes, before the update punctuation
+            pipeline.advanceWallClock(UPDATE_INTERVAL.minus(COMBINING.interval()));
+            Set<Instant> behind = windowStartsSince(pipeline);
+            assertEquals(Set.of(Instant.parse("2024-03-03T00:00:00Z")), behind,
+                    "behind: only the latest of the seven open windows that stream time has reached");
+            pipeline.advanceWallClock(Backlog.BEHIND);
+            assertEquals(days("2024-02-26T00:00:00Z", 6), windowStartsSince(pipeline),
+                    "nothing read since: the open windows left out, so that none keeps a stale update");
+
+            Instant live = pipeline.wallClock();
+            pipeline.send("cid", purchase("p3", "cid", "2024-03-03T11:00:00Z"), live);
+            pipeline.send("dan", purchase("p4", "dan", "2024-03-03T12:00:00Z"), live);
+            pipeline.advanceWallClock(UPDATE_INTERVAL);
+            assertEquals(days("2024-02-26T00:00:00Z", 7), windowStartsSince(pipeline), "live: every open window the records changed");
+
+            pipeline.closeAllWindows();
+            SortedMap<MetricKey, BigDecimal> finals = pipeline.finals();
+            assertEquals(0, new BigDecimal("10.00").compareTo(finals.get(key("revenue", "P7D/P1D", "all", "2024-02-24T00:00:00Z"))),
+                    "a window that closed while behind, with no update, has its exact final");
+            assertEquals(0, new BigDecimal("40.00").compareTo(finals.get(key("revenue", "P7D/P1D", "all", "2024-03-01T00:00:00Z"))));
+        }
+    }
+
+    private static Set<Instant> days(String first, int n) {
+        Set<Instant> days = new HashSet<>();
+        for (int day = 0; day < n; day++) {
+            days.add(Instant.parse(first).plus(Duration.ofDays(day)));
+        }
+        return days;
+    }
+
+    /** The window starts of the updates (not finals) published since the last call. */
+    private Set<Instant> windowStartsSince(PipelineDriver pipeline) {
+        List<MetricUpdate> all = pipeline.updates();
+        Set<Instant> starts = new HashSet<>();
+        for (MetricUpdate u : all.subList(seen, all.size())) {
+            if (!u.getFinal$()) {
+                starts.add(u.getWindowStart());
+            }
+        }
+        seen = all.size();
+        return starts;
     }
 
     @Test

@@ -69,6 +69,12 @@ public final class SegmentAggregator implements Processor<String, SegmentDelta, 
     private long closedWatermark = Long.MIN_VALUE;
     /** Owned segments changed since the last update. */
     private final Set<String> dirty = new HashSet<>();
+    /**
+     * Owned segments whose older open windows a publication of the latest windows alone left out ({@link
+     * UpdateCadence#latestWindowsOnly}): the next publication of every open window covers them, so that none keeps a
+     * stale update once the backlog is read.
+     */
+    private final Set<String> olderWindowsLeftOut = new HashSet<>();
     /** Per spec: the highest window index an update has been emitted for (transient: after a restore all segments are re-sent once). */
     private final long[] updatedTo;
     /** Per spec: the last window with events that stream time had reached at the previous update punctuation or restore. */
@@ -127,7 +133,7 @@ public final class SegmentAggregator implements Processor<String, SegmentDelta, 
             it.forEachRemaining(kv -> stale.add(kv.key));
         }
         stale.forEach(open::delete);
-        emitOpenWindows(MetricEmitter.Emission.REBUILD, owned(), context.currentSystemTimeMs());
+        emitOpenWindows(MetricEmitter.Emission.REBUILD, owned(), context.currentSystemTimeMs(), false);
         reachedNewWindows(); // what the restored state has reached is not new: a restart alone publishes nothing
     }
 
@@ -213,19 +219,27 @@ public final class SegmentAggregator implements Processor<String, SegmentDelta, 
 
     /**
      * Wall-clock punctuation: the current value of every open window, for the segments that changed since the last one
-     * (while the stage is behind, only once per backlog interval: {@link UpdateCadence}).
+     * (while the stage is behind, only once per backlog interval and only the latest window of each spec: {@link
+     * UpdateCadence}).
      */
     private void emitUpdates(long now) {
         if (!cadence.due(now)) {
             return;
         }
         boolean reached = reachedNewWindows();
-        if (dirty.isEmpty() && !reached) {
+        if (dirty.isEmpty() && !reached && olderWindowsLeftOut.isEmpty()) {
             return;
         }
         Set<String> changed = new TreeSet<>(dirty);
         dirty.clear();
-        emitOpenWindows(MetricEmitter.Emission.UPDATE, changed, now);
+        boolean latestOnly = cadence.latestWindowsOnly(now);
+        if (latestOnly) {
+            olderWindowsLeftOut.addAll(changed);
+        } else {
+            changed.addAll(olderWindowsLeftOut);
+            olderWindowsLeftOut.clear();
+        }
+        emitOpenWindows(MetricEmitter.Emission.UPDATE, changed, now, latestOnly);
         emitter.sourcesPublished(changed);
         cadence.published(now);
         if (!cadence.behind(now)) {
@@ -256,14 +270,16 @@ public final class SegmentAggregator implements Processor<String, SegmentDelta, 
     }
 
     /**
-     * Every open window stream time has reached, for {@code changed} (an update) or every owned segment (a rebuild of
-     * the open store after a restore, which forwards nothing: the first update then still covers every segment).
+     * Every open window stream time has reached (with {@code latestOnly}, the latest of each spec: {@link
+     * UpdateCadence#latestWindowsOnly}), for {@code changed} (an update) or every owned segment (a rebuild of the open
+     * store after a restore, which forwards nothing: the first update then still covers every segment).
      */
-    private void emitOpenWindows(MetricEmitter.Emission emission, Collection<String> changed, long now) {
+    private void emitOpenWindows(MetricEmitter.Emission emission, Collection<String> changed, long now, boolean latestOnly) {
         long streamTime = watermarks.max();
         for (int s = 0; s < windows.size(); s++) {
             long to = lastReachedWindow(s, streamTime);
-            for (long k = firstWindowWithEvents(s); k <= to; k++) {
+            long first = firstWindowWithEvents(s);
+            for (long k = latestOnly ? Math.max(first, to) : first; k <= to; k++) {
                 // A window's first update covers every segment, so each segment's latest update is for the same
                 // window (consumers such as the Prometheus gauges read "current" per segment); later ones only changed segments.
                 emitWindow(s, k, k > updatedTo[s] ? owned() : changed, emission, now, now);

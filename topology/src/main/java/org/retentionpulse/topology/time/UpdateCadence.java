@@ -18,6 +18,7 @@ public final class UpdateCadence {
     private final long backlogIntervalMs;
     private long newestRead = Long.MIN_VALUE;
     private long lastPublishedAt = Long.MIN_VALUE;
+    private boolean readSincePublished;
 
     /**
      * @param interval        the update punctuation's interval (zero: no updates, finals only)
@@ -44,6 +45,7 @@ public final class UpdateCadence {
     /** The stage read a record with this timestamp. */
     public void read(long timestamp) {
         newestRead = Math.max(newestRead, timestamp);
+        readSincePublished = true;
     }
 
     /** Whether an update punctuation at {@code now} publishes. */
@@ -59,8 +61,22 @@ public final class UpdateCadence {
         return Backlog.behind(now, newestRead);
     }
 
+    /**
+     * Whether a publication at {@code now} covers only the latest window of each spec that stream time has reached: while
+     * behind and reading (a record read since the last publication). The other open windows keep their last update
+     * until a publication of every window: the first one after the stage caught up or stopped reading (an idle stage
+     * counts as behind, but reads nothing new), or their final. Why: each spec has many open windows at a time (31 of
+     * {@code P30D/P1D} with the default grace) and in a backfill every batch changes all of them, so a publication of
+     * every open window cost dozens of records per segment and metric where dashboards read the latest one; a backfill
+     * passes an older window's whole life in seconds, and its final comes at once.
+     */
+    public boolean latestWindowsOnly(long now) {
+        return behind(now) && readSincePublished;
+    }
+
     /** The stage published at {@code now}. */
     public void published(long now) {
         lastPublishedAt = now;
+        readSincePublished = false;
     }
 }

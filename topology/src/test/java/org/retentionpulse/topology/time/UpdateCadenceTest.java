@@ -47,6 +47,20 @@ class UpdateCadenceTest {
     }
 
     @Test
+    void onlyAStageReadingABacklogPublishesTheLatestWindowOfEachSpecAlone() {
+        UpdateCadence cadence = everyHalfSecondAndTwoWhileBehind();
+        cadence.read(NOW - 100);
+        assertFalse(cadence.latestWindowsOnly(NOW), "live: every open window");
+        cadence.read(NOW - BEHIND - 1);
+        assertFalse(cadence.latestWindowsOnly(NOW), "the newest record read decides, and it is live");
+        UpdateCadence behind = everyHalfSecondAndTwoWhileBehind();
+        behind.read(NOW - BEHIND - 1);
+        assertTrue(behind.latestWindowsOnly(NOW));
+        behind.published(NOW);
+        assertFalse(behind.latestWindowsOnly(NOW + 2_000), "behind but nothing read since the last publication: every window");
+    }
+
+    @Test
     void aLiveRecordEndsTheBacklogCadenceAtTheNextPunctuation() {
         UpdateCadence cadence = everyHalfSecondAndTwoWhileBehind();
         cadence.read(NOW - 60_000);

@@ -43,6 +43,8 @@ final class CohortContributions {
         if (before != null && before.cohort() == after.cohort() && before.cells() == after.cells()
                 && before.dimensions().equals(after.dimensions())) {
             cellChanges(before, after, changes); // the usual case: same cohort and segments, a few cells differ
+        } else if (before == null) {
+            diff(after, +1, changes); // a customer's first ledger: one change per cell and segment, none to net
         } else {
             List<SegmentDelta.CohortChange> moved = new ArrayList<>();
             diff(before, -1, moved);

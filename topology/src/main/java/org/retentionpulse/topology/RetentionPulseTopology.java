@@ -89,7 +89,7 @@ public final class RetentionPulseTopology {
     private static void addStores(StreamsBuilder builder, TopologyConfig config) {
         builder.addStateStore(customerStateStore(config));
         builder.addStateStore(streamTimeStore(config));
-        builder.addStateStore(dueIndexStore(config));
+        builder.addStateStore(dueIndexStore());
         builder.addStateStore(lapseIndexStore(config));
         builder.addStateStore(SegmentAggregator.storeBuilder());
         builder.addStateStore(CohortAggregator.storeBuilder());
@@ -250,8 +250,15 @@ public final class RetentionPulseTopology {
                 new ModelFitStateSerde()).withCachingDisabled();
     }
 
-    private static StoreBuilder<?> dueIndexStore(TopologyConfig config) {
-        return timeIndexStore(config, ChurnRiskTracker.DUE_INDEX_STORE);
+    /**
+     * In memory, not logged: each customer's profile in {@value CustomerProcessor#STATE_STORE} remembers its entry, so a
+     * starting task rebuilds the index from them ({@link CustomerProcessor}). Why: as a logged RocksDB store each
+     * reschedule cost a delete and a put with a changelog record each (5.7 % of a profiled backfill's stream thread),
+     * and its tombstones were a fifth of the state on disk (BENCHMARKS.md, session 15).
+     */
+    private static StoreBuilder<?> dueIndexStore() {
+        return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ChurnRiskTracker.DUE_INDEX_STORE), Serdes.Bytes(),
+                Serdes.ByteArray()).withCachingDisabled().withLoggingDisabled();
     }
 
     /** Pending lapses under {@code churn.inactivity} (empty under none): a time index like the churn-risk one. */

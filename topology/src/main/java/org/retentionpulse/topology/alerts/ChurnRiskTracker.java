@@ -29,7 +29,11 @@ import org.retentionpulse.topology.policy.ChurnPolicy;
  * of checks and events a function of the input alone: replays and restarts give the same alerts.
  */
 public final class ChurnRiskTracker {
-    /** Due instant + customer_id -> empty; layout in {@link DueIndex}; one entry per tracked customer. */
+    /**
+     * Due instant + customer_id -> empty; layout in {@link DueIndex}; one entry per tracked customer, the one its
+     * profile's {@link CustomerProfile#dueAt} names. In memory and not logged: rebuilt from the profiles when a task
+     * starts (the customer stage).
+     */
     public static final String DUE_INDEX_STORE = "customer-risk-due";
 
     /** The profiles of customers other than the one at hand (read and written by due checks). */

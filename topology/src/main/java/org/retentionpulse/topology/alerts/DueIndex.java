@@ -35,6 +35,15 @@ public final class DueIndex {
     public record Due(long at, String customerId) {
     }
 
+    /** Removes every entry: before a task rebuilds the index, what a task recycled in place kept. */
+    public void clear() {
+        List<Bytes> kept = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> it = store.all()) {
+            it.forEachRemaining(kv -> kept.add(kv.key));
+        }
+        kept.forEach(store::delete);
+    }
+
     public void schedule(String customerId, long at) {
         store.put(key(at, customerId), EMPTY);
     }

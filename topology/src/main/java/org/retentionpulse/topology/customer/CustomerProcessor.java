@@ -7,9 +7,11 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.retentionpulse.schemas.ChurnRiskAlert;
 import org.retentionpulse.topology.OutputHeaders;
@@ -119,9 +121,11 @@ public final class CustomerProcessor implements Processor<String, InputRecord, S
         initModel(context);
         ChurnRiskScorer scorer = new ChurnRiskScorer(alertPolicy);
         ModelAssessor model = new ModelAssessor(scorer, new ModelRisk(modelFitting.policy(), scorer));
+        DueIndex due = new DueIndex(dueIndex);
+        rebuild(due);
         this.churnRisk = new ChurnRiskTracker(alertPolicy, inactivity,
                 (id, profile, asOf) -> model.assess(profile, profiles.purchases(id), refitter.fitFor(profile), asOf).assessment(),
-                new DueIndex(dueIndex), profiles, this::publish, context::currentSystemTimeMs);
+                due, profiles, this::publish, context::currentSystemTimeMs);
         Long stored = streamTimeStore.get(STREAM_TIME_KEY);
         this.streamTime = stored == null ? Long.MIN_VALUE : stored;
         Long latest = streamTimeStore.get(LATEST_EVENT_KEY);
@@ -136,6 +140,24 @@ public final class CustomerProcessor implements Processor<String, InputRecord, S
             lapses.resume(handled);
         }
         metrics.init(context);
+    }
+
+    /**
+     * The unlogged {@value ChurnRiskTracker#DUE_INDEX_STORE} from the restored customer states: each profile remembers
+     * its entry ({@link CustomerProfile#dueAt}), and both change in the same record, so the index is the one the last
+     * commit had.
+     */
+    private void rebuild(DueIndex due) {
+        due.clear();
+        try (KeyValueIterator<String, CustomerState> all = states.all()) {
+            while (all.hasNext()) {
+                KeyValue<String, CustomerState> entry = all.next();
+                CustomerProfile profile = entry.value.profile();
+                if (profile != null && profile.dueAt() != CustomerProfile.NONE) {
+                    due.schedule(entry.key, profile.dueAt());
+                }
+            }
+        }
     }
 
     private void initModel(ProcessorContext<String, CustomerOutput> context) {

@@ -144,7 +144,8 @@ class OpenHistoryRebuildTest {
         counts[Counter.REVENUE_CENTS.ordinal()] = 500;
         long bucket = CONFIG.windowSet().bucketOf(Instant.parse("2024-03-02T09:00:00Z").toEpochMilli());
         restarted.process(new Record<>("all", new SegmentDelta.Batch(0, 0, List.of(new SegmentDelta.Changes("all",
-                List.of(new SegmentDelta.BucketChange("all", bucket, counts)), List.of(), List.of(), List.of()))), 1L));
+                List.of(new SegmentDelta.BucketChange("all", bucket, counts)), List.of(), List.of(), List.of()))),
+                context.currentSystemTimeMs())); // a live record: a stage reading a backlog publishes the latest windows first
         context.scheduledPunctuators().get(0).getPunctuator().punctuate(context.currentSystemTimeMs() + 1_000);
         Set<String> forwarded = new TreeSet<>();
         context.forwarded().forEach(r -> forwarded.add(MetricHistory.key(r.record().value())));

@@ -180,7 +180,7 @@ public final class RetentionPulseTopology {
     }
 
     /** The stores built with logging disabled: they have no changelog topic. */
-    public static final Set<String> UNLOGGED_STORES = Set.of(MetricHistory.OPEN_STORE);
+    public static final Set<String> UNLOGGED_STORES = Set.of(MetricHistory.OPEN_STORE, ChurnRiskTracker.DUE_INDEX_STORE);
 
     /**
      * The internal topics Kafka Streams creates for this topology under {@code applicationId}: each store's

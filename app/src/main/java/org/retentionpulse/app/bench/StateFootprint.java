@@ -25,12 +25,14 @@ import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.retentionpulse.schemas.MetricUpdate;
+import org.retentionpulse.topology.alerts.ChurnRiskTracker;
 import org.retentionpulse.topology.metrics.MetricHistory;
 
 /**
@@ -49,12 +51,21 @@ public final class StateFootprint {
     }
 
     /**
-     * Key + value bytes of every entry of the unlogged store {@value MetricHistory#OPEN_STORE} (the one of
-     * {@code RetentionPulseTopology.UNLOGGED_STORES}) of a running {@code streams}, serialized with the store's serdes
-     * (String keys in UTF-8; {@link MetricHistory#valueSerde()} values).
+     * Key + value bytes of every entry of the unlogged stores ({@code RetentionPulseTopology.UNLOGGED_STORES}) of a
+     * running {@code streams}, serialized with the stores' serdes: {@value MetricHistory#OPEN_STORE} (String keys in
+     * UTF-8; {@link MetricHistory#valueSerde()} values) and {@value ChurnRiskTracker#DUE_INDEX_STORE} (bytes).
      */
     public static Map<String, Long> unloggedBytesByStore(KafkaStreams streams) {
         Map<String, Long> bytes = new TreeMap<>();
+        try (KeyValueIterator<Bytes, byte[]> it = streams.store(StoreQueryParameters.fromNameAndType(ChurnRiskTracker.DUE_INDEX_STORE,
+                QueryableStoreTypes.<Bytes, byte[]>keyValueStore())).all()) {
+            long total = 0;
+            while (it.hasNext()) {
+                KeyValue<Bytes, byte[]> kv = it.next();
+                total += kv.key.get().length + kv.value.length;
+            }
+            bytes.put(ChurnRiskTracker.DUE_INDEX_STORE, total);
+        }
         try (Serde<MetricUpdate> values = MetricHistory.valueSerde();
              KeyValueIterator<String, MetricUpdate> it = streams.store(StoreQueryParameters.fromNameAndType(MetricHistory.OPEN_STORE,
                      QueryableStoreTypes.<String, MetricUpdate>keyValueStore())).all()) {

@@ -21,6 +21,7 @@ import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.GroupType;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.retentionpulse.topology.RetentionPulseTopology;
+import org.retentionpulse.topology.alerts.ChurnRiskTracker;
 
 /**
  * Deletes everything an application id's state consists of, as Kafka's streams reset tool and streams-bootstrap's
@@ -58,15 +59,16 @@ public final class ApplicationReset implements AutoCloseable {
         }
     }
 
-    /** Whether {@code topic} is one of the application's internal topics. */
     /**
      * The application's built-for record and the changelog and repartition topics of its topology, by exact name
      * ({@link RetentionPulseTopology#internalTopics}): a prefix would also take the topics of an application id that
-     * starts with this one and a dash.
+     * starts with this one and a dash. Also the changelog of {@value ChurnRiskTracker#DUE_INDEX_STORE}, which earlier
+     * releases logged (docs/RELIABILITY.md, upgrading).
      */
     static Set<String> internalTopics(String applicationId) {
         Set<String> topics = new TreeSet<>(RetentionPulseTopology.internalTopics(applicationId));
         topics.add(BuiltForCheck.topic(applicationId));
+        topics.add(applicationId + "-" + ChurnRiskTracker.DUE_INDEX_STORE + "-changelog");
         return topics;
     }
 

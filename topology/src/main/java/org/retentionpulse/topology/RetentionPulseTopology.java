@@ -198,13 +198,18 @@ public final class RetentionPulseTopology {
             for (org.apache.kafka.streams.TopologyDescription.Node node : sub.nodes()) {
                 if (node instanceof org.apache.kafka.streams.TopologyDescription.Processor p) {
                     p.stores().stream().filter(store -> !UNLOGGED_STORES.contains(store))
-                            .forEach(store -> topics.add(applicationId + "-" + store + "-changelog"));
+                            .forEach(store -> topics.add(changelogTopic(applicationId, store)));
                 } else if (node instanceof org.apache.kafka.streams.TopologyDescription.Source s && s.topicSet() != null) {
                     s.topicSet().stream().filter(t -> t.endsWith("-repartition")).forEach(t -> topics.add(applicationId + "-" + t));
                 }
             }
         }
         return topics;
+    }
+
+    /** The changelog topic Kafka Streams names for {@code store} under {@code applicationId}. */
+    public static String changelogTopic(String applicationId, String store) {
+        return applicationId + "-" + store + "-changelog";
     }
 
     /**

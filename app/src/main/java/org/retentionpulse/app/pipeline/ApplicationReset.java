@@ -68,7 +68,7 @@ public final class ApplicationReset implements AutoCloseable {
     static Set<String> internalTopics(String applicationId) {
         Set<String> topics = new TreeSet<>(RetentionPulseTopology.internalTopics(applicationId));
         topics.add(BuiltForCheck.topic(applicationId));
-        topics.add(applicationId + "-" + ChurnRiskTracker.DUE_INDEX_STORE + "-changelog");
+        topics.add(RetentionPulseTopology.changelogTopic(applicationId, ChurnRiskTracker.DUE_INDEX_STORE));
         return topics;
     }
 

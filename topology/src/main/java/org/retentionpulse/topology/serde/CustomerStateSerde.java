@@ -51,6 +51,8 @@ import org.retentionpulse.topology.model.PurchaseDays;
  */
 public final class CustomerStateSerde implements Serde<CustomerState>, Serializer<CustomerState>, Deserializer<CustomerState> {
     private static final byte VERSION = 1;
+    private static final TimelineEntry.Kind[] KINDS = TimelineEntry.Kind.values();
+    private static final SurveyType[] SURVEYS = SurveyType.values();
     /**
      * Per thread, since one serde serves the store of every task on every stream thread: the two buffers a value is
      * written through and their encoders, reused. Why: a new buffered encoder allocates a 2 KiB buffer, and the two
@@ -64,8 +66,6 @@ public final class CustomerStateSerde implements Serde<CustomerState>, Serialize
         BinaryEncoder bodyEncoder;
         BinaryEncoder headEncoder;
     }
-    private static final TimelineEntry.Kind[] KINDS = TimelineEntry.Kind.values();
-    private static final SurveyType[] SURVEYS = SurveyType.values();
 
     @Override
     public byte[] serialize(String topic, CustomerState state) {

@@ -99,6 +99,7 @@ public final class RetentionPulseTopology {
         builder.addStateStore(fitSampleStore(config));
         builder.addStateStore(modelStore());
         builder.addStateStore(DeltaCombiner.storeBuilder());
+        builder.addStateStore(DeltaCombiner.commitHookBuilder());
     }
 
     /** The input topics through the customer stage, its outputs split by kind ({@code customer-output-<kind>}). */
@@ -145,7 +146,7 @@ public final class RetentionPulseTopology {
         return deltas
                 .mapValues(v -> ((CustomerOutput.Delta) v).delta(), Named.as("segment-delta"))
                 .process(() -> new DeltaCombiner(config.combining(), config.segmentPartitions(), windows), Named.as("delta-combiner"),
-                        DeltaCombiner.JOURNAL_STORE)
+                        DeltaCombiner.JOURNAL_STORE, DeltaCombiner.COMMIT_HOOK_STORE)
                 .selectKey((k, v) -> SegmentDeltaPartitioner.keyOf(v), Named.as("segment-key"))
                 .repartition(Repartitioned.<String, SegmentDelta>as(SEGMENT_DELTAS)
                         .withKeySerde(Serdes.String())
@@ -180,7 +181,8 @@ public final class RetentionPulseTopology {
     }
 
     /** The stores built with logging disabled: they have no changelog topic. */
-    public static final Set<String> UNLOGGED_STORES = Set.of(MetricHistory.OPEN_STORE, ChurnRiskTracker.DUE_INDEX_STORE);
+    public static final Set<String> UNLOGGED_STORES = Set.of(MetricHistory.OPEN_STORE, ChurnRiskTracker.DUE_INDEX_STORE,
+            DeltaCombiner.COMMIT_HOOK_STORE);
 
     /**
      * The internal topics Kafka Streams creates for this topology under {@code applicationId}: each store's

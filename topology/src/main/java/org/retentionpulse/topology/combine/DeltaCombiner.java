@@ -30,8 +30,12 @@ import org.retentionpulse.topology.time.WindowSet;
  * record decided at a stream time that has passed a closing point ({@link WindowSet#closingStep}) the last watermark
  * sent had not is preceded by a flush, so its changes always reach the segment stage after a watermark that closed
  * exactly what the customer stage had closed when it decided. The watermark follows the changes it covers (one
- * producer, one partition: Kafka keeps the order). Unsent changes are kept in the {@link DeltaJournal} for
- * exactly-once.
+ * producer, one partition: Kafka keeps the order).
+ *
+ * <p>Exactly-once: the task's offsets are committed with the changes of their records. The combiner sends whatever it
+ * holds before every commit of its task ({@link CommitHook}), in the transaction of that commit, so a crash loses the
+ * unsent changes together with the uncommitted offsets of their records, and a restart reads those records again.
+ * Where that hook is not available the {@link DeltaJournal} keeps the unsent changes instead.
  *
  * <p>While the task is behind ({@link Backlog#behind}: catching up on a backlog) the wall-clock flush comes every
  * {@link DeltaCombining#backlogInterval} instead: when changes are sent does not change what is counted, only how
@@ -39,6 +43,7 @@ import org.retentionpulse.topology.time.WindowSet;
  */
 public final class DeltaCombiner implements Processor<String, SegmentDelta, String, SegmentDelta> {
     public static final String JOURNAL_STORE = DeltaJournal.STORE;
+    public static final String COMMIT_HOOK_STORE = CommitHook.STORE;
 
     private final DeltaCombining combining;
     private final int segmentPartitions;
@@ -56,6 +61,8 @@ public final class DeltaCombiner implements Processor<String, SegmentDelta, Stri
     private long lastFlushAt;
     /** Whether a record was read since the last punctuation (a live task then asks for a commit). */
     private boolean readSinceTick;
+    /** Whether the pending changes are sent before every commit ({@link CommitHook}); if not, they are journaled. */
+    private boolean sentBeforeCommit;
 
     public DeltaCombiner(DeltaCombining combining, int segmentPartitions, WindowSet windows) {
         this.combining = combining;
@@ -75,11 +82,17 @@ public final class DeltaCombiner implements Processor<String, SegmentDelta, Stri
                         TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG, "0.1"));
     }
 
+    /** The {@value #COMMIT_HOOK_STORE} store ({@link CommitHook}): holds nothing, not logged. */
+    public static StoreBuilder<?> commitHookBuilder() {
+        return CommitHook.storeBuilder();
+    }
+
     @Override
     public void init(ProcessorContext<String, SegmentDelta> context) {
         this.context = context;
         this.journal = new DeltaJournal(context.getStateStore(JOURNAL_STORE), combining.maxEvents());
         journal.restore(this::combine);
+        sentBeforeCommit = CommitHook.install(context, this::flush);
         if (combining.combines()) {
             context.schedule(combining.interval(), PunctuationType.WALL_CLOCK_TIME, this::tick);
         }
@@ -93,7 +106,7 @@ public final class DeltaCombiner implements Processor<String, SegmentDelta, Stri
                 flush();
             }
             JournalEntry.Changes entry = new JournalEntry.Changes(journal.cycle(), record.timestamp(), c);
-            if (combining.combines()) {
+            if (combining.combines() && !sentBeforeCommit) {
                 journal.append(entry);
             }
             combine(entry);
@@ -168,7 +181,7 @@ public final class DeltaCombiner implements Processor<String, SegmentDelta, Stri
             context.forward(new Record<>(null, batch, earliest));
         }
         context.forward(new Record<>(null, unsent, earliest));
-        journal.flushed(unsent.streamTime(), combining.combines());
+        journal.flushed(unsent.streamTime());
         unsent = null;
         earliest = Long.MAX_VALUE;
     }

@@ -5,10 +5,14 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Makes a customer task's combined but unsent changes survive a crash. Under exactly-once a commit can fall between
- * two flushes: the input offsets it commits must then come with the changes of those records, or a restart would
- * skip them. So each record's changes are written to the logged {@value #STORE} store as they are combined, and a
- * restored task sums the entries of the open cycle again ({@link #restore}).
+ * Makes a customer task's combined but unsent changes survive a crash when nothing sends them before each commit.
+ * Under exactly-once a commit can fall between two flushes: the input offsets it commits must then come with the
+ * changes of those records, or a restart would skip them. The {@link DeltaCombiner} sends its changes before every
+ * commit ({@link CommitHook}), so in Kafka Streams no cycle is ever open at a commit and nothing is appended here; where
+ * that hook is not available (a {@code MockProcessorContext}), each record's changes are written to the logged
+ * {@value #STORE} store as they are combined, and a restored task sums the entries of the open cycle again
+ * ({@link #restore}). A task also restores the open cycle an earlier release journaled (every record's changes went
+ * here then), and marks it sent once it has sent it.
  *
  * <p>Why not one entry per segment and key in a cached store (the changes summed by the cache): a record touches
  * dozens of keys (four segments, each with buckets, window entries and cohort cells), and a get and a put per key
@@ -30,6 +34,8 @@ final class DeltaJournal {
     private final int capacity;
     private long cycle;
     private int next;
+    /** Whether the current cycle has entries in the store (appended, or restored), which its flush must mark stale. */
+    private boolean journaled;
     private long sentStreamTime = Long.MIN_VALUE;
 
     DeltaJournal(KeyValueStore<Integer, JournalEntry> store, int capacity) {
@@ -53,6 +59,7 @@ final class DeltaJournal {
                 if (kv.value instanceof JournalEntry.Changes c && c.cycle() == cycle) {
                     sink.accept(c);
                     next = Math.max(next, kv.key + 1);
+                    journaled = true;
                 }
             }
         }
@@ -61,6 +68,7 @@ final class DeltaJournal {
     /** Records one record's changes in the current cycle. */
     void append(JournalEntry.Changes entry) {
         store.put(next++, entry);
+        journaled = true;
     }
 
     /** The cycle new entries belong to. */
@@ -80,13 +88,14 @@ final class DeltaJournal {
 
     /**
      * The current cycle has been sent with the watermark {@code streamTime}: its entries become stale, the next cycle
-     * starts at slot 0. Recorded only when entries were journaled ({@code logged}), so a task that sends each record's
-     * changes at once writes nothing.
+     * starts at slot 0. Recorded only when the cycle has entries in the store, so a task that journals nothing writes
+     * nothing.
      */
-    void flushed(long streamTime, boolean logged) {
+    void flushed(long streamTime) {
         sentStreamTime = streamTime;
-        if (logged) {
+        if (journaled) {
             store.put(FLUSHED_SLOT, new JournalEntry.Flushed(cycle, streamTime));
+            journaled = false;
         }
         cycle++;
         next = 0;

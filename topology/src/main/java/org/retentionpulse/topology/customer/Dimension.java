@@ -6,8 +6,11 @@ import java.util.Locale;
 public enum Dimension {
     PLAN, COUNTRY, CHANNEL;
 
+    /** Computed once: segment names are built from it for every change of every event. */
+    private final String key = name().toLowerCase(Locale.ROOT);
+
     public String key() {
-        return name().toLowerCase(Locale.ROOT);
+        return key;
     }
 
     public static Dimension parse(String name) {

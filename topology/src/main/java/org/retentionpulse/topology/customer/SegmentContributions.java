@@ -1,6 +1,7 @@
 package org.retentionpulse.topology.customer;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -197,12 +198,46 @@ public final class SegmentContributions {
         }
         List<TimelineEntry> entries = timeline.entries();
         List<Lifecycle.Fact> facts = timeline.facts(inactivity);
+        EventTimes previous = null;
+        int previousFrom = 0; // the previous segment's changes: coverage[previousFrom, previousTo)
+        int previousTo = 0;
         for (Map.Entry<String, SegmentFilter> segment : affected.entrySet()) {
-            SegmentFilter filter = segment.getValue();
-            long[] beforeTimes = new long[entries.size()];
-            long[] afterTimes = new long[entries.size()];
-            int nb = 0;
-            int na = 0;
+            EventTimes times = EventTimes.of(entries, facts, before, kind, segment.getValue());
+            if (times.equals(previous)) {
+                // Most customers keep their dimensions, so every segment sees the same events: same changes.
+                for (int i = previousFrom; i < previousTo; i++) {
+                    SegmentDelta.CoverageChange c = coverage.get(i);
+                    coverage.add(new SegmentDelta.CoverageChange(segment.getKey(), c.spec(), c.windowIndex(), c.purchasers(),
+                            c.repeatPurchasers(), c.respondents()));
+                }
+                continue;
+            }
+            int from = coverage.size();
+            for (int s = 0; s < windows.size(); s++) {
+                encodeCoverage(segment.getKey(), s, windows.get(s), times.before, times.nb, times.after, times.na, minTime,
+                        maxTime, kind == TimelineEntry.Kind.SURVEY);
+            }
+            previous = times;
+            previousFrom = from;
+            previousTo = coverage.size();
+        }
+    }
+
+    /** The times of one kind's events a segment counts, before and after the record (sorted: the timeline's order). */
+    private static final class EventTimes {
+        final long[] before;
+        final long[] after;
+        int nb;
+        int na;
+
+        private EventTimes(int capacity) {
+            before = new long[capacity];
+            after = new long[capacity];
+        }
+
+        static EventTimes of(List<TimelineEntry> entries, List<Lifecycle.Fact> facts,
+                             IdentityHashMap<TimelineEntry, Lifecycle.Fact> before, TimelineEntry.Kind kind, SegmentFilter filter) {
+            EventTimes t = new EventTimes(entries.size());
             for (int i = 0; i < entries.size(); i++) {
                 TimelineEntry e = entries.get(i);
                 if (e.kind() != kind) {
@@ -210,17 +245,25 @@ public final class SegmentContributions {
                 }
                 Lifecycle.Fact after = facts.get(i);
                 if (filter.matches(after.dimensions())) {
-                    afterTimes[na++] = e.time();
+                    t.after[t.na++] = e.time();
                 }
                 Lifecycle.Fact was = before.containsKey(e) ? before.get(e) : after;
                 if (was != null && filter.matches(was.dimensions())) {
-                    beforeTimes[nb++] = e.time();
+                    t.before[t.nb++] = e.time();
                 }
             }
-            for (int s = 0; s < windows.size(); s++) {
-                encodeCoverage(segment.getKey(), s, windows.get(s), beforeTimes, nb, afterTimes, na, minTime, maxTime,
-                        kind == TimelineEntry.Kind.SURVEY);
-            }
+            return t;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof EventTimes t && nb == t.nb && na == t.na
+                    && Arrays.equals(before, 0, nb, t.before, 0, nb) && Arrays.equals(after, 0, na, t.after, 0, na);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * nb + na;
         }
     }
 

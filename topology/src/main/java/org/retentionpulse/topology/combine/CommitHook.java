@@ -33,22 +33,22 @@ final class CommitHook implements StateStore, CachedStateStore<Object, Object> {
     /**
      * Makes {@code send} run before every commit of the task of {@code context}, as if the processor being initialised
      * forwarded from a punctuation: its own node current, a record context without a source record. Call it from
-     * {@code Processor#init}. Returns false, and installs nothing, when the processor is not connected to the
-     * {@value #STORE} store or its context is not Kafka Streams' own (as with {@code MockProcessorContext}); the caller
-     * must then keep what it holds across commits by itself.
+     * {@code Processor#init}, and {@link #detach} from {@code Processor#close}. Returns null, and installs nothing, when
+     * the processor is not connected to the {@value #STORE} store or its context is not Kafka Streams' own (as with
+     * {@code MockProcessorContext}); the caller must then keep what it holds across commits by itself.
      */
-    static boolean install(ProcessorContext<?, ?> context, Runnable send) {
+    static CommitHook install(ProcessorContext<?, ?> context, Runnable send) {
         if (!(context instanceof InternalProcessorContext<?, ?> internal)) {
-            return false;
+            return null;
         }
         StateStore store;
         try {
             store = context.getStateStore(STORE);
         } catch (RuntimeException notConnected) {
-            return false;
+            return null;
         }
         if (!(store instanceof CommitHook hook)) {
-            return false;
+            return null;
         }
         ProcessorNode<?, ?, ?, ?> node = internal.currentNode(); // the processor's own node while it is initialised
         hook.beforeCommit = () -> {
@@ -64,7 +64,12 @@ final class CommitHook implements StateStore, CachedStateStore<Object, Object> {
                 internal.setCurrentNode(previousNode);
             }
         };
-        return true;
+        return hook;
+    }
+
+    /** Nothing runs before the next commits: the processor is closed. */
+    void detach() {
+        beforeCommit = () -> { };
     }
 
     @Override
@@ -95,7 +100,7 @@ final class CommitHook implements StateStore, CachedStateStore<Object, Object> {
 
     @Override
     public void close() {
-        beforeCommit = () -> { };
+        detach();
         open = false;
     }
 

@@ -61,8 +61,8 @@ public final class DeltaCombiner implements Processor<String, SegmentDelta, Stri
     private long lastFlushAt;
     /** Whether a record was read since the last punctuation (a live task then asks for a commit). */
     private boolean readSinceTick;
-    /** Whether the pending changes are sent before every commit ({@link CommitHook}); if not, they are journaled. */
-    private boolean sentBeforeCommit;
+    /** What sends the pending changes before every commit; null where unavailable: they are journaled instead. */
+    private CommitHook commitHook;
 
     public DeltaCombiner(DeltaCombining combining, int segmentPartitions, WindowSet windows) {
         this.combining = combining;
@@ -92,7 +92,7 @@ public final class DeltaCombiner implements Processor<String, SegmentDelta, Stri
         this.context = context;
         this.journal = new DeltaJournal(context.getStateStore(JOURNAL_STORE), combining.maxEvents());
         journal.restore(this::combine);
-        sentBeforeCommit = CommitHook.install(context, this::flush);
+        commitHook = CommitHook.install(context, this::flush);
         if (combining.combines()) {
             context.schedule(combining.interval(), PunctuationType.WALL_CLOCK_TIME, this::tick);
         }
@@ -106,7 +106,7 @@ public final class DeltaCombiner implements Processor<String, SegmentDelta, Stri
                 flush();
             }
             JournalEntry.Changes entry = new JournalEntry.Changes(journal.cycle(), record.timestamp(), c);
-            if (combining.combines() && !sentBeforeCommit) {
+            if (combining.combines() && commitHook == null) {
                 journal.append(entry);
             }
             combine(entry);
@@ -161,6 +161,13 @@ public final class DeltaCombiner implements Processor<String, SegmentDelta, Stri
             context.commit();
         }
         readSinceTick = false;
+    }
+
+    @Override
+    public void close() {
+        if (commitHook != null) {
+            commitHook.detach();
+        }
     }
 
     private void combine(JournalEntry.Changes entry) {

@@ -11,7 +11,8 @@ import org.retentionpulse.topology.time.UpdateCadence;
  *
  * @param interval how long changes are combined, in wall-clock time; zero sends each record's changes on their own
  *                 (one batch per segment partition per record, as TopologyTestDriver tests expect)
- * @param maxEvents at most this many records are combined into one flush (bounds the {@link DeltaJournal})
+ * @param maxEvents at most this many records are combined into one flush (bounds the unsent changes a task holds, and
+ *                  the {@link DeltaJournal} where it is written)
  */
 public record DeltaCombining(Duration interval, int maxEvents) {
     /** Each record's changes sent on their own. */

@@ -67,7 +67,7 @@ class CommitHookTest {
         @Override
         public void init(ProcessorContext<String, String> context) {
             this.context = context;
-            installed = CommitHook.install(context, this::sendHeld);
+            installed = CommitHook.install(context, this::sendHeld) != null;
         }
 
         @Override

@@ -1,6 +1,5 @@
 package org.retentionpulse.topology.combine;
 
-import java.util.Map;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.StateStoreContext;
@@ -11,6 +10,7 @@ import org.apache.kafka.streams.processor.internals.ProcessorRecordContext;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.internals.CacheFlushListener;
 import org.apache.kafka.streams.state.internals.CachedStateStore;
+import org.retentionpulse.topology.store.UnloggedStoreBuilder;
 
 /**
  * A store that holds nothing and tells its processor when the task is about to commit, so that the processor can
@@ -116,46 +116,6 @@ final class CommitHook implements StateStore, CachedStateStore<Object, Object> {
 
     /** The store's builder: no changelog, no cache (there is nothing to keep). */
     static StoreBuilder<CommitHook> storeBuilder() {
-        return new StoreBuilder<>() {
-            @Override
-            public StoreBuilder<CommitHook> withCachingEnabled() {
-                return this;
-            }
-
-            @Override
-            public StoreBuilder<CommitHook> withCachingDisabled() {
-                return this;
-            }
-
-            @Override
-            public StoreBuilder<CommitHook> withLoggingEnabled(Map<String, String> config) {
-                throw new UnsupportedOperationException(STORE + " holds nothing to log");
-            }
-
-            @Override
-            public StoreBuilder<CommitHook> withLoggingDisabled() {
-                return this;
-            }
-
-            @Override
-            public CommitHook build() {
-                return new CommitHook();
-            }
-
-            @Override
-            public Map<String, String> logConfig() {
-                return Map.of();
-            }
-
-            @Override
-            public boolean loggingEnabled() {
-                return false;
-            }
-
-            @Override
-            public String name() {
-                return STORE;
-            }
-        };
+        return new UnloggedStoreBuilder<>(STORE, CommitHook::new, "it holds nothing");
     }
 }

@@ -13,6 +13,7 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.retentionpulse.schemas.MetricUpdate;
+import org.retentionpulse.topology.store.UnloggedStoreBuilder;
 
 /**
  * The {@value MetricHistory#OPEN_STORE} store: the open windows' latest {@link MetricUpdate}s as objects, in a sorted
@@ -39,7 +40,8 @@ final class OpenWindowStore implements KeyValueStore<String, MetricUpdate> {
 
     /** Builds the store without a changelog and without a cache: there is nothing to log or to coalesce. */
     static StoreBuilder<OpenWindowStore> builder(String name) {
-        return new Builder(name);
+        return new UnloggedStoreBuilder<>(name, () -> new OpenWindowStore(name),
+                "the segment stage rebuilds it from its logged stores, and it keeps objects, not bytes");
     }
 
     @Override
@@ -197,54 +199,6 @@ final class OpenWindowStore implements KeyValueStore<String, MetricUpdate> {
 
         @Override
         public void close() {
-        }
-    }
-
-    private static final class Builder implements StoreBuilder<OpenWindowStore> {
-        private final String name;
-
-        Builder(String name) {
-            this.name = name;
-        }
-
-        @Override
-        public StoreBuilder<OpenWindowStore> withCachingEnabled() {
-            throw new UnsupportedOperationException(name + " keeps objects: a record cache of bytes does not apply");
-        }
-
-        @Override
-        public StoreBuilder<OpenWindowStore> withCachingDisabled() {
-            return this;
-        }
-
-        @Override
-        public StoreBuilder<OpenWindowStore> withLoggingEnabled(Map<String, String> config) {
-            throw new UnsupportedOperationException(name + " is rebuilt by the segment stage, never logged");
-        }
-
-        @Override
-        public StoreBuilder<OpenWindowStore> withLoggingDisabled() {
-            return this;
-        }
-
-        @Override
-        public OpenWindowStore build() {
-            return new OpenWindowStore(name);
-        }
-
-        @Override
-        public Map<String, String> logConfig() {
-            return Map.of();
-        }
-
-        @Override
-        public boolean loggingEnabled() {
-            return false;
-        }
-
-        @Override
-        public String name() {
-            return name;
         }
     }
 }

@@ -32,10 +32,14 @@ import org.retentionpulse.topology.time.WindowSet;
  * exactly what the customer stage had closed when it decided. The watermark follows the changes it covers (one
  * producer, one partition: Kafka keeps the order).
  *
- * <p>Exactly-once: the task's offsets are committed with the changes of their records. The combiner sends whatever it
- * holds before every commit of its task ({@link CommitHook}), in the transaction of that commit, so a crash loses the
- * unsent changes together with the uncommitted offsets of their records, and a restart reads those records again.
- * Where that hook is not available the {@link DeltaJournal} keeps the unsent changes instead.
+ * <p>Exactly-once: the task's offsets are committed with the changes of their records, sent or journaled. Kafka
+ * Streams calls the combiner before every commit of its task ({@link CommitHook}). While the task is behind, it sends
+ * what it holds then, in the transaction of that commit: a backlog's cycles are large, one more flush per commit costs
+ * the segment stage little, and no record is ever journaled. A live task instead writes the records of its open cycle
+ * to the {@link DeltaJournal} then (the few since the last tick; its next tick sends them): sending at every commit
+ * would double the small batches the segment stage applies (commits come at every tick and after every update
+ * publication: 1,700-2,200 batches against 950-1,000 in a 15 s live phase at 3,500 events/s, BENCHMARKS.md, session
+ * 16). Where the hook is not available, each record is journaled as it comes.
  *
  * <p>While the task is behind ({@link Backlog#behind}: catching up on a backlog) the wall-clock flush comes every
  * {@link DeltaCombining#backlogInterval} instead: when changes are sent does not change what is counted, only how
@@ -61,7 +65,7 @@ public final class DeltaCombiner implements Processor<String, SegmentDelta, Stri
     private long lastFlushAt;
     /** Whether a record was read since the last punctuation (a live task then asks for a commit). */
     private boolean readSinceTick;
-    /** What sends the pending changes before every commit; null where unavailable: they are journaled instead. */
+    /** What calls {@link #beforeCommit} before every commit; null where unavailable: each record is journaled at once. */
     private CommitHook commitHook;
 
     public DeltaCombiner(DeltaCombining combining, int segmentPartitions, WindowSet windows) {
@@ -92,7 +96,7 @@ public final class DeltaCombiner implements Processor<String, SegmentDelta, Stri
         this.context = context;
         this.journal = new DeltaJournal(context.getStateStore(JOURNAL_STORE), combining.maxEvents());
         journal.restore(this::combine);
-        commitHook = CommitHook.install(context, this::flush);
+        commitHook = CommitHook.install(context, this::beforeCommit);
         if (combining.combines()) {
             context.schedule(combining.interval(), PunctuationType.WALL_CLOCK_TIME, this::tick);
         }
@@ -106,8 +110,9 @@ public final class DeltaCombiner implements Processor<String, SegmentDelta, Stri
                 flush();
             }
             JournalEntry.Changes entry = new JournalEntry.Changes(journal.cycle(), record.timestamp(), c);
+            journal.add(entry);
             if (combining.combines() && commitHook == null) {
-                journal.append(entry);
+                journal.writeUnwritten();
             }
             combine(entry);
             if (!combining.combines() || journal.full()) {
@@ -161,6 +166,15 @@ public final class DeltaCombiner implements Processor<String, SegmentDelta, Stri
             context.commit();
         }
         readSinceTick = false;
+    }
+
+    /** Before a commit of the task: a task behind sends what it holds, a live one journals it (see the class). */
+    private void beforeCommit() {
+        if (Backlog.behind(context.currentSystemTimeMs(), newest)) {
+            flush();
+        } else {
+            journal.writeUnwritten();
+        }
     }
 
     @Override

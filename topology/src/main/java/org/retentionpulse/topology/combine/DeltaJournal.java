@@ -1,18 +1,19 @@
 package org.retentionpulse.topology.combine;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Makes a customer task's combined but unsent changes survive a crash when nothing sends them before each commit.
- * Under exactly-once a commit can fall between two flushes: the input offsets it commits must then come with the
- * changes of those records, or a restart would skip them. The {@link DeltaCombiner} sends its changes before every
- * commit ({@link CommitHook}), so in Kafka Streams no cycle is ever open at a commit and nothing is appended here; where
- * that hook is not available (a {@code MockProcessorContext}), each record's changes are written to the logged
- * {@value #STORE} store as they are combined, and a restored task sums the entries of the open cycle again
- * ({@link #restore}). A task also restores the open cycle an earlier release journaled (every record's changes went
- * here then), and marks it sent once it has sent it.
+ * Makes a customer task's combined but unsent changes survive a crash. Under exactly-once a commit can fall between
+ * two flushes: the input offsets it commits must then come with the changes of those records, or a restart would
+ * skip them. So the records of the open cycle ({@link #add}) are written to the logged {@value #STORE} store no later
+ * than the commit that stores their offsets ({@link #writeUnwritten}: at the commit, or at once where nothing calls
+ * the combiner before a commit), unless the cycle is sent first; a restored task sums the entries of the open cycle
+ * again ({@link #restore}). A cycle sent before any commit fell inside it writes nothing, which is every cycle of a
+ * backlog (the combiner sends before each commit while behind, see {@link DeltaCombiner}).
  *
  * <p>Why not one entry per segment and key in a cached store (the changes summed by the cache): a record touches
  * dozens of keys (four segments, each with buckets, window entries and cohort cells), and a get and a put per key
@@ -33,8 +34,13 @@ final class DeltaJournal {
     private final KeyValueStore<Integer, JournalEntry> store;
     private final int capacity;
     private long cycle;
+    /** The next free slot of the current cycle. */
     private int next;
-    /** Whether the current cycle has entries in the store (appended, or restored), which its flush must mark stale. */
+    /** The records of the current cycle, written or not: what {@link #full} counts. */
+    private int records;
+    /** The current cycle's records not written yet, in arrival order. */
+    private final List<JournalEntry.Changes> unwritten = new ArrayList<>();
+    /** Whether the current cycle has entries in the store (written, or restored), which its flush must mark stale. */
     private boolean journaled;
     private long sentStreamTime = Long.MIN_VALUE;
 
@@ -63,12 +69,22 @@ final class DeltaJournal {
                 }
             }
         }
+        records = next;
     }
 
-    /** Records one record's changes in the current cycle. */
-    void append(JournalEntry.Changes entry) {
-        store.put(next++, entry);
-        journaled = true;
+    /** Counts one record's changes in the current cycle, to be written by {@link #writeUnwritten} unless sent first. */
+    void add(JournalEntry.Changes entry) {
+        records++;
+        unwritten.add(entry);
+    }
+
+    /** Writes the current cycle's records not written yet: before a commit stores their offsets. */
+    void writeUnwritten() {
+        for (JournalEntry.Changes entry : unwritten) {
+            store.put(next++, entry);
+            journaled = true;
+        }
+        unwritten.clear();
     }
 
     /** The cycle new entries belong to. */
@@ -78,7 +94,7 @@ final class DeltaJournal {
 
     /** Whether the current cycle holds as many records as a flush may combine. */
     boolean full() {
-        return next >= capacity;
+        return records >= capacity;
     }
 
     /** The stream time of the last watermark sent ({@code Long.MIN_VALUE} before the first). */
@@ -88,11 +104,13 @@ final class DeltaJournal {
 
     /**
      * The current cycle has been sent with the watermark {@code streamTime}: its entries become stale, the next cycle
-     * starts at slot 0. Recorded only when the cycle has entries in the store, so a task that journals nothing writes
+     * starts at slot 0. Recorded only when the cycle has entries in the store, so a cycle that wrote none writes
      * nothing.
      */
     void flushed(long streamTime) {
         sentStreamTime = streamTime;
+        unwritten.clear();
+        records = 0;
         if (journaled) {
             store.put(FLUSHED_SLOT, new JournalEntry.Flushed(cycle, streamTime));
             journaled = false;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -115,10 +116,9 @@ class CommitHookTest {
         assertFalse(mocked.installed);
     }
 
-    @Test
-    void aCombinerInAKafkaStreamsTaskSendsItsChangesAtEachCommitAndJournalsNothing() {
+    /** A combiner in a task of its own, its records made into orders; an hour between its wall-clock flushes. */
+    private static Topology combinerTopology() {
         WindowSet windows = new WindowSet(List.of(WindowSpec.parse("P1D/P1D")), Duration.ofHours(6));
-        // An hour between wall-clock flushes: every send below is the commit's.
         DeltaCombining combining = new DeltaCombining(Duration.ofHours(1), 1000);
         SegmentDeltaSerde serde = new SegmentDeltaSerde();
         Topology topology = new Topology();
@@ -141,7 +141,14 @@ class CommitHookTest {
         topology.addStateStore(DeltaCombiner.storeBuilder(), "combiner");
         topology.addStateStore(DeltaCombiner.commitHookBuilder(), "combiner");
         topology.addSink("out", "out", Serdes.String().serializer(), serde.serializer(), "combiner");
-        try (TopologyTestDriver driver = new TopologyTestDriver(topology, props())) {
+        return topology;
+    }
+
+    @Test
+    void aCombinerBehindTheWallClockSendsItsChangesAtEachCommitAndJournalsNothing() {
+        SegmentDeltaSerde serde = new SegmentDeltaSerde();
+        // The records were appended in 1970, so the task is behind: every send below is the commit's.
+        try (TopologyTestDriver driver = new TopologyTestDriver(combinerTopology(), props())) {
             TestInputTopic<String, Long> in = driver.createInputTopic("in", Serdes.String().serializer(), Serdes.Long().serializer());
             TestOutputTopic<String, SegmentDelta> out = driver.createOutputTopic("out", Serdes.String().deserializer(), serde.deserializer());
             in.pipeInput("c", DAY + 1, DAY + 1);
@@ -157,6 +164,26 @@ class CommitHookTest {
                 assertFalse(entries.hasNext(), "no record journaled, no sent cycle to mark");
             }
             assertNull(journal.get(DeltaJournal.FLUSHED_SLOT));
+        }
+    }
+
+    @Test
+    void aLiveCombinerJournalsWhatItHoldsAtACommitAndSendsItAtItsNextTick() {
+        SegmentDeltaSerde serde = new SegmentDeltaSerde();
+        Instant wallClock = Instant.parse("2026-12-01T12:00:00Z");
+        long now = wallClock.toEpochMilli();
+        try (TopologyTestDriver driver = new TopologyTestDriver(combinerTopology(), props(), wallClock)) {
+            TestInputTopic<String, Long> in = driver.createInputTopic("in", Serdes.String().serializer(), Serdes.Long().serializer());
+            TestOutputTopic<String, SegmentDelta> out = driver.createOutputTopic("out", Serdes.String().deserializer(), serde.deserializer());
+            KeyValueStore<Integer, JournalEntry> journal = driver.getKeyValueStore(DeltaCombiner.JOURNAL_STORE);
+            in.pipeInput("c", now - 20, now - 20); // appended 20 ms ago: live
+            assertTrue(out.isEmpty(), "held until the tick");
+            assertInstanceOf(JournalEntry.Changes.class, journal.get(0), "journaled at the commit after it");
+            assertNull(journal.get(1));
+
+            driver.advanceWallClockTime(Duration.ofHours(1));
+            assertEquals(1, orders(out.readValuesToList()), "sent at the tick, once");
+            assertInstanceOf(JournalEntry.Flushed.class, journal.get(DeltaJournal.FLUSHED_SLOT), "the cycle marked sent");
         }
     }
 

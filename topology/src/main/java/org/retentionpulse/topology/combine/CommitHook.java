@@ -2,7 +2,6 @@ package org.retentionpulse.topology.combine;
 
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.StateStore;
-import org.apache.kafka.streams.processor.StateStoreContext;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.internals.InternalProcessorContext;
 import org.apache.kafka.streams.processor.internals.ProcessorNode;
@@ -10,6 +9,7 @@ import org.apache.kafka.streams.processor.internals.ProcessorRecordContext;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.internals.CacheFlushListener;
 import org.apache.kafka.streams.state.internals.CachedStateStore;
+import org.retentionpulse.topology.store.UnloggedStore;
 import org.retentionpulse.topology.store.UnloggedStoreBuilder;
 
 /**
@@ -24,11 +24,14 @@ import org.retentionpulse.topology.store.UnloggedStoreBuilder;
  *
  * <p>Not persistent and not logged ({@link #storeBuilder}): it has no state to restore. Key layout: none.
  */
-final class CommitHook implements StateStore, CachedStateStore<Object, Object> {
+final class CommitHook extends UnloggedStore implements CachedStateStore<Object, Object> {
     static final String STORE = "segment-delta-commit-hook";
 
     private Runnable beforeCommit = () -> { };
-    private boolean open;
+
+    private CommitHook() {
+        super(STORE);
+    }
 
     /**
      * Makes {@code send} run before every commit of the task of {@code context}, as if the processor being initialised
@@ -88,30 +91,8 @@ final class CommitHook implements StateStore, CachedStateStore<Object, Object> {
     }
 
     @Override
-    public String name() {
-        return STORE;
-    }
-
-    @Override
-    public void init(StateStoreContext context, StateStore root) {
-        context.register(root, (key, value) -> { });
-        open = true;
-    }
-
-    @Override
-    public void close() {
+    protected void closed() {
         detach();
-        open = false;
-    }
-
-    @Override
-    public boolean persistent() {
-        return false;
-    }
-
-    @Override
-    public boolean isOpen() {
-        return open;
     }
 
     /** The store's builder: no changelog, no cache (there is nothing to keep). */

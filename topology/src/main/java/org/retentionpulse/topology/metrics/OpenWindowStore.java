@@ -7,12 +7,11 @@ import java.util.NavigableMap;
 import java.util.NoSuchElementException;
 import java.util.concurrent.ConcurrentSkipListMap;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.processor.StateStore;
-import org.apache.kafka.streams.processor.StateStoreContext;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.retentionpulse.schemas.MetricUpdate;
+import org.retentionpulse.topology.store.UnloggedStore;
 import org.retentionpulse.topology.store.UnloggedStoreBuilder;
 
 /**
@@ -29,13 +28,11 @@ import org.retentionpulse.topology.store.UnloggedStoreBuilder;
  * logged {@value MetricHistory#STORE}) use, so the HTTP API merges the two in one order. Iterators are weakly
  * consistent: an interactive query sees each entry at most once, as of some time during the scan.
  */
-final class OpenWindowStore implements KeyValueStore<String, MetricUpdate> {
-    private final String name;
+final class OpenWindowStore extends UnloggedStore implements KeyValueStore<String, MetricUpdate> {
     private final ConcurrentSkipListMap<Key, MetricUpdate> entries = new ConcurrentSkipListMap<>();
-    private volatile boolean open;
 
     OpenWindowStore(String name) {
-        this.name = name;
+        super(name);
     }
 
     /** Builds the store without a changelog and without a cache: there is nothing to log or to coalesce. */
@@ -44,33 +41,10 @@ final class OpenWindowStore implements KeyValueStore<String, MetricUpdate> {
                 "the segment stage rebuilds it from its logged stores, and it keeps objects, not bytes");
     }
 
+    /** Nothing is ever restored into it: the segment stage rebuilds it from its counts when the task starts. */
     @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public void init(StateStoreContext context, StateStore root) {
-        // Not logged, so nothing is ever restored into it: the segment stage rebuilds it from its counts at init.
-        context.register(root, (key, value) -> {
-        });
-        open = true;
-    }
-
-    @Override
-    public void close() {
+    protected void closed() {
         entries.clear();
-        open = false;
-    }
-
-    @Override
-    public boolean persistent() {
-        return false;
-    }
-
-    @Override
-    public boolean isOpen() {
-        return open;
     }
 
     @Override

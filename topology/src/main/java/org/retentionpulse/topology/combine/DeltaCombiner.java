@@ -110,7 +110,7 @@ public final class DeltaCombiner implements Processor<String, SegmentDelta, Stri
                 flush();
             }
             JournalEntry.Changes entry = new JournalEntry.Changes(journal.cycle(), record.timestamp(), c);
-            journal.add(entry);
+            journal.add(entry, mayJournal(record.timestamp()));
             if (combining.combines() && commitHook == null) {
                 journal.writeUnwritten();
             }
@@ -168,9 +168,21 @@ public final class DeltaCombiner implements Processor<String, SegmentDelta, Stri
         readSinceTick = false;
     }
 
-    /** Before a commit of the task: a task behind sends what it holds, a live one journals it (see the class). */
+    /**
+     * Whether the changes of a record appended at {@code timestamp} may go to the journal before they are sent: where
+     * nothing is called before a commit, or for a live record. A backlog's are not kept (its cycle is sent before the
+     * commit), so they are garbage as soon as they are summed.
+     */
+    private boolean mayJournal(long timestamp) {
+        return combining.combines() && (commitHook == null || !Backlog.behind(context.currentSystemTimeMs(), timestamp));
+    }
+
+    /**
+     * Before a commit of the task: a task behind sends what it holds, a live one journals it (see the class); a cycle
+     * with records read while behind, which were not kept, is sent either way.
+     */
     private void beforeCommit() {
-        if (Backlog.behind(context.currentSystemTimeMs(), newest)) {
+        if (Backlog.behind(context.currentSystemTimeMs(), newest) || !journal.writable()) {
             flush();
         } else {
             journal.writeUnwritten();

@@ -11,8 +11,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * two flushes: the input offsets it commits must then come with the changes of those records, or a restart would
  * skip them. So the records of the open cycle ({@link #add}) are written to the logged {@value #STORE} store no later
  * than the commit that stores their offsets ({@link #writeUnwritten}: at the commit, or at once where nothing calls
- * the combiner before a commit), unless the cycle is sent first; a restored task sums the entries of the open cycle
- * again ({@link #restore}). A cycle sent before any commit fell inside it writes nothing, which is every cycle of a
+ * the combiner before a commit), unless the cycle is sent first, as it must be when it holds a record that was not
+ * kept ({@link #writable}); a restored task sums the entries of the open cycle again ({@link #restore}). A cycle sent before any commit fell inside it writes nothing, which is every cycle of a
  * backlog (the combiner sends before each commit while behind, see {@link DeltaCombiner}).
  *
  * <p>Why not one entry per segment and key in a cached store (the changes summed by the cache): a record touches
@@ -38,7 +38,7 @@ final class DeltaJournal {
     private int next;
     /** The records of the current cycle, written or not: what {@link #full} counts. */
     private int records;
-    /** The current cycle's records not written yet, in arrival order. */
+    /** The current cycle's records kept but not written yet, in arrival order. */
     private final List<JournalEntry.Changes> unwritten = new ArrayList<>();
     /** Whether the current cycle has entries in the store (written, or restored), which its flush must mark stale. */
     private boolean journaled;
@@ -72,10 +72,21 @@ final class DeltaJournal {
         records = next;
     }
 
-    /** Counts one record's changes in the current cycle, to be written by {@link #writeUnwritten} unless sent first. */
-    void add(JournalEntry.Changes entry) {
+    /**
+     * Counts one record's changes in the current cycle; {@code keep}s them for {@link #writeUnwritten} unless the cycle
+     * is sent first. A record not kept (a backlog's: its cycle is sent before the commit) leaves the cycle
+     * {@linkplain #writable unwritable}, and the changes become garbage once summed.
+     */
+    void add(JournalEntry.Changes entry, boolean keep) {
         records++;
-        unwritten.add(entry);
+        if (keep) {
+            unwritten.add(entry);
+        }
+    }
+
+    /** Whether {@link #writeUnwritten} would leave every record of the current cycle in the store. */
+    boolean writable() {
+        return next + unwritten.size() == records;
     }
 
     /** Writes the current cycle's records not written yet: before a commit stores their offsets. */

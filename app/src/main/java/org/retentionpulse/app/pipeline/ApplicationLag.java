@@ -13,7 +13,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.retentionpulse.topology.RetentionPulseTopology;
 
@@ -41,18 +40,45 @@ public final class ApplicationLag {
         return applicationId + "-" + RetentionPulseTopology.SEGMENT_DELTAS + "-repartition";
     }
 
-    /** Records not yet committed by the application, per topic (every topic of {@code topics} is a key). */
+    /**
+     * Records not yet committed by the application, per topic (every topic of {@code topics} is a key).
+     *
+     * <p>The committed offsets are read before the end offsets, never after. One transaction of a task appends its
+     * changes to the repartition topic and then commits its input offsets. With the ends read first, that transaction
+     * could fall between the two reads: the input would look done, and the repartition topic too, against an end from
+     * before the append. A finite run would then stop before the last changes were applied (a CI run of
+     * {@code ReplayIT} lost every final that way). Read committed-first, any input committed at the first read has its
+     * appends inside the ends of the second, so zero means processed.
+     */
     public Map<String, Long> behindByTopic(List<String> topics) throws InterruptedException, ExecutionException, TimeoutException {
-        Map<TopicPartition, Long> ends = endOffsets(admin, topics);
-        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(applicationId)
-                .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
+        return behind(topics, this::committedOffsets, () -> endOffsets(admin, topics));
+    }
+
+    /** One lookup of offsets by partition (an admin call). */
+    @FunctionalInterface
+    interface OffsetLookup {
+        Map<TopicPartition, Long> read() throws InterruptedException, ExecutionException, TimeoutException;
+    }
+
+    /** The lag of {@code topics}: {@code committed} is read first, then {@code ends} (see {@link #behindByTopic}). */
+    static Map<String, Long> behind(List<String> topics, OffsetLookup committed, OffsetLookup ends)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        Map<TopicPartition, Long> done = committed.read();
         Map<String, Long> behind = new TreeMap<>();
         topics.forEach(t -> behind.put(t, 0L));
-        ends.forEach((tp, end) -> {
-            OffsetAndMetadata c = committed.get(tp);
-            behind.merge(tp.topic(), Math.max(0, end - (c == null ? 0 : c.offset())), Long::sum);
-        });
+        ends.read().forEach((tp, end) -> behind.merge(tp.topic(), Math.max(0, end - done.getOrDefault(tp, 0L)), Long::sum));
         return behind;
+    }
+
+    private Map<TopicPartition, Long> committedOffsets() throws InterruptedException, ExecutionException, TimeoutException {
+        Map<TopicPartition, Long> offsets = new HashMap<>();
+        admin.listConsumerGroupOffsets(applicationId).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS)
+                .forEach((tp, c) -> {
+                    if (c != null) {
+                        offsets.put(tp, c.offset());
+                    }
+                });
+        return offsets;
     }
 
     /** The end offset of every partition of {@code topics}. */

@@ -17,15 +17,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.retentionpulse.app.config.AppDefaults;
 import org.retentionpulse.app.config.PipelineSettings;
 import org.retentionpulse.app.config.Settings;
+import org.retentionpulse.app.pipeline.ApplicationLag;
 import org.retentionpulse.app.pipeline.PipelineStartup;
 import org.retentionpulse.app.pipeline.StartedPipeline;
 import org.retentionpulse.app.pipeline.TopicProvisioner;
-import org.retentionpulse.topology.RetentionPulseTopology;
 import org.retentionpulse.topology.TopologyConfig;
 
 /**
@@ -158,21 +157,9 @@ final class PipelineRun implements AutoCloseable {
 
     /** Records of the input and repartition topics the application has not committed yet. */
     long remaining() {
-        List<String> topics = List.of(inputTopic(),
-                applicationId() + "-" + RetentionPulseTopology.SEGMENT_DELTAS + "-repartition");
+        List<String> topics = List.of(inputTopic(), ApplicationLag.segmentDeltasTopic(applicationId()));
         try {
-            Admin admin = admin();
-            Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-            admin.describeTopics(topics).allTopicNames().get(10, TimeUnit.SECONDS).forEach((topic, d) ->
-                    d.partitions().forEach(p -> request.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest())));
-            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(applicationId())
-                    .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
-            long behind = 0;
-            for (var end : admin.listOffsets(request).all().get(10, TimeUnit.SECONDS).entrySet()) {
-                OffsetAndMetadata c = committed.get(end.getKey());
-                behind += Math.max(0, end.getValue().offset() - (c == null ? 0 : c.offset()));
-            }
-            return behind;
+            return new ApplicationLag(admin(), applicationId()).behindByTopic(topics).values().stream().mapToLong(Long::longValue).sum();
         } catch (ExecutionException | TimeoutException e) {
             return Long.MAX_VALUE; // the repartition topic does not exist until the application starts
         } catch (InterruptedException e) {
